@@ -1,0 +1,139 @@
+"""The integrity portal: application factory."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from flask import Flask, request, session
+from flask_babel import format_date, format_datetime
+from flask_login import current_user
+
+from portal.config import PROJECT_ROOT, ConfigError, check_production, load_config
+from portal.extensions import babel, csrf, db, login_manager, migrate
+
+#: feature areas, in navigation order; each is a package with a ``bp`` blueprint
+AREAS = ("core", "auth", "policies", "declarations", "review", "oath", "notifications", "admin")
+LANGUAGES = ("nl", "en")
+
+__all__ = ["create_app", "ConfigError"]
+
+
+def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
+    """Build the app from ``PORTAL_*`` variables, with ``config`` overriding them (tests)."""
+    settings = load_config()
+    if config:
+        settings.update(config)
+    check_production(settings)
+
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(settings)
+    _derive_config(app)
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    _init_login(app)
+
+    from portal.core import errors, security, sessions
+
+    # Session lifetime is checked before CSRF so that an expired form can be shown back.
+    sessions.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
+    security.init_app(app)
+    errors.init_app(app)
+    _init_templates(app)
+    _register_areas(app)
+
+    from portal import cli
+
+    cli.init_app(app)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
+    return app
+
+
+def _derive_config(app: Flask) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        url = app.config.get("DATABASE_URL")
+        if not url:
+            Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+            url = f"sqlite:///{Path(app.instance_path) / 'portal.sqlite3'}"
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        app.config.setdefault(
+            "SQLALCHEMY_ENGINE_OPTIONS",
+            {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "pool_timeout": 5,
+             "connect_args": {"connect_timeout": 3}},
+        )
+    if not app.config.get("SECRET_KEY"):
+        # Development only (production refuses to start without one): a per-process key.
+        import secrets
+
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # bound to the session, which expires itself
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    app.config["BABEL_DEFAULT_LOCALE"] = "nl"
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+
+
+def _init_login(app: Flask) -> None:
+    from portal.auth.services import load_user
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page explains itself
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+
+
+def _select_locale() -> str:
+    lang = session.get("lang")
+    if lang in LANGUAGES:
+        return lang
+    if getattr(current_user, "is_authenticated", False):
+        return current_user.language
+    return "nl"
+
+
+def _init_templates(app: Flask) -> None:
+    from portal.core.registry import nav_items_for
+
+    @app.context_processor
+    def inject_layout():
+        user = current_user
+        return {
+            "organisation_name": app.config["ORGANISATION_NAME"],
+            "nav_items": nav_items_for(user) if getattr(user, "is_authenticated", False) else [],
+            "current_language": _select_locale(),
+            "is_demo_directory": str(app.config.get("LDAP_URL", "")).lower() == "demo",
+        }
+
+    app.jinja_env.filters["datetime"] = lambda value, fmt="d MMMM yyyy, HH:mm": (
+        format_datetime(value, fmt) if value else ""
+    )
+    app.jinja_env.filters["date"] = lambda value, fmt="d MMMM yyyy": format_date(value, fmt) if value else ""
+    app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")
+
+
+def _register_areas(app: Flask) -> None:
+    for area in AREAS:
+        module = importlib.import_module(f"portal.{area}")
+        blueprint = getattr(module, "bp", None)
+        if blueprint is None:
+            continue
+        app.register_blueprint(blueprint)
+        init_area = getattr(module, "init_app", None)
+        if init_area is not None:
+            init_area(app)

@@ -1,0 +1,1 @@
+"""admin area (not built yet)."""

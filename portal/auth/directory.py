@@ -1,0 +1,325 @@
+"""Directory client: checks a username and password against LDAP / Active Directory.
+
+Sign-in takes a search with the service account (or anonymously), a bind as
+the user that was found, and a search for the user's groups, nested groups
+included. The defects that directory logins commonly have (see DOMAIN.md) are
+guarded here: empty passwords, filter injection, awkward DNs, referrals, nested
+groups, case, unverified TLS, missing timeouts, ambiguous entries and missing
+attributes.
+"""
+
+from __future__ import annotations
+
+import math
+import ssl
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from ldap3 import BASE, NONE, SUBTREE, SYNC, Connection, Server, Tls
+from ldap3.core.exceptions import LDAPException
+from ldap3.utils.conv import escape_filter_chars
+from ldap3.utils.dn import parse_dn
+
+MAX_USERNAME_LENGTH = 256
+MAX_PASSWORD_LENGTH = 1024
+MAX_GROUP_DEPTH = 10
+AD_CAPABILITY = "1.2.840.113556.1.4.800"  # LDAP_CAP_ACTIVE_DIRECTORY_OID
+AD_IN_CHAIN = "1.2.840.113556.1.4.1941"  # LDAP_MATCHING_RULE_IN_CHAIN
+
+# Result codes that mean "this user may not sign in" rather than "the directory is broken".
+_REFUSED_BIND = {
+    19,  # constraintViolation (password policy: locked, expired)
+    48,  # inappropriateAuthentication
+    49,  # invalidCredentials
+    50,  # insufficientAccessRights
+    53,  # unwillingToPerform (e.g. disabled account)
+}
+_SIZE_LIMIT_EXCEEDED = 4
+
+ROLE_GROUP_SETTINGS = {
+    "reviewer": "LDAP_GROUP_REVIEWERS",
+    "admin": "LDAP_GROUP_ADMINS",
+    "top_official": "LDAP_GROUP_TOP_OFFICIALS",
+    "high_risk": "LDAP_GROUP_HIGH_RISK",
+}
+
+
+@dataclass(frozen=True)
+class DirectoryUser:
+    dn: str
+    username: str  #: value of the login attribute, lower-cased (the account key)
+    display_name: str  #: never empty
+    email: str | None
+    department: str | None
+    job_title: str | None
+    employee_type: str | None  #: lower-cased
+    employee_number: str | None
+    roles: frozenset[str]
+
+
+class DirectoryError(Exception):
+    """Sign-in through the directory failed."""
+
+
+class InvalidCredentials(DirectoryError):
+    """Wrong or empty password, unknown or ambiguous username."""
+
+
+class DirectoryUnavailable(DirectoryError):
+    """The directory cannot be reached or used; the message says why (for the log)."""
+
+
+def get_directory(config: Mapping[str, Any]) -> Directory:
+    """The directory client for ``config``; ``LDAP_URL = "demo"`` gives the built-in demo directory."""
+    if str(config.get("LDAP_URL", "")).strip().lower() == "demo":
+        from .demo import DemoDirectory
+
+        return DemoDirectory(config)
+    return Directory(config)
+
+
+class Directory:
+    client_strategy = SYNC
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.config = dict(config)
+        self.url = str(self.config.get("LDAP_URL", "")).strip()
+        self.timeout = float(self.config.get("LDAP_TIMEOUT") or 5)
+        self.login_attribute = self.config.get("LDAP_LOGIN_ATTRIBUTE") or "uid"
+        self._active_directory: bool | None = None  # learnt from the rootDSE on first use
+
+    def authenticate(self, username: str, password: str) -> DirectoryUser:
+        """The user whose username and password these are; raises InvalidCredentials or DirectoryUnavailable."""
+        username = _checked_credentials(username, password)
+        try:
+            service = self._service_connection()
+            try:
+                dn, attributes = self._find_user(service, username)
+                self._bind_user(dn, password)
+                groups = self._groups_of(service, dn)
+            finally:
+                _unbind(service)
+        except LDAPException as exc:
+            raise DirectoryUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
+        return self._user(dn, attributes, groups, typed_username=username)
+
+    def ping(self) -> None:
+        """Raise DirectoryUnavailable unless the service account can bind."""
+        try:
+            _unbind(self._service_connection())
+        except LDAPException as exc:
+            raise DirectoryUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
+
+    # -- connections -----------------------------------------------------
+
+    def _server(self) -> Server:
+        tls = Tls(
+            validate=ssl.CERT_REQUIRED,
+            ca_certs_file=self.config.get("LDAP_CA_FILE") or None,
+            sni=urlsplit(self.url).hostname,
+        )
+        return Server(self.url, tls=tls, connect_timeout=self.timeout, get_info=NONE)
+
+    def _open(self, user: str | None, password: str | None) -> Connection:
+        """An open, bound connection; the bind result is left for the caller to judge."""
+        conn = Connection(
+            self._server(), user=user, password=password, client_strategy=self.client_strategy,
+            read_only=True, raise_exceptions=False, auto_referrals=False,
+            # ldap3 packs the receive timeout as a C long on POSIX: whole seconds only.
+            
+        )
+        try:
+            conn.open()
+            if self.config.get("LDAP_START_TLS") and not conn.server.ssl:
+                conn.start_tls(read_server_info=False)
+            conn.bind()
+        except BaseException:
+            _unbind(conn)
+            raise
+        return conn
+
+    def _service_connection(self) -> Connection:
+        bind_dn = self.config.get("LDAP_BIND_DN") or None
+        password = self.config.get("LDAP_BIND_PASSWORD") or ""
+        if bind_dn and not password:
+            # An empty password would turn into an unauthenticated bind.
+            raise DirectoryUnavailable("service account password missing")
+        conn = self._open(bind_dn, password if bind_dn else None)
+        if not conn.bound:
+            _unbind(conn)
+            raise DirectoryUnavailable(f"{self.url}: service account bind failed: {_describe(conn)}")
+        return conn
+
+    def _bind_user(self, dn: str, password: str) -> None:
+        conn = self._open(dn, password)
+        try:
+            if conn.bound:
+                return
+            if conn.result.get("result") in _REFUSED_BIND:
+                raise InvalidCredentials(f"bind refused for {dn}: {_describe(conn)}")
+            raise DirectoryUnavailable(f"{self.url}: user bind failed: {_describe(conn)}")
+        finally:
+            _unbind(conn)
+
+    # -- searches --------------------------------------------------------
+
+    def _search(self, conn: Connection, base: str, search_filter: str, attributes: list[str],
+                *, scope: str = SUBTREE, size_limit: int = 0, allowed: tuple[int, ...] = (0,)) -> list[dict]:
+        conn.search(base, search_filter, search_scope=scope, attributes=attributes, size_limit=size_limit)
+        if conn.result.get("result") not in allowed:
+            raise DirectoryUnavailable(f"{self.url}: search below {base!r} failed: {_describe(conn)}")
+        # With referrals not chased, continuation references (searchResRef) are skipped.
+        return [entry for entry in conn.response or [] if entry.get("type") == "searchResEntry"]
+
+    def _find_user(self, conn: Connection, username: str) -> tuple[str, dict[str, list[str]]]:
+        user_filter = self.config.get("LDAP_USER_FILTER") or "(objectClass=*)"
+        search_filter = f"(&{user_filter}({self.login_attribute}={escape_filter_chars(username)}))"
+        attributes = [self.login_attribute, "givenName", "sn"]
+        attributes += [self.config[key] for key in self.config if key.startswith("LDAP_ATTR_") and self.config[key]]
+        entries = self._search(conn, self.config["LDAP_USER_BASE"], search_filter, attributes,
+                               size_limit=2, allowed=(0, _SIZE_LIMIT_EXCEEDED))
+        if not entries:
+            raise InvalidCredentials(f"no entry for {username!r}")
+        if len(entries) > 1:
+            raise InvalidCredentials(f"several entries for {username!r}")
+        return entries[0]["dn"], _decoded(entries[0].get("raw_attributes") or {})
+
+    def _groups_of(self, conn: Connection, dn: str) -> set[str]:
+        """Normalised DNs of every group below LDAP_GROUP_BASE that holds ``dn``, directly or nested."""
+        base = self.config.get("LDAP_GROUP_BASE")
+        if not base:
+            return set()
+        if self._is_active_directory(conn):
+            search_filter = f"(member:{AD_IN_CHAIN}:={escape_filter_chars(dn)})"
+            return {normalise_dn(entry["dn"]) for entry in self._search(conn, base, search_filter, ["1.1"])}
+        # Breadth-first, one search per level; `seen` guards against cycles.
+        seen: set[str] = {normalise_dn(dn)}
+        groups: set[str] = set()
+        frontier = [dn]
+        for _level in range(MAX_GROUP_DEPTH):
+            clauses = "".join(
+                f"(member={value})(uniqueMember={value})" for value in map(escape_filter_chars, frontier)
+            )
+            frontier = []
+            for entry in self._search(conn, base, f"(|{clauses})", ["1.1"]):
+                key = normalise_dn(entry["dn"])
+                if key not in seen:
+                    seen.add(key)
+                    groups.add(key)
+                    frontier.append(entry["dn"])
+            if not frontier:
+                break
+        return groups
+
+    def _is_active_directory(self, conn: Connection) -> bool:
+        if self._active_directory is None:
+            entries = self._search(conn, "", "(objectClass=*)", ["supportedCapabilities"], scope=BASE,
+                                   allowed=(0, 32))
+            capabilities = _decoded(entries[0].get("raw_attributes") or {}) if entries else {}
+            self._active_directory = AD_CAPABILITY in capabilities.get("supportedcapabilities", [])
+        return self._active_directory
+
+    # -- result ----------------------------------------------------------
+
+    def _user(self, dn: str, attributes: dict[str, list[str]], groups: set[str], *, typed_username: str) -> DirectoryUser:
+        def first(setting: str) -> str | None:
+            name = self.config.get(setting)
+            values = attributes.get(name.lower(), []) if name else []
+            return next((value.strip() for value in values if value.strip()), None)
+
+        logins = attributes.get(self.login_attribute.lower(), [])
+        # The login attribute may hold several values; keep the one that was typed.
+        login = next((value for value in logins if value.lower() == typed_username.lower()), None)
+        username = (login or (logins[0] if logins else typed_username)).strip().lower()
+        given_and_sn = " ".join(
+            value for value in (_first_of(attributes, "givenname"), _first_of(attributes, "sn")) if value
+        )
+        employee_type = first("LDAP_ATTR_EMPLOYEE_TYPE")
+        roles = frozenset(
+            role for role, setting in ROLE_GROUP_SETTINGS.items()
+            if self.config.get(setting) and normalise_dn(self.config[setting]) in groups
+        )
+        return DirectoryUser(
+            dn=dn,
+            username=username,
+            display_name=first("LDAP_ATTR_DISPLAY_NAME") or given_and_sn or username,
+            email=first("LDAP_ATTR_MAIL"),
+            department=first("LDAP_ATTR_DEPARTMENT"),
+            job_title=first("LDAP_ATTR_JOB_TITLE"),
+            employee_type=employee_type.lower() if employee_type else None,
+            employee_number=first("LDAP_ATTR_EMPLOYEE_NUMBER"),
+            roles=roles,
+        )
+
+
+def normalise_dn(dn: str) -> str:
+    """A DN in one spelling, for comparing: escapes resolved, case and spaces around values ignored."""
+    parts = []
+    for attribute, value, separator in parse_dn(dn, escape=False, strip=True):
+        parts.append(f"{attribute.strip().lower()}={_unescape_dn_value(value).strip().lower()}")
+        parts.append("+" if separator == "+" else ",")
+    return "".join(parts[:-1])
+
+
+def _unescape_dn_value(value: str) -> str:
+    out = bytearray()
+    i = 0
+    while i < len(value):
+        char = value[i]
+        if char == "\\" and i + 1 < len(value):
+            pair = value[i + 1:i + 3]
+            if len(pair) == 2 and all(c in "0123456789abcdefABCDEF" for c in pair):
+                out.append(int(pair, 16))
+                i += 3
+                continue
+            char = value[i + 1]
+            i += 1
+        out += char.encode("utf-8")
+        i += 1
+    return out.decode("utf-8", errors="replace")
+
+
+def _checked_credentials(username: str, password: str) -> str:
+    """The stripped username; InvalidCredentials before any network call for unusable input."""
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise InvalidCredentials("username and password must be text")
+    username = username.strip()
+    if not username or len(username) > MAX_USERNAME_LENGTH:
+        raise InvalidCredentials("empty or overlong username")
+    if any(unicodedata.category(char) == "Cc" for char in username):
+        raise InvalidCredentials("control character in username")
+    # An empty password makes an "unauthenticated bind" that many servers accept.
+    if not password.strip() or len(password) > MAX_PASSWORD_LENGTH or "\x00" in password:
+        raise InvalidCredentials("empty or unusable password")
+    return username
+
+
+def _decoded(raw_attributes: Mapping[str, list[bytes]]) -> dict[str, list[str]]:
+    """Attribute values as text, keyed by lower-cased attribute name."""
+    decoded: dict[str, list[str]] = {}
+    for name, values in raw_attributes.items():
+        if not isinstance(values, (list, tuple)):
+            values = [values]
+        decoded[name.lower()] = [
+            value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value) for value in values
+        ]
+    return decoded
+
+
+def _first_of(attributes: dict[str, list[str]], name: str) -> str | None:
+    return next((value.strip() for value in attributes.get(name, []) if value.strip()), None)
+
+
+def _describe(conn: Connection) -> str:
+    result = conn.result or {}
+    message = result.get("message") or ""
+    return f"{result.get('description', 'no result')} ({result.get('result')}){': ' + message if message else ''}"
+
+
+def _unbind(conn: Connection) -> None:
+    try:
+        conn.unbind()
+    except (LDAPException, OSError):
+        pass  # the connection is being dropped anyway

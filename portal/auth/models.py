@@ -1,0 +1,56 @@
+"""Users: one row per directory account, refreshed at every sign-in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, DateTime, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.core.time import utcnow
+from portal.extensions import db
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: the directory login name, lower-cased: ``JDeVries`` and ``jdevries`` are one account
+    username: Mapped[str] = mapped_column(String(256), unique=True)
+    dn: Mapped[str] = mapped_column(String(1024))
+    display_name: Mapped[str] = mapped_column(String(256))
+    email: Mapped[Optional[str]] = mapped_column(String(320))
+    department: Mapped[Optional[str]] = mapped_column(String(256), index=True)
+    job_title: Mapped[Optional[str]] = mapped_column(String(256))
+    employee_type: Mapped[Optional[str]] = mapped_column(String(64))
+    employee_number: Mapped[Optional[str]] = mapped_column(String(64))
+    is_reviewer: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_top_official: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    is_high_risk: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    #: interface and mail language chosen by the user
+    language: Mapped[str] = mapped_column(String(2), default="nl")
+    #: a disabled account cannot sign in and loses its sessions
+    is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: start date proxy: the first sign-in (the directory rarely has a start date)
+    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    #: set when the person left the organisation (retention periods count from here)
+    left_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    #: bumped to end every session of this user at once
+    session_generation: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (CheckConstraint("language in ('nl', 'en')", name="language"),)
+
+    def get_id(self) -> str:
+        # The generation in the id means a bumped generation invalidates old cookies.
+        return f"{self.id}:{self.session_generation}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.is_enabled and self.left_at is None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username}>"

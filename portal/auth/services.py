@@ -1,0 +1,132 @@
+"""Signing in: directory authentication, throttling and the local user record."""
+
+from __future__ import annotations
+
+import logging
+from typing import Optional
+
+from flask import current_app
+from limits import parse_many, storage, strategies
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.auth.directory import (
+    DirectoryUnavailable,
+    DirectoryUser,
+    InvalidCredentials,
+    get_directory,
+)
+from portal.auth.models import User
+from portal.core.audit import record_event
+from portal.core.time import utcnow
+from portal.extensions import db
+
+log = logging.getLogger("portal.auth")
+
+__all__ = [
+    "DirectoryUnavailable",
+    "InvalidCredentials",
+    "TooManyAttempts",
+    "sign_in",
+    "sync_user",
+]
+
+
+class TooManyAttempts(Exception):
+    """Too many failed sign-ins for this username or address."""
+
+
+def _throttle():
+    """The rate limiter and its limits, built once per app."""
+    ext = current_app.extensions.get("portal.login_throttle")
+    if ext is None:
+        store = storage.storage_from_string(current_app.config["RATELIMIT_STORAGE_URI"])
+        ext = (strategies.MovingWindowRateLimiter(store), parse_many(current_app.config["LOGIN_RATE_LIMIT"]))
+        current_app.extensions["portal.login_throttle"] = ext
+    return ext
+
+
+def _throttle_keys(username: str, address: str) -> tuple[str, str]:
+    return (f"user:{username.strip().lower()[:256]}", f"addr:{address}")
+
+
+def _check_throttle(username: str, address: str) -> None:
+    limiter, limits = _throttle()
+    for key in _throttle_keys(username, address):
+        for limit in limits:
+            if not limiter.test(limit, "login", key):
+                raise TooManyAttempts()
+
+
+def _record_failure(username: str, address: str) -> None:
+    limiter, limits = _throttle()
+    for key in _throttle_keys(username, address):
+        for limit in limits:
+            limiter.hit(limit, "login", key)
+
+
+def sign_in(username: str, password: str, address: str) -> User:
+    """Authenticate against the directory and return the refreshed local user.
+
+    Raises TooManyAttempts, InvalidCredentials or DirectoryUnavailable.
+    """
+    _check_throttle(username, address)
+    try:
+        entry = get_directory(current_app.config).authenticate(username, password)
+    except InvalidCredentials:
+        _record_failure(username, address)
+        log.info("sign-in refused for a username from %s", address)
+        raise
+    except DirectoryUnavailable as exc:
+        log.error("directory unavailable during sign-in: %s", exc)
+        raise
+    user = sync_user(entry)
+    if not user.is_active:
+        _record_failure(username, address)
+        raise InvalidCredentials("account disabled")
+    user.last_login_at = utcnow()
+    record_event("auth.sign_in", actor=user, obj=user, subject_user_id=user.id)
+    return user
+
+
+def sync_user(entry: DirectoryUser) -> User:
+    """Create or refresh the local user from a directory entry (roles included)."""
+    user = _find_user(entry.username)
+    if user is None:
+        user = User(username=entry.username, dn=entry.dn, display_name=entry.display_name)
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+        except IntegrityError:
+            # The same person signed in twice at the same moment: use the other row.
+            user = _find_user(entry.username)
+            assert user is not None
+    user.dn = entry.dn
+    user.display_name = entry.display_name
+    user.email = entry.email
+    user.department = entry.department
+    user.job_title = entry.job_title
+    user.employee_type = entry.employee_type
+    user.employee_number = entry.employee_number
+    user.is_reviewer = "reviewer" in entry.roles
+    user.is_admin = "admin" in entry.roles
+    user.is_top_official = "top_official" in entry.roles
+    user.is_high_risk = "high_risk" in entry.roles
+    db.session.flush()
+    return user
+
+
+def _find_user(username: str) -> Optional[User]:
+    return db.session.scalar(select(User).where(User.username == username.lower()))
+
+
+def load_user(user_id: str) -> Optional[User]:
+    """Flask-Login loader: the id carries the session generation."""
+    try:
+        pk, generation = (int(part) for part in user_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, pk)
+    if user is None or user.session_generation != generation or not user.is_active:
+        return None
+    return user

@@ -1,0 +1,32 @@
+"""``flask portal …`` commands. Areas add theirs to ``portal_cli``."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from portal.config import readme_table
+from portal.core.registry import demo_loaders
+from portal.extensions import db
+
+portal_cli = AppGroup("portal", help="Integrity portal commands.")
+
+
+@portal_cli.command("seed-demo")
+def seed_demo() -> None:
+    """Load demo content (policy pages, contacts, sessions); safe to run twice."""
+    for loader in demo_loaders():
+        loader()
+        db.session.commit()
+    click.echo("demo content loaded")
+
+
+@portal_cli.command("config-table")
+def config_table() -> None:
+    """Print the README table of PORTAL_* settings."""
+    click.echo(readme_table())
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(portal_cli)

@@ -1,0 +1,147 @@
+"""Configuration read from ``PORTAL_*`` environment variables.
+
+Every setting is declared once in ``SETTINGS`` with its default and a one-line
+description; the README table is generated from the same list
+(``flask portal config-table``), so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(value: str) -> int:
+    return int(value.strip())
+
+
+def _float(value: str) -> float:
+    return float(value.strip())
+
+
+def _str(value: str) -> str:
+    return value
+
+
+def _list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  #: config key without the PORTAL_ prefix
+    default: Any
+    parse: Callable[[str], Any]
+    description: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ENV", "development", _str, "`development` or `production`; production refuses unsafe settings."),
+    Setting("SECRET_KEY", "", _str, "Signs sessions and CSRF tokens. Required in production: at least 32 random characters."),
+    Setting("DATABASE_URL", "", _str, "SQLAlchemy URL. Empty: a SQLite file `instance/portal.sqlite3`. Production: `postgresql+psycopg://…`."),
+    Setting("ORGANISATION_NAME", "Gemeente Voorbeeld", _str, "Name shown in the header, mails and certificates."),
+    Setting("BASE_URL", "http://127.0.0.1:5000", _str, "Public address of the portal, used for links in mails."),
+    Setting("DEBUG", False, _bool, "Flask debug mode. Never in production."),
+    Setting("LOG_LEVEL", "INFO", _str, "Python log level."),
+    Setting("MAX_CONTENT_LENGTH", 2 * 1024 * 1024, _int, "Largest request body in bytes."),
+    Setting("SESSION_IDLE_MINUTES", 30, _int, "A session ends after this many minutes without a request."),
+    Setting("SESSION_MAX_HOURS", 10, _int, "A session ends this many hours after sign-in, active or not."),
+    Setting("LOGIN_RATE_LIMIT", "5 per minute;20 per hour", _str, "Failed sign-ins allowed per username and per client address."),
+    Setting("RATELIMIT_STORAGE_URI", "memory://", _str, "Where rate-limit counters live; `redis://…` when several app servers run."),
+    Setting("TRUSTED_PROXIES", 0, _int, "Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted."),
+    # Directory
+    Setting("LDAP_URL", "demo", _str, "`ldap://host:389`, `ldaps://host:636`, or `demo` (development only: built-in directory)."),
+    Setting("LDAP_BIND_DN", "", _str, "Service account DN used to search; empty means anonymous search."),
+    Setting("LDAP_BIND_PASSWORD", "", _str, "Service account password."),
+    Setting("LDAP_USER_BASE", "ou=people,dc=example,dc=nl", _str, "Search base for user entries."),
+    Setting("LDAP_USER_FILTER", "(objectClass=inetOrgPerson)", _str, "Filter every user entry must match."),
+    Setting("LDAP_LOGIN_ATTRIBUTE", "uid", _str, "Attribute holding the username; `sAMAccountName` for Active Directory."),
+    Setting("LDAP_GROUP_BASE", "ou=groups,dc=example,dc=nl", _str, "Search base for groups (nested groups are resolved below it)."),
+    Setting("LDAP_START_TLS", False, _bool, "Upgrade an `ldap://` connection with StartTLS."),
+    Setting("LDAP_CA_FILE", "", _str, "CA bundle that signs the directory's certificate; empty: the system store. Certificates are always verified."),
+    Setting("LDAP_TIMEOUT", 5, _float, "Connect and receive timeout in seconds."),
+    Setting("LDAP_GROUP_REVIEWERS", "cn=integriteit-reviewers,ou=groups,dc=example,dc=nl", _str, "Group whose (nested) members review declarations (HR)."),
+    Setting("LDAP_GROUP_ADMINS", "cn=portal-beheer,ou=groups,dc=example,dc=nl", _str, "Group whose (nested) members administer the portal."),
+    Setting("LDAP_GROUP_TOP_OFFICIALS", "cn=topfunctionarissen,ou=groups,dc=example,dc=nl", _str, "Group of top officials; their side activities are published."),
+    Setting("LDAP_GROUP_HIGH_RISK", "cn=verhoogd-risico,ou=groups,dc=example,dc=nl", _str, "Group of high-risk functions; they must declare financial interests."),
+    Setting("LDAP_ATTR_DISPLAY_NAME", "cn", _str, "Attribute with the display name (`displayName` on Active Directory)."),
+    Setting("LDAP_ATTR_MAIL", "mail", _str, "Attribute with the e-mail address."),
+    Setting("LDAP_ATTR_DEPARTMENT", "ou", _str, "Attribute with the department (`department` on Active Directory)."),
+    Setting("LDAP_ATTR_JOB_TITLE", "title", _str, "Attribute with the job title."),
+    Setting("LDAP_ATTR_EMPLOYEE_TYPE", "employeeType", _str, "Attribute with the employee type."),
+    Setting("LDAP_ATTR_EMPLOYEE_NUMBER", "employeeNumber", _str, "Attribute with the employee number."),
+    Setting("LDAP_DEMO_LDIF", "", _str, "LDIF file for the demo directory; empty: the one shipped with the portal."),
+    Setting("STATEMENT_EMPLOYEE_TYPES", "stagiair,inhuur,extern,vakantiekracht,oproepkracht", _list, "Employee types that sign the integrity statement instead of taking the oath."),
+    # Mail
+    Setting("SMTP_HOST", "127.0.0.1", _str, "SMTP server."),
+    Setting("SMTP_PORT", 25, _int, "SMTP port."),
+    Setting("SMTP_USER", "", _str, "SMTP user; empty: no authentication."),
+    Setting("SMTP_PASSWORD", "", _str, "SMTP password."),
+    Setting("SMTP_STARTTLS", False, _bool, "Use STARTTLS (certificate verified)."),
+    Setting("SMTP_TIMEOUT", 10, _float, "SMTP timeout in seconds."),
+    Setting("MAIL_FROM", "integriteit@example.nl", _str, "Sender address of the portal's mails."),
+    Setting("MAIL_MAX_ATTEMPTS", 8, _int, "Attempts before a message is marked failed."),
+    # Workflow
+    Setting("REVIEW_TARGET_DAYS", 28, _int, "Target review time; older items are marked overdue."),
+    Setting("CEREMONY_REMINDER_DAYS", 3, _int, "Days before a ceremony that registrants get a reminder."),
+    Setting("TIMEZONE", "Europe/Amsterdam", _str, "Time zone in which times are shown."),
+)
+
+_PREFIX = "PORTAL_"
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return the configuration from ``environ`` (default ``os.environ``)."""
+    environ = os.environ if environ is None else environ
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(_PREFIX + setting.key)
+        if raw is None or raw == "":
+            value = setting.default
+        else:
+            try:
+                value = setting.parse(raw)
+            except ValueError as exc:
+                raise ConfigError(f"{_PREFIX}{setting.key}: cannot read {raw!r} ({exc})") from exc
+        config[setting.key] = value
+    return config
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or unreadable; the message says why in one line."""
+
+
+WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
+
+
+def check_production(config: Mapping[str, Any]) -> None:
+    """Raise ConfigError when a production configuration is unsafe."""
+    if config.get("ENV") != "production":
+        return
+    secret = config.get("SECRET_KEY") or ""
+    if secret.lower() in WEAK_SECRETS or len(secret) < 32 or len(set(secret)) < 10:
+        raise ConfigError("PORTAL_SECRET_KEY is missing or weak: use at least 32 random characters in production.")
+    if config.get("DEBUG"):
+        raise ConfigError("PORTAL_DEBUG is on: debug mode is not allowed in production.")
+    if (config.get("LDAP_URL") or "").strip().lower() == "demo":
+        raise ConfigError("PORTAL_LDAP_URL is 'demo': the demo directory is not allowed in production.")
+    if not config.get("DATABASE_URL"):
+        raise ConfigError("PORTAL_DATABASE_URL is empty: production needs a PostgreSQL database URL.")
+
+
+def readme_table() -> str:
+    """Markdown table of every setting, for the README."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = ",".join(s.default) if isinstance(s.default, list) else s.default
+        default = "" if default in ("", None) else f"`{default}`"
+        rows.append(f"| `{_PREFIX}{s.key}` | {default} | {s.description} |")
+    return "\n".join(rows)

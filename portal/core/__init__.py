@@ -1,0 +1,15 @@
+"""Shared building blocks: time helpers, access checks, audit log, registries, dashboard."""
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+from portal.core.registry import NavItem, register_nav_item
+
+bp = Blueprint("core", __name__)
+
+
+def init_app(app: Flask) -> None:
+    register_nav_item(NavItem("core.dashboard", lambda: _l("Overzicht"), order=0))
+
+
+from portal.core import routes  # noqa: E402,F401

@@ -1,0 +1,77 @@
+"""Places that every area contributes to: navigation and the dashboard checklist.
+
+Each area registers its entries when its blueprint is set up, so the shared
+templates never need to know which areas exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterable
+
+if TYPE_CHECKING:
+    from portal.auth.models import User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: Callable[[], str]  #: lazily translated label
+    order: int = 50
+    #: who sees it; receives the current user
+    visible: Callable[["User"], bool] = lambda user: True
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    label: str
+    is_done: bool
+    endpoint: str
+    endpoint_args: dict = field(default_factory=dict)
+    detail: str = ""  #: short state text, e.g. "Ondertekend op 3 maart 2026"
+    order: int = 50
+
+
+ChecklistProvider = Callable[["User"], Iterable[ChecklistItem]]
+
+_nav_items: list[NavItem] = []
+_checklist_providers: list[ChecklistProvider] = []
+
+
+def register_nav_item(item: NavItem) -> None:
+    if all(existing.endpoint != item.endpoint for existing in _nav_items):
+        _nav_items.append(item)
+        _nav_items.sort(key=lambda i: i.order)
+
+
+def register_checklist_provider(provider: ChecklistProvider) -> None:
+    if provider not in _checklist_providers:
+        _checklist_providers.append(provider)
+
+
+def nav_items_for(user: "User") -> list[NavItem]:
+    return [item for item in _nav_items if item.visible(user)]
+
+
+def checklist_for(user: "User") -> list[ChecklistItem]:
+    """The onboarding checklist: every area's items for this user, in order."""
+    items: list[ChecklistItem] = []
+    for provider in _checklist_providers:
+        items.extend(provider(user))
+    return sorted(items, key=lambda i: i.order)
+
+
+DemoLoader = Callable[[], None]
+_demo_loaders: list[tuple[int, DemoLoader]] = []
+
+
+def register_demo_loader(loader: DemoLoader, order: int = 50) -> None:
+    """Areas add demo content for ``flask portal seed-demo``; loaders must be idempotent."""
+    if all(existing is not loader for _, existing in _demo_loaders):
+        _demo_loaders.append((order, loader))
+        _demo_loaders.sort(key=lambda pair: pair[0])
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return [loader for _, loader in _demo_loaders]

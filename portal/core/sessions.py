@@ -1,0 +1,75 @@
+"""Session lifetime: idle and absolute limits, checked on every request."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from portal.core.time import utcnow
+
+
+def start_session(user) -> None:
+    """Begin a fresh session for ``user``: nothing from before sign-in survives (no fixation)."""
+    lang = session.get("lang") or user.language
+    session.clear()
+    now = utcnow().timestamp()
+    session["login_at"] = now
+    session["seen_at"] = now
+    session["lang"] = lang
+    session.permanent = True
+
+
+def _expired() -> bool:
+    now = utcnow().timestamp()
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]).total_seconds()
+    absolute = timedelta(hours=current_app.config["SESSION_MAX_HOURS"]).total_seconds()
+    login_at = session.get("login_at", 0)
+    seen_at = session.get("seen_at", 0)
+    return now - seen_at > idle or now - login_at > absolute
+
+
+def enforce_session_lifetime():
+    """End sessions past their idle or absolute lifetime.
+
+    A form posted into an expired session is not saved; its text is shown back
+    so that nothing typed is lost silently.
+    """
+    if request.endpoint in (None, "static", "core.healthz"):
+        return None
+    if "_user_id" not in session:
+        return None
+    if not _expired():
+        session["seen_at"] = utcnow().timestamp()
+        return None
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_url = url_for("auth.login", next=request.full_path if request.method == "GET" else request.path)
+    if request.method == "POST" and request.endpoint not in ("auth.login", "auth.logout"):
+        unsaved = [
+            (name, value)
+            for name, value in request.form.items(multi=True)
+            if name not in ("csrf_token", "password", "submit") and value.strip()
+        ]
+        return render_template("errors/session_expired.html", unsaved=unsaved, login_url=login_url), 401
+    flash(_("Uw sessie is verlopen. Meld u opnieuw aan."), "warning")
+    return redirect(login_url)
+
+
+def init_app(app: Flask) -> None:
+    hours = app.config["SESSION_MAX_HOURS"]
+    app.config.update(
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=hours),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=app.config["ENV"] == "production",
+        SESSION_COOKIE_NAME="portal_session",
+        # No "remember me": the only cookie is the session cookie above.
+        REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
+    )
+    app.before_request(enforce_session_lifetime)

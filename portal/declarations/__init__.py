@@ -1,0 +1,1 @@
+"""declarations area (not built yet)."""

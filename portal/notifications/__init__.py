@@ -1,0 +1,1 @@
+"""notifications area (not built yet)."""

@@ -1,0 +1,1 @@
+"""oath area (not built yet)."""

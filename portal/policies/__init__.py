@@ -1,0 +1,1 @@
+"""policies area (not built yet)."""

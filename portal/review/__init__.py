@@ -1,0 +1,1 @@
+"""review area (not built yet)."""

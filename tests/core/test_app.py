@@ -1,0 +1,95 @@
+"""The application shell: configuration, headers, error pages, health."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from portal import ConfigError, create_app
+from portal.config import PROJECT_ROOT as ROOT
+
+
+@pytest.mark.parametrize(
+    "overrides, reason",
+    [
+        ({"SECRET_KEY": ""}, "PORTAL_SECRET_KEY"),
+        ({"SECRET_KEY": "secret"}, "PORTAL_SECRET_KEY"),
+        ({"SECRET_KEY": "a" * 40}, "PORTAL_SECRET_KEY"),
+        ({"DEBUG": True}, "PORTAL_DEBUG"),
+        ({"LDAP_URL": "demo"}, "PORTAL_LDAP_URL"),
+    ],
+)
+def test_production_refuses_unsafe_configuration(overrides, reason):
+    config = {
+        "ENV": "production",
+        "SECRET_KEY": "Zx8-q2Lm0Pa9vR4tY7uI1oP3sD6fG5hJ",
+        "DATABASE_URL": "postgresql+psycopg://u@127.0.0.1/db",
+        "LDAP_URL": "ldaps://ldap.example.nl",
+        "DEBUG": False,
+    }
+    config.update(overrides)
+    with pytest.raises(ConfigError, match=reason):
+        create_app(config)
+
+
+def test_production_refusal_is_one_line_and_nonzero_exit():
+    env = {"PORTAL_ENV": "production", "PORTAL_LDAP_URL": "demo", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], env=env, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "PORTAL_SECRET_KEY" in lines[0]
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+
+
+def test_unknown_page_uses_site_layout(client, auth):
+    auth.login()
+    response = client.get("/no-such-page")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Deze pagina bestaat niet" in html and "Vertrouwenspersoon" in html
+
+
+def test_post_without_csrf_is_refused(client):
+    response = client.post("/login", data={"username": "jdevries", "password": "Welkom-jdevries-2026"})
+    assert response.status_code == 400
+    assert "Het formulier was verlopen" in response.get_data(as_text=True)
+
+
+def test_request_size_limit(client):
+    response = client.post("/login", data={"username": "x" * (3 * 1024 * 1024), "password": "y"})
+    assert response.status_code == 413
+
+
+def test_healthz_reports_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_and_pages_answer_503_when_database_is_unreachable(app_config):
+    app_config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://nobody@127.0.0.1:9/none"
+    app = create_app(app_config)
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 503
+    with client.session_transaction() as session:
+        session["_user_id"] = "1:0"
+        session["seen_at"] = session["login_at"] = __import__("time").time()
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "niet beschikbaar" in response.get_data(as_text=True)
+
+
+def test_language_switch_to_english(client):
+    token = client.csrf_token()
+    client.post("/language", data={"csrf_token": token, "lang": "en", "next": "/login"})
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en"' in html
