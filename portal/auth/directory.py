@@ -128,7 +128,7 @@ class Directory:
             self._server(), user=user, password=password, client_strategy=self.client_strategy,
             read_only=True, raise_exceptions=False, auto_referrals=False,
             # ldap3 packs the receive timeout as a C long on POSIX: whole seconds only.
-            
+            receive_timeout=max(1, math.ceil(self.timeout)),
         )
         try:
             conn.open()
@@ -200,7 +200,7 @@ class Directory:
         frontier = [dn]
         for _level in range(MAX_GROUP_DEPTH):
             clauses = "".join(
-                f"(member={value})(uniqueMember={value})" for value in map(escape_filter_chars, frontier)
+                f"(member={value})" for value in map(escape_filter_chars, frontier)
             )
             frontier = []
             for entry in self._search(conn, base, f"(|{clauses})", ["1.1"]):

@@ -75,3 +75,20 @@ def register_demo_loader(loader: DemoLoader, order: int = 50) -> None:
 
 def demo_loaders() -> list[DemoLoader]:
     return [loader for _, loader in _demo_loaders]
+
+
+PersonalDataProvider = Callable[["User"], dict]
+_personal_data_providers: list[tuple[str, PersonalDataProvider]] = []
+
+
+def register_personal_data_provider(section: str, provider: PersonalDataProvider) -> None:
+    """Areas add what they hold about a person to the "my data" export (AVG right of access).
+
+    ``provider(user)`` returns a JSON-serialisable dict for ``section``.
+    """
+    if all(name != section for name, _ in _personal_data_providers):
+        _personal_data_providers.append((section, provider))
+
+
+def personal_data_for(user: "User") -> dict[str, dict]:
+    return {section: provider(user) for section, provider in _personal_data_providers}
