@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
@@ -36,7 +35,9 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     )
     app.config.update(settings)
     _derive_config(app)
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from portal.core import logging as portal_logging
+
+    portal_logging.init_app(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

@@ -51,6 +51,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BASE_URL", "http://127.0.0.1:5000", _str, "Public address of the portal, used for links in mails."),
     Setting("DEBUG", False, _bool, "Flask debug mode. Never in production."),
     Setting("LOG_LEVEL", "INFO", _str, "Python log level."),
+    Setting("LOG_FORMAT", "text", _str, "`text`, or `json` for one JSON object per line (use in production)."),
     Setting("MAX_CONTENT_LENGTH", 2 * 1024 * 1024, _int, "Largest request body in bytes."),
     Setting("SESSION_IDLE_MINUTES", 30, _int, "A session ends after this many minutes without a request."),
     Setting("SESSION_MAX_HOURS", 10, _int, "A session ends this many hours after sign-in, active or not."),
@@ -92,6 +93,10 @@ SETTINGS: tuple[Setting, ...] = (
     # Workflow
     Setting("REVIEW_TARGET_DAYS", 28, _int, "Target review time; older items are marked overdue."),
     Setting("CEREMONY_REMINDER_DAYS", 3, _int, "Days before a ceremony that registrants get a reminder."),
+    # Retention (AVG): how long personal data is kept
+    Setting("RETENTION_AFTER_LEAVING_DAYS", 730, _int, "Declarations, signatures and registrations of people who left are anonymised this many days after `left_at` (default 2 years)."),
+    Setting("RETENTION_AUDIT_DAYS", 2555, _int, "Audit entries are deleted after this many days (default 7 years)."),
+    Setting("RETENTION_MAIL_DAYS", 90, _int, "Sent mails are deleted from the outbox after this many days."),
     Setting("TIMEZONE", "Europe/Amsterdam", _str, "Time zone in which times are shown."),
 )
 

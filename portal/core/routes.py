@@ -34,3 +34,9 @@ def healthz():
         db.session.rollback()
         return jsonify(status="unavailable", database="unreachable", error=type(exc).__name__), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/privacy")
+def privacy():
+    """The privacy statement: what the portal keeps, why and how long (public)."""
+    return render_template("core/privacy.html")
