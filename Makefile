@@ -28,7 +28,7 @@ system-deps:  ## Debian packages the tests need: slapd, ldap-utils, chromium
 	bash tools/system-deps.sh
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d portal/translations -f -q
+	$(BIN)/pybabel compile --use-fuzzy -d portal/translations -f
 
 messages: $(STAMP)  ## extract and update translation catalogs after changing texts
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .

@@ -11,6 +11,7 @@ attributes.
 from __future__ import annotations
 
 import math
+import re
 import ssl
 import unicodedata
 from dataclasses import dataclass
@@ -28,15 +29,12 @@ MAX_GROUP_DEPTH = 10
 AD_CAPABILITY = "1.2.840.113556.1.4.800"  # LDAP_CAP_ACTIVE_DIRECTORY_OID
 AD_IN_CHAIN = "1.2.840.113556.1.4.1941"  # LDAP_MATCHING_RULE_IN_CHAIN
 
-# Result codes that mean "this user may not sign in" rather than "the directory is broken".
-_REFUSED_BIND = {
-    19,  # constraintViolation (password policy: locked, expired)
-    48,  # inappropriateAuthentication
-    49,  # invalidCredentials
-    50,  # insufficientAccessRights
-    53,  # unwillingToPerform (e.g. disabled account)
-}
+# Bind results that mean "this user may not sign in" rather than "the directory is broken":
+# constraintViolation (locked, expired), inappropriateAuthentication, invalidCredentials,
+# insufficientAccessRights, unwillingToPerform (disabled).
+_REFUSED_BIND = {19, 48, 49, 50, 53}
 _SIZE_LIMIT_EXCEEDED = 4
+_DN_ESCAPE = re.compile(rb"\\([0-9a-fA-F]{2}|.)", re.DOTALL)
 
 ROLE_GROUP_SETTINGS = {
     "reviewer": "LDAP_GROUP_REVIEWERS",
@@ -71,13 +69,27 @@ class DirectoryUnavailable(DirectoryError):
     """The directory cannot be reached or used; the message says why (for the log)."""
 
 
-def get_directory(config: Mapping[str, Any]) -> Directory:
-    """The directory client for ``config``; ``LDAP_URL = "demo"`` gives the built-in demo directory."""
-    if str(config.get("LDAP_URL", "")).strip().lower() == "demo":
-        from .demo import DemoDirectory
+_directories: dict[tuple, Directory] = {}
 
-        return DemoDirectory(config)
-    return Directory(config)
+
+def get_directory(config: Mapping[str, Any]) -> Directory:
+    """The directory client for ``config``; ``LDAP_URL = "demo"`` gives the built-in demo directory.
+
+    Clients are kept per LDAP_* configuration, so that what they learn (whether
+    the server is Active Directory) is learnt once per process.
+    """
+    settings = {key: value for key, value in config.items() if key.startswith("LDAP_")}
+    key = tuple(sorted(settings.items()))
+    directory = _directories.get(key)
+    if directory is None:
+        if str(settings.get("LDAP_URL", "")).strip().lower() == "demo":
+            from .demo import DemoDirectory
+
+            directory = DemoDirectory(settings)
+        else:
+            directory = Directory(settings)
+        _directories[key] = directory
+    return directory
 
 
 class Directory:
@@ -101,15 +113,15 @@ class Directory:
                 groups = self._groups_of(service, dn)
             finally:
                 _unbind(service)
-        except LDAPException as exc:
+            return self._user(dn, attributes, groups, typed_username=username)
+        except (LDAPException, OSError) as exc:  # also a malformed group DN in the configuration
             raise DirectoryUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
-        return self._user(dn, attributes, groups, typed_username=username)
 
     def ping(self) -> None:
         """Raise DirectoryUnavailable unless the service account can bind."""
         try:
             _unbind(self._service_connection())
-        except LDAPException as exc:
+        except (LDAPException, OSError) as exc:
             raise DirectoryUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
 
     # -- connections -----------------------------------------------------
@@ -174,7 +186,9 @@ class Directory:
         return [entry for entry in conn.response or [] if entry.get("type") == "searchResEntry"]
 
     def _find_user(self, conn: Connection, username: str) -> tuple[str, dict[str, list[str]]]:
-        user_filter = self.config.get("LDAP_USER_FILTER") or "(objectClass=*)"
+        user_filter = (self.config.get("LDAP_USER_FILTER") or "objectClass=*").strip()
+        if not user_filter.startswith("("):
+            user_filter = f"({user_filter})"
         search_filter = f"(&{user_filter}({self.login_attribute}={escape_filter_chars(username)}))"
         attributes = [self.login_attribute, "givenName", "sn"]
         attributes += [self.config[key] for key in self.config if key.startswith("LDAP_ATTR_") and self.config[key]]
@@ -200,7 +214,7 @@ class Directory:
         frontier = [dn]
         for _level in range(MAX_GROUP_DEPTH):
             clauses = "".join(
-                f"(member={value})" for value in map(escape_filter_chars, frontier)
+                f"(member={value})(uniqueMember={value})" for value in map(escape_filter_chars, frontier)
             )
             frontier = []
             for entry in self._search(conn, base, f"(|{clauses})", ["1.1"]):
@@ -224,32 +238,32 @@ class Directory:
     # -- result ----------------------------------------------------------
 
     def _user(self, dn: str, attributes: dict[str, list[str]], groups: set[str], *, typed_username: str) -> DirectoryUser:
-        def first(setting: str) -> str | None:
-            name = self.config.get(setting)
+        def first(name: str | None) -> str | None:
             values = attributes.get(name.lower(), []) if name else []
             return next((value.strip() for value in values if value.strip()), None)
+
+        def setting(key: str) -> str | None:
+            return first(self.config.get(key))
 
         logins = attributes.get(self.login_attribute.lower(), [])
         # The login attribute may hold several values; keep the one that was typed.
         login = next((value for value in logins if value.lower() == typed_username.lower()), None)
-        username = (login or (logins[0] if logins else typed_username)).strip().lower()
-        given_and_sn = " ".join(
-            value for value in (_first_of(attributes, "givenname"), _first_of(attributes, "sn")) if value
-        )
-        employee_type = first("LDAP_ATTR_EMPLOYEE_TYPE")
+        username = (login or first(self.login_attribute) or typed_username).strip().lower()
+        full_name = " ".join(filter(None, (first("givenName"), first("sn"))))
+        employee_type = setting("LDAP_ATTR_EMPLOYEE_TYPE")
         roles = frozenset(
-            role for role, setting in ROLE_GROUP_SETTINGS.items()
-            if self.config.get(setting) and normalise_dn(self.config[setting]) in groups
+            role for role, key in ROLE_GROUP_SETTINGS.items()
+            if self.config.get(key) and normalise_dn(self.config[key]) in groups
         )
         return DirectoryUser(
             dn=dn,
             username=username,
-            display_name=first("LDAP_ATTR_DISPLAY_NAME") or given_and_sn or username,
-            email=first("LDAP_ATTR_MAIL"),
-            department=first("LDAP_ATTR_DEPARTMENT"),
-            job_title=first("LDAP_ATTR_JOB_TITLE"),
+            display_name=setting("LDAP_ATTR_DISPLAY_NAME") or full_name or username,
+            email=setting("LDAP_ATTR_MAIL"),
+            department=setting("LDAP_ATTR_DEPARTMENT"),
+            job_title=setting("LDAP_ATTR_JOB_TITLE"),
             employee_type=employee_type.lower() if employee_type else None,
-            employee_number=first("LDAP_ATTR_EMPLOYEE_NUMBER"),
+            employee_number=setting("LDAP_ATTR_EMPLOYEE_NUMBER"),
             roles=roles,
         )
 
@@ -264,21 +278,9 @@ def normalise_dn(dn: str) -> str:
 
 
 def _unescape_dn_value(value: str) -> str:
-    out = bytearray()
-    i = 0
-    while i < len(value):
-        char = value[i]
-        if char == "\\" and i + 1 < len(value):
-            pair = value[i + 1:i + 3]
-            if len(pair) == 2 and all(c in "0123456789abcdefABCDEF" for c in pair):
-                out.append(int(pair, 16))
-                i += 3
-                continue
-            char = value[i + 1]
-            i += 1
-        out += char.encode("utf-8")
-        i += 1
-    return out.decode("utf-8", errors="replace")
+    """Resolve ``\\,`` and ``\\2C`` style escapes (hex pairs are UTF-8 bytes)."""
+    raw = _DN_ESCAPE.sub(lambda m: bytes([int(m[1], 16)]) if len(m[1]) == 2 else m[1], value.encode("utf-8"))
+    return raw.decode("utf-8", errors="replace")
 
 
 def _checked_credentials(username: str, password: str) -> str:
@@ -306,10 +308,6 @@ def _decoded(raw_attributes: Mapping[str, list[bytes]]) -> dict[str, list[str]]:
             value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value) for value in values
         ]
     return decoded
-
-
-def _first_of(attributes: dict[str, list[str]], name: str) -> str | None:
-    return next((value.strip() for value in attributes.get(name, []) if value.strip()), None)
 
 
 def _describe(conn: Connection) -> str:

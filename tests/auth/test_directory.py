@@ -53,7 +53,7 @@ def _require_slapd() -> None:
 
 
 @pytest.fixture(scope="module")
-def slapd():
+def tls_slapd():
     """One OpenLDAP server (plain, ldaps and StartTLS) for the whole module."""
     _require_slapd()
     with SlapdServer(TEST_LDIF, tls=True) as server:
@@ -69,8 +69,8 @@ def own_slapd():
 
 
 @pytest.fixture
-def directory(slapd):
-    return Directory(slapd.config())
+def directory(tls_slapd):
+    return Directory(tls_slapd.config())
 
 
 @pytest.fixture
@@ -113,8 +113,8 @@ def demo(**overrides) -> Directory:
         ("jdevries", None),
     ],
 )
-def test_unusable_credentials_are_refused_before_any_connection(slapd, no_network, username, secret):
-    config = slapd.config(LDAP_URL=closed_port_url())  # a stopped directory
+def test_unusable_credentials_are_refused_before_any_connection(tls_slapd, no_network, username, secret):
+    config = tls_slapd.config(LDAP_URL=closed_port_url())  # a stopped directory
     with pytest.raises(InvalidCredentials):
         Directory(config).authenticate(username, secret)
 
@@ -125,21 +125,21 @@ def test_empty_password_does_not_sign_in_on_demo_directory():
         demo().authenticate("jdevries", "")
 
 
-def test_service_account_without_password_never_binds_unauthenticated(slapd, no_network):
-    config = slapd.config(LDAP_BIND_PASSWORD="")
+def test_service_account_without_password_never_binds_unauthenticated(tls_slapd, no_network):
+    config = tls_slapd.config(LDAP_BIND_PASSWORD="")
     with pytest.raises(DirectoryUnavailable, match="service account password missing"):
         Directory(config).authenticate("jdevries", password("jdevries"))
     with pytest.raises(DirectoryUnavailable, match="service account password missing"):
         Directory(config).ping()
 
 
-def test_wrong_service_password_is_an_outage_not_bad_user_credentials(slapd):
+def test_wrong_service_password_is_an_outage_not_bad_user_credentials(tls_slapd):
     with pytest.raises(DirectoryUnavailable, match="service account bind failed"):
-        Directory(slapd.config(LDAP_BIND_PASSWORD="wrong")).authenticate("jdevries", password("jdevries"))
+        Directory(tls_slapd.config(LDAP_BIND_PASSWORD="wrong")).authenticate("jdevries", password("jdevries"))
 
 
-def test_anonymous_search_when_no_service_account(slapd):
-    config = slapd.config(LDAP_BIND_DN="", LDAP_BIND_PASSWORD="")
+def test_anonymous_search_when_no_service_account(tls_slapd):
+    config = tls_slapd.config(LDAP_BIND_DN="", LDAP_BIND_PASSWORD="")
     user = Directory(config).authenticate("mjansen", password("mjansen"))
     assert user.username == "mjansen" and user.roles == {"reviewer"}
 
@@ -185,8 +185,8 @@ def test_user_whose_dn_needs_escaping_signs_in_with_groups(directory):
     assert user.roles == {"reviewer"}
 
 
-def test_groups_whose_dns_need_escaping_are_followed(slapd):
-    config = slapd.config(
+def test_groups_whose_dns_need_escaping_are_followed(tls_slapd):
+    config = tls_slapd.config(
         # The same DN spelt with hex escapes and other case, as an administrator might type it.
         LDAP_GROUP_ADMINS=r"CN=Werkgroep Integriteit \28WIO\29\2C intern,OU=Groups,DC=example,DC=nl",
         LDAP_GROUP_TOP_OFFICIALS=f"cn=WIO-overleg,{GROUPS}",
@@ -224,7 +224,7 @@ def test_referral_below_user_base_does_not_break_the_search(directory):
     assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"
 
 
-def test_referrals_are_not_chased(slapd):
+def test_referrals_are_not_chased(tls_slapd):
     """A referral must not send the service account's password to the host it names."""
     contacted = threading.Event()
     with socket.socket() as listener:
@@ -232,8 +232,8 @@ def test_referrals_are_not_chased(slapd):
         listener.listen()
         listener.settimeout(5)
         port = listener.getsockname()[1]
-        admin = ldap3.Connection(ldap3.Server(slapd.url, get_info=ldap3.NONE), slapd.admin_dn,
-                                 slapd.admin_password, auto_bind=True)
+        admin = ldap3.Connection(ldap3.Server(tls_slapd.url, get_info=ldap3.NONE), tls_slapd.admin_dn,
+                                 tls_slapd.admin_password, auto_bind=True)
         manage_dsa_it = [("2.16.840.1.113730.3.4.2", True, None)]
         admin.modify("ou=partners,ou=people,dc=example,dc=nl",
                      {"ref": [(ldap3.MODIFY_REPLACE, [f"ldap://127.0.0.1:{port}/ou=partners,dc=elders,dc=nl"])]},
@@ -251,7 +251,7 @@ def test_referrals_are_not_chased(slapd):
 
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
-        config = slapd.config(LDAP_USER_BASE="ou=partners,ou=people,dc=example,dc=nl", LDAP_TIMEOUT=1)
+        config = tls_slapd.config(LDAP_USER_BASE="ou=partners,ou=people,dc=example,dc=nl", LDAP_TIMEOUT=1)
         with pytest.raises(DirectoryUnavailable, match="referral"):
             Directory(config).authenticate("jdevries", password("jdevries"))
         assert not contacted.wait(0.3), "the client followed the referral"
@@ -265,19 +265,23 @@ def test_roles_come_from_nested_groups(directory, username, roles):
     assert directory.authenticate(username, password(username)).roles == roles
 
 
-def test_nesting_through_unique_member_groups_and_a_cycle(slapd):
-    config = slapd.config(LDAP_GROUP_ADMINS=f"cn=inkoop-directie,{GROUPS}",
+def test_nesting_through_unique_member_groups_and_a_cycle(tls_slapd, monkeypatch):
+    config = tls_slapd.config(LDAP_GROUP_ADMINS=f"cn=inkoop-directie,{GROUPS}",
                           LDAP_GROUP_TOP_OFFICIALS=f"cn=inkoop-cirkel,{GROUPS}")
+    searches = count_group_searches(monkeypatch)
     user = Directory(config).authenticate("nmulder", password("nmulder"))
     assert user.roles == {"admin", "top_official", "high_risk"}
+    # team, afdeling, directie, cirkel, and one more that finds only directie again: the cycle ends there.
+    assert len(searches) == 5
 
 
-def test_nesting_is_followed_ten_levels_deep_and_no_further(slapd):
-    config = slapd.config(LDAP_GROUP_ADMINS=f"cn=keten-10,{GROUPS}", LDAP_GROUP_REVIEWERS=f"cn=keten-11,{GROUPS}")
+def test_nesting_is_followed_ten_levels_deep_and_no_further(tls_slapd):
+    config = tls_slapd.config(LDAP_GROUP_ADMINS=f"cn=keten-10,{GROUPS}", LDAP_GROUP_REVIEWERS=f"cn=keten-11,{GROUPS}")
     assert Directory(config).authenticate("tkok", password("tkok")).roles == {"admin"}
 
 
-def test_one_group_search_per_nesting_level(directory, monkeypatch):
+def count_group_searches(monkeypatch) -> list[str]:
+    """The filters of the group searches made from now on."""
     filters: list[str] = []
     original = Directory._search
 
@@ -287,6 +291,11 @@ def test_one_group_search_per_nesting_level(directory, monkeypatch):
         return original(self, conn, base, search_filter, *args, **kwargs)
 
     monkeypatch.setattr(Directory, "_search", spy)
+    return filters
+
+
+def test_one_group_search_per_nesting_level(directory, monkeypatch):
+    filters = count_group_searches(monkeypatch)
     directory.authenticate("lvisser", password("lvisser"))
     # lvisser -> {medewerkers, pno-team, portal-beheer} -> {integriteit-reviewers} -> nothing
     assert len(filters) == 3
@@ -317,6 +326,11 @@ def test_openldap_is_not_taken_for_active_directory(directory):
     assert directory._active_directory is False
 
 
+def test_malformed_group_dn_in_configuration_is_an_outage(tls_slapd):
+    with pytest.raises(DirectoryUnavailable, match="LDAPInvalidDnError"):
+        Directory(tls_slapd.config(LDAP_GROUP_ADMINS="portal-beheer")).authenticate("lvisser", password("lvisser"))
+
+
 # -- 6. case ----------------------------------------------------------------------
 
 
@@ -327,33 +341,38 @@ def test_username_is_matched_case_insensitively_to_one_account(directory, userna
     assert user.username == "jdevries"
 
 
+def test_account_key_is_lower_case_even_when_the_directory_is_not(directory):
+    user = directory.authenticate("RVANDIJK", password("rvandijk"))
+    assert (user.username, user.employee_type) == ("rvandijk", "inhuur")
+
+
 # -- 7. TLS -----------------------------------------------------------------------
 
 
-def test_ldaps_with_the_right_ca_signs_in(slapd):
-    config = slapd.config(LDAP_URL=slapd.ldaps_url, LDAP_CA_FILE=slapd.ca_file)
+def test_ldaps_with_the_right_ca_signs_in(tls_slapd):
+    config = tls_slapd.config(LDAP_URL=tls_slapd.ldaps_url, LDAP_CA_FILE=tls_slapd.ca_file)
     assert Directory(config).authenticate("lvisser", password("lvisser")).roles == {"reviewer", "admin"}
 
 
-def test_start_tls_with_the_right_ca_signs_in(slapd):
-    config = slapd.config(LDAP_START_TLS=True, LDAP_CA_FILE=slapd.ca_file)
+def test_start_tls_with_the_right_ca_signs_in(tls_slapd):
+    config = tls_slapd.config(LDAP_START_TLS=True, LDAP_CA_FILE=tls_slapd.ca_file)
     assert Directory(config).authenticate("jdevries", password("jdevries")).username == "jdevries"
 
 
 @pytest.mark.parametrize("start_tls", [False, True], ids=["ldaps", "starttls"])
 @pytest.mark.parametrize("ca_file", ["", "server.pem", "missing.pem"], ids=["system-store", "wrong-ca", "missing-file"])
-def test_unverifiable_certificate_is_an_outage(slapd, start_tls, ca_file):
-    ca_path = str(Path(slapd.ca_file).with_name(ca_file)) if ca_file else ""
-    url = slapd.url if start_tls else slapd.ldaps_url
-    config = slapd.config(LDAP_URL=url, LDAP_START_TLS=start_tls, LDAP_CA_FILE=ca_path)
+def test_unverifiable_certificate_is_an_outage(tls_slapd, start_tls, ca_file):
+    ca_path = str(Path(tls_slapd.ca_file).with_name(ca_file)) if ca_file else ""
+    url = tls_slapd.url if start_tls else tls_slapd.ldaps_url
+    config = tls_slapd.config(LDAP_URL=url, LDAP_START_TLS=start_tls, LDAP_CA_FILE=ca_path)
     with pytest.raises(DirectoryUnavailable):
         Directory(config).authenticate("jdevries", password("jdevries"))
     with pytest.raises(DirectoryUnavailable):
         Directory(config).ping()
 
 
-def test_certificates_are_always_required(slapd):
-    assert Directory(slapd.config())._server().tls.validate == ssl.CERT_REQUIRED
+def test_certificates_are_always_required(tls_slapd):
+    assert Directory(tls_slapd.config())._server().tls.validate == ssl.CERT_REQUIRED
 
 
 def test_start_tls_refused_by_the_server_is_an_outage(own_slapd):
@@ -368,17 +387,16 @@ def test_start_tls_refused_by_the_server_is_an_outage(own_slapd):
 def test_frozen_directory_times_out(own_slapd):
     directory = Directory(own_slapd.config(LDAP_TIMEOUT=1))
     own_slapd.freeze()
-    try:
-        started = time.monotonic()
-        with pytest.raises(DirectoryUnavailable, match="timed out"):
-            directory.authenticate("jdevries", password("jdevries"))
-        assert time.monotonic() - started < 2.5
-        started = time.monotonic()
-        with pytest.raises(DirectoryUnavailable):
-            directory.ping()
-        assert time.monotonic() - started < 2.5
-    finally:
-        own_slapd.thaw()
+    # Run in a thread, so that a missing timeout fails the test instead of hanging it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            for call in (lambda: directory.authenticate("jdevries", password("jdevries")), directory.ping):
+                started = time.monotonic()
+                with pytest.raises(DirectoryUnavailable, match="timed out"):
+                    pool.submit(call).result(timeout=5)
+                assert time.monotonic() - started < 2.5
+        finally:
+            own_slapd.thaw()
     assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"
 
 
@@ -413,6 +431,8 @@ def test_connections_are_always_unbound(directory, monkeypatch):
         directory.authenticate("dubbel", password("dubbel"))
     assert len(opened) == 5
     assert all(conn.closed for conn in opened)
+    # Timeouts on every connection (defect 8): connect and receive.
+    assert {(conn.server.connect_timeout, conn.receive_timeout) for conn in opened} == {(2, 2)}
 
 
 # -- 10. several entries ----------------------------------------------------------
@@ -437,10 +457,15 @@ def test_entry_with_only_required_attributes(directory):
 
 
 @pytest.mark.parametrize(("username", "display_name"), [("jdevries", "Jan de Vries"), ("gleeg", "Leeg"), ("kiosk", "kiosk")])
-def test_display_name_falls_back_to_given_name_and_surname_then_username(slapd, username, display_name):
-    config = slapd.config(LDAP_ATTR_DISPLAY_NAME="displayName",
+def test_display_name_falls_back_to_given_name_and_surname_then_username(tls_slapd, username, display_name):
+    config = tls_slapd.config(LDAP_ATTR_DISPLAY_NAME="displayName",
                           LDAP_USER_FILTER="(|(objectClass=inetOrgPerson)(objectClass=account))")
     assert Directory(config).authenticate(username, password(username)).display_name == display_name
+
+
+def test_user_filter_without_parentheses_is_accepted(tls_slapd):
+    config = tls_slapd.config(LDAP_USER_FILTER="objectClass=inetOrgPerson")
+    assert Directory(config).authenticate("jdevries", password("jdevries")).username == "jdevries"
 
 
 def test_employee_type_is_lower_cased(directory):
@@ -485,6 +510,26 @@ def test_demo_directory_with_test_ldif_handles_unique_members_cycles_and_duplica
     assert directory.authenticate("nmulder", password("nmulder")).roles == {"top_official", "high_risk"}
     with pytest.raises(InvalidCredentials):
         directory.authenticate("dubbel", password("dubbel"))
+
+
+def test_demo_directory_matches_members_however_their_dns_are_escaped(tmp_path):
+    # The mock compares member values as strings; the loader must spell every DN the same way.
+    ldif = tmp_path / "demo.ldif"
+    ldif.write_text(
+        "dn: cn=Bakker\\, Anna (P&O),ou=people,dc=example,dc=nl\n"
+        "objectClass: inetOrgPerson\ncn: Bakker, Anna (P&O)\nsn: Bakker\nuid: abakker\n"
+        f"userPassword: {password('abakker')}\n\n"
+        f"dn: cn=portal-beheer,{GROUPS}\n"
+        "objectClass: groupOfNames\ncn: portal-beheer\n"
+        "member: CN=Bakker\\2C Anna \\28P&O\\29, OU=people,DC=example,DC=nl\n"
+    )
+    user = demo(LDAP_DEMO_LDIF=str(ldif)).authenticate("abakker", password("abakker"))
+    assert user.roles == {"admin"}
+
+
+def test_demo_directory_lower_cases_the_account_key():
+    user = demo(LDAP_DEMO_LDIF=str(TEST_LDIF)).authenticate("rvandijk", password("rvandijk"))
+    assert user.username == "rvandijk"
 
 
 def test_demo_server_is_built_once_per_ldif():
