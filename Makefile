@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test setup system-deps translations migrate demo lock bench scan bandit clean
+.PHONY: run test setup system-deps translations messages migrate demo lock bench scan clean
 
 run: setup migrate demo  ## start the portal on http://127.0.0.1:5000 (SQLite, demo directory, demo content)
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
@@ -44,6 +44,12 @@ lock:  ## refresh requirements.lock from a clean environment
 	rm -rf /tmp/portal-lock && $(PYTHON) -m venv /tmp/portal-lock
 	/tmp/portal-lock/bin/pip install --quiet '.[test]'
 	/tmp/portal-lock/bin/pip freeze --exclude integrity-portal > requirements.lock
+
+scan: setup  ## dynamic scan with Debian's wapiti, signed in, against a running portal (slow; not in CI)
+	$(BIN)/python tools/scan.py
+
+bench: setup  ## benchmark on PostgreSQL under gunicorn (see docs/performance.md)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

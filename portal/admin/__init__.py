@@ -1,1 +1,18 @@
-"""admin area (not built yet)."""
+"""Administration pages: the mail outbox (/admin/mail)."""
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+from portal.core.access import has_role
+from portal.core.registry import NavItem, register_nav_item
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def init_app(app: Flask) -> None:
+    register_nav_item(
+        NavItem("admin.mail", lambda: _l("Beheer: e-mail"), order=90, visible=lambda user: has_role(user, "admin"))
+    )
+
+
+from portal.admin import routes  # noqa: E402,F401

@@ -1,1 +1,5 @@
-"""declarations area (not built yet)."""
+"""Declarations: side activities, financial interests, nothing-to-declare statements, reconfirmation."""
+
+from flask import Blueprint
+
+bp = Blueprint("declarations", __name__, url_prefix="/declarations")

@@ -1,1 +1,31 @@
-"""policies area (not built yet)."""
+"""Policy pages (code of conduct, oath, reporting …), their versions and acknowledgements, and the advisers.
+
+One blueprint without a prefix: it serves /policies/… and /advisers (help is one click
+from every page, and the reporting page and the advisers are readable without signing in).
+"""
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+from portal.core.registry import (
+    NavItem,
+    register_checklist_provider,
+    register_demo_loader,
+    register_nav_item,
+    register_personal_data_provider,
+)
+
+bp = Blueprint("policies", __name__)
+
+
+def init_app(app: Flask) -> None:
+    from portal.policies.acknowledgements import checklist_items, personal_data
+    from portal.policies.demo import load_demo_content
+
+    register_nav_item(NavItem("policies.index", lambda: _l("Integriteit"), order=10))
+    register_checklist_provider(checklist_items)
+    register_demo_loader(load_demo_content, order=10)
+    register_personal_data_provider("policies", personal_data)
+
+
+from portal.policies.routes import contacts, editing, reading, report  # noqa: E402,F401
