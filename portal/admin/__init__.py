@@ -11,7 +11,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def init_app(app: Flask) -> None:
     register_nav_item(
-        NavItem("admin.mail", lambda: _l("Beheer: e-mail"), order=90, visible=lambda user: has_role(user, "admin"))
+        NavItem(
+            "admin.mail", lambda: _l("Beheer: e-mail"), order=90,
+            visible=lambda user: has_role(user, "admin"),
+        )
     )
 
 

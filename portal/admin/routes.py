@@ -1,0 +1,110 @@
+"""The mail outbox for administrators: what is waiting, sent and failed; retry; test mail."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.admin import bp
+from portal.admin.forms import TestMailForm
+from portal.core.access import role_required
+from portal.core.forms import EmptyForm
+from portal.extensions import db
+from portal.notifications.delivery import deliver_one
+from portal.notifications.models import InvalidTransition, MailStatus
+from portal.notifications.services import (
+    count_by_status,
+    get_outbox_message,
+    queue_test_mail,
+    record_body_view,
+    retry_message,
+    select_messages,
+)
+
+PER_PAGE = 50
+STATUS_LABELS = {
+    MailStatus.pending: _l("In de wachtrij"),
+    MailStatus.sending: _l("Wordt verstuurd"),
+    MailStatus.sent: _l("Verzonden"),
+    MailStatus.failed: _l("Mislukt"),
+}
+
+
+def _status_filter() -> Optional[MailStatus]:
+    value = request.args.get("status", "")
+    if not value:
+        return None
+    try:
+        return MailStatus(value)
+    except ValueError:
+        abort(404)
+
+
+def _mail_page(test_form: TestMailForm, status_code: int = 200):
+    status = _status_filter()
+    page = db.paginate(select_messages(status), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "admin/mail.html", counts=count_by_status(), status=status, page=page,
+        labels=STATUS_LABELS, test_form=test_form,
+    ), status_code
+
+
+@bp.route("/mail")
+@role_required("admin")
+def mail():
+    """Counts per status and the messages, newest first, filtered by status."""
+    return _mail_page(TestMailForm())
+
+
+@bp.route("/mail/<int:message_id>")
+@role_required("admin")
+def mail_message(message_id: int):
+    """One message; the bodies of a sensitive one only on request, and that is logged."""
+    message = get_outbox_message(message_id, current_user)
+    show_bodies = not message.is_sensitive or request.args.get("show") == "1"
+    if message.is_sensitive and show_bodies:
+        record_body_view(message, current_user)
+        db.session.commit()
+    return render_template(
+        "admin/mail_message.html", message=message, show_bodies=show_bodies, labels=STATUS_LABELS
+    )
+
+
+@bp.route("/mail/<int:message_id>/retry", methods=["POST"])
+@role_required("admin")
+def retry_mail(message_id: int):
+    """Put a failed message back in the queue for an attempt now."""
+    message = get_outbox_message(message_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        retry_message(message, current_user)
+    except InvalidTransition:
+        flash(_("Alleen een mislukt bericht kan opnieuw worden geprobeerd."), "error")
+        return redirect(url_for("admin.mail_message", message_id=message.id))
+    db.session.commit()
+    flash(_("Het bericht staat weer in de wachtrij en wordt binnen een minuut opnieuw verstuurd."), "success")
+    return redirect(url_for("admin.mail", status=MailStatus.failed.value))
+
+
+@bp.route("/mail/test", methods=["POST"])
+@role_required("admin")
+def send_test_mail():
+    """Queue a test notification and try to send it at once, to check the SMTP set-up."""
+    form = TestMailForm()
+    if not form.validate_on_submit():
+        return _mail_page(form, 400)
+    message = queue_test_mail(form.address.data, current_user)
+    db.session.commit()
+    sent = deliver_one(message.id)
+    if sent is not None and sent.status is MailStatus.sent:
+        flash(_("Het testbericht is verstuurd naar %(address)s.", address=message.recipient), "success")
+    else:
+        error = sent.last_error if sent is not None else ""
+        flash(_("Het testbericht kon niet worden verstuurd (%(error)s). Het wordt later opnieuw geprobeerd.",
+                error=error), "warning")
+    return redirect(url_for("admin.mail"))

@@ -1,0 +1,66 @@
+"""``flask portal send-mail``, ``worker`` and ``run-jobs``."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from typing import Iterator
+
+import click
+
+from portal.cli import portal_cli
+from portal.notifications.delivery import deliver_due, run_worker
+from portal.notifications.jobs import run_due_jobs
+
+
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """An event set by SIGTERM or SIGINT: the current message is finished, then the command ends."""
+    stop = threading.Event()
+
+    def handle(signum, _frame):
+        click.echo(f"{signal.Signals(signum).name} received: finishing the current message", err=True)
+        stop.set()
+
+    if threading.current_thread() is not threading.main_thread():
+        yield stop  # signals can only be caught in the main thread
+        return
+    previous = {signum: signal.signal(signum, handle) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@portal_cli.command("send-mail")
+def send_mail() -> None:
+    """Send the mail that is due, then exit (run it from cron every minute)."""
+    with _stop_on_signals() as stop:
+        report = deliver_due(should_stop=stop.is_set)
+    click.echo(f"mail: {report}")
+
+
+@portal_cli.command("worker")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between passes over the outbox.")
+def worker(interval: float) -> None:
+    """Keep sending mail until SIGTERM or SIGINT (run it as a service instead of the cron line)."""
+    with _stop_on_signals() as stop:
+        click.echo("mail worker started", err=True)
+        run_worker(stop.is_set, interval=interval)
+    click.echo("mail worker stopped", err=True)
+
+
+@portal_cli.command("run-jobs")
+def run_jobs() -> None:
+    """Run the scheduled jobs that are due (each at most once per interval; run it from cron)."""
+    failed = False
+    for outcome in run_due_jobs():
+        if outcome.error:
+            failed = True
+            click.echo(f"{outcome.name}: failed ({outcome.error})", err=True)
+        elif outcome.ran:
+            click.echo(f"{outcome.name}: {outcome.result}")
+    if failed:
+        raise SystemExit(1)

@@ -1,0 +1,328 @@
+"""Delivering the outbox over SMTP: every message once, however many workers run.
+
+A worker first *claims* due messages: status ``sending`` with a lease
+(``locked_until``) in its own name (``locked_by``), committed before anything
+is sent. On PostgreSQL the claim reads with ``FOR UPDATE SKIP LOCKED``; on
+SQLite each row is claimed with a compare-and-set ``UPDATE … WHERE status =
+'pending'`` whose row count says who won. Before each send the worker renews
+its lease with another compare-and-set, and it records the result only where
+it still holds the claim; so two live workers never send the same message.
+
+If a worker dies while sending, the message becomes due again when the lease
+runs out and is sent again: at-least-once in that crash case only (the SMTP
+server may have accepted it just before the crash). The stable Message-ID
+lets mail clients fold such a rare duplicate.
+
+This module commits: it is the transaction boundary of the CLI and worker.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+import secrets
+import smtplib
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable, Iterable, Optional
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import selectinload
+
+from portal.core.time import as_utc, utcnow
+from portal.extensions import db
+from portal.notifications.models import MailStatus, OutboxAttachment, OutboxMessage, ensure_transition
+from portal.notifications.rendering import build_email, valid_address
+
+log = logging.getLogger("portal.mail")
+
+#: how long a claim protects a message; far longer than one send can take (SMTP timeouts)
+LEASE = timedelta(minutes=10)
+BATCH_SIZE = 20
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=6)
+#: temporary failures (server down, 4xx) are retried this long after queueing, then the message fails
+TEMPORARY_GIVE_UP_AFTER = timedelta(days=5)
+
+
+class FailureKind(enum.Enum):
+    temporary = "temporary"  #: 4xx: try again later
+    permanent = "permanent"  #: 5xx: try again until MAIL_MAX_ATTEMPTS, then failed
+    invalid_address = "invalid_address"  #: failed at once: no attempt can succeed
+    connection = "connection"  #: server unreachable or refusing us: temporary, and stop this run
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    released: int = 0  #: claimed, then handed back unsent because the worker was stopped
+
+    def __str__(self) -> str:
+        return (f"sent {self.sent}, retry later {self.retrying}, failed {self.failed}, "
+                f"released {self.released}")
+
+
+def backoff(attempts: int) -> timedelta:
+    """Delay after the ``attempts``-th failed attempt: 1, 2, 4 … minutes, at most 6 hours."""
+    return min(BACKOFF_BASE * 2 ** min(max(attempts - 1, 0), 20), BACKOFF_CAP)
+
+
+def classify(exc: BaseException) -> tuple[FailureKind, str]:
+    """What a sending error means for the message, and the text shown to administrators."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, reply = next(iter(exc.recipients.values()))
+        return _kind_for_code(code), f"{code} {_text(reply)}"
+    if isinstance(exc, (smtplib.SMTPAuthenticationError, smtplib.SMTPConnectError, smtplib.SMTPHeloError)):
+        return FailureKind.connection, f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        kind = FailureKind.connection if exc.smtp_code == 421 else _kind_for_code(exc.smtp_code)
+        return kind, f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPNotSupportedError, OSError)):
+        return FailureKind.connection, f"{type(exc).__name__}: {exc}"
+    return FailureKind.temporary, f"{type(exc).__name__}: {exc}"
+
+
+def _kind_for_code(code: int) -> FailureKind:
+    return FailureKind.permanent if 500 <= code < 600 else FailureKind.temporary
+
+
+def _text(reply) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+class SmtpSession:
+    """One SMTP connection, opened when the first message needs it and reused."""
+
+    def __init__(self, config) -> None:
+        self._config = config
+        self._smtp: Optional[smtplib.SMTP] = None
+
+    def send(self, email, recipient: str) -> None:
+        if self._smtp is None:
+            self._smtp = self._open()
+        self._smtp.send_message(email, from_addr=self._config["MAIL_FROM"], to_addrs=[recipient])
+
+    def _open(self) -> smtplib.SMTP:
+        config = self._config
+        local_name = urlsplit(config["BASE_URL"]).hostname or "localhost"
+        smtp = smtplib.SMTP(
+            config["SMTP_HOST"], config["SMTP_PORT"], local_hostname=local_name,
+            timeout=config["SMTP_TIMEOUT"],
+        )
+        try:
+            smtp.ehlo()
+            if config["SMTP_STARTTLS"]:
+                smtp.starttls(context=ssl.create_default_context())
+                smtp.ehlo()
+            if config["SMTP_USER"]:
+                smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def close(self) -> None:
+        if self._smtp is None:
+            return
+        try:
+            self._smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            self._smtp.close()
+        self._smtp = None
+
+
+_worker_id: Optional[str] = None
+
+
+def worker_id() -> str:
+    """This process's name in ``locked_by``: host, pid and a random part (pids are reused)."""
+    global _worker_id
+    if _worker_id is None or _worker_id.split(":")[1] != str(os.getpid()):
+        _worker_id = f"{socket.gethostname()[:80]}:{os.getpid()}:{secrets.token_hex(4)}"
+    return _worker_id
+
+
+# -- claiming ------------------------------------------------------------------
+
+
+def _due(now: datetime):
+    return or_(
+        and_(OutboxMessage.status == MailStatus.pending, OutboxMessage.next_attempt_at <= now),
+        # a worker died while holding these: their lease ran out
+        and_(OutboxMessage.status == MailStatus.sending, OutboxMessage.locked_until < now),
+    )
+
+
+def claim_due(
+    now: datetime, worker: str, limit: int = BATCH_SIZE, only_id: Optional[int] = None
+) -> list[int]:
+    """Claim up to ``limit`` due messages for ``worker`` and commit; returns their ids."""
+    candidates = select(OutboxMessage.id).where(_due(now))
+    if only_id is not None:
+        candidates = candidates.where(OutboxMessage.id == only_id)
+    candidates = candidates.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+    claim = dict(status=MailStatus.sending, locked_until=now + LEASE, locked_by=worker)
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = list(db.session.scalars(candidates.with_for_update(skip_locked=True)))
+        if ids:
+            _update(OutboxMessage.id.in_(ids), **claim)
+    else:
+        # Compare-and-set per row: of two processes, only one sees a row count of 1.
+        ids = [
+            i for i in db.session.scalars(candidates).all()
+            if _update(and_(OutboxMessage.id == i, _due(now)), **claim)
+        ]
+    db.session.commit()
+    return ids
+
+
+def _update(condition, **values) -> bool:
+    result = db.session.execute(
+        update(OutboxMessage).where(condition).values(**values).execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _settle(message_id: int, worker: str, target: MailStatus, **values) -> bool:
+    """Move a message this worker holds out of ``sending`` (or renew it); commit. False: not ours anymore."""
+    ensure_transition(MailStatus.sending, target)
+    held = and_(
+        OutboxMessage.id == message_id,
+        OutboxMessage.status == MailStatus.sending,
+        OutboxMessage.locked_by == worker,
+    )
+    ours = _update(held, status=target, **values)
+    db.session.commit()
+    if not ours:
+        log.warning("outbox message %s: the claim of %s was lost", message_id, worker)
+    return ours
+
+
+# -- sending -------------------------------------------------------------------
+
+
+def deliver_due(
+    now: Optional[datetime] = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> DeliveryReport:
+    """Send every due message and return what happened; ``now`` fixes the clock (tests)."""
+    clock = (lambda: now) if now is not None else utcnow
+    worker = worker_id()
+    report = DeliveryReport()
+    smtp = SmtpSession(current_app.config)
+    try:
+        while not should_stop():
+            ids = claim_due(clock(), worker)
+            if not ids:
+                break
+            if not _deliver_batch(ids, smtp, worker, clock, report, should_stop):
+                break
+    finally:
+        smtp.close()
+    return report
+
+
+def deliver_one(message_id: int, now: Optional[datetime] = None) -> Optional[OutboxMessage]:
+    """Try to send one message right away (the administrator's test mail); None if not due."""
+    clock = (lambda: now) if now is not None else utcnow
+    worker = worker_id()
+    ids = claim_due(clock(), worker, limit=1, only_id=message_id)
+    smtp = SmtpSession(current_app.config)
+    try:
+        _deliver_batch(ids, smtp, worker, clock, DeliveryReport(), lambda: False)
+    finally:
+        smtp.close()
+    return db.session.get(OutboxMessage, message_id) if ids else None
+
+
+def _deliver_batch(ids, smtp, worker, clock, report: DeliveryReport, should_stop) -> bool:
+    """Send claimed messages in order; False when the run should end (stopped, server down)."""
+    for index, message_id in enumerate(ids):
+        if should_stop():
+            report.released += _release(ids[index:], worker)
+            return False
+        failure = _send_one(message_id, smtp, worker, clock, report)
+        if failure is not None and failure[0] is FailureKind.connection:
+            # The server is unreachable: the rest of the batch waits too, without a pointless connect each.
+            for rest in ids[index + 1:]:
+                _record_failure(rest, worker, clock(), FailureKind.temporary, failure[1], report)
+            return False
+    return True
+
+
+def _send_one(message_id, smtp: SmtpSession, worker, clock, report) -> Optional[tuple[FailureKind, str]]:
+    now = clock()
+    if not _settle(message_id, worker, MailStatus.sending, locked_until=now + LEASE):
+        return None
+    message = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.id == message_id)
+        .options(selectinload(OutboxMessage.attachments).undefer(OutboxAttachment.data))
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    if not valid_address(message.recipient):
+        failure = (FailureKind.invalid_address, f"ongeldig e-mailadres: {message.recipient!r}")
+    else:
+        try:
+            smtp.send(build_email(message, now=now), message.recipient)
+        except Exception as exc:  # noqa: BLE001 - every error is recorded on the message
+            failure = classify(exc)
+            if failure[0] is FailureKind.connection:
+                smtp.close()
+        else:
+            if _settle(message_id, worker, MailStatus.sent, sent_at=clock(), last_attempt_at=now,
+                       attempts=message.attempts + 1, locked_until=None, last_error=None):
+                report.sent += 1
+            return None
+    log.warning("outbox message %s to %s not sent: %s", message_id, message.recipient, failure[1])
+    _record_failure(message_id, worker, now, failure[0], failure[1], report)
+    return failure
+
+
+def _record_failure(message_id, worker, now: datetime, kind: FailureKind, error: str, report) -> None:
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+    attempts = message.attempts + 1
+    if kind is FailureKind.invalid_address:
+        give_up = True
+    elif kind is FailureKind.permanent:
+        give_up = attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
+    else:
+        give_up = now - as_utc(message.created_at) > TEMPORARY_GIVE_UP_AFTER
+    values = dict(attempts=attempts, last_attempt_at=now, last_error=error[:1000], locked_until=None)
+    if give_up:
+        if _settle(message_id, worker, MailStatus.failed, **values):
+            report.failed += 1
+    elif _settle(message_id, worker, MailStatus.pending, next_attempt_at=now + backoff(attempts),
+                 locked_by=None, **values):
+        report.retrying += 1
+
+
+def _release(ids: Iterable[int], worker: str) -> int:
+    """Hand claimed messages back unsent (the worker is stopping): no attempt is counted."""
+    return sum(_settle(i, worker, MailStatus.pending, locked_until=None, locked_by=None) for i in ids)
+
+
+# -- the long-running worker -------------------------------------------------
+
+
+def run_worker(should_stop: Callable[[], bool], interval: float = 5.0) -> None:
+    """Deliver, sleep ``interval`` seconds, repeat until ``should_stop()``; survives a database outage."""
+    while not should_stop():
+        try:
+            report = deliver_due(should_stop=should_stop)
+            if report.sent or report.retrying or report.failed:
+                log.info("mail: %s", report)
+        except OperationalError as exc:
+            db.session.rollback()
+            log.error("mail worker: database unavailable (%s); trying again", exc.orig)
+        deadline = time.monotonic() + interval
+        while not should_stop() and time.monotonic() < deadline:
+            time.sleep(0.2)

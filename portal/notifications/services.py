@@ -1,0 +1,202 @@
+"""Queueing mail in the outbox, and what administrators do with it.
+
+Every other area sends mail through ``queue_mail``: it writes an outbox row in
+the caller's transaction, so a change that rolls back sends nothing. Delivery
+is ``portal.notifications.delivery`` (``flask portal send-mail`` / ``worker``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Mapping, Optional, Sequence, Union
+
+from flask import abort
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
+
+from portal.auth.models import User
+from portal.core.access import has_role
+from portal.core.audit import record_event
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.notifications.models import MailStatus, OutboxAttachment, OutboxMessage, ensure_transition
+from portal.notifications.rendering import render_mail
+
+log = logging.getLogger("portal.notifications")
+
+LANGUAGES = ("nl", "en")
+#: sent messages are deleted this long after sending (job ``mail-cleanup``)
+SENT_RETENTION = timedelta(days=90)
+TEST_TEMPLATE = "notifications/test"
+
+__all__ = ["Attachment", "queue_mail"]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with a mail; ``method`` is the iTIP method of a text/calendar part."""
+
+    filename: str
+    content_type: str
+    data: bytes
+    method: Optional[str] = None  #: "REQUEST" (invitation) or "CANCEL"; calendar parts only
+
+
+def queue_mail(
+    to: Union[User, str],
+    template: str,
+    context: Optional[Mapping[str, Any]] = None,
+    *,
+    dedup_key: Optional[str] = None,
+    language: Optional[str] = None,
+    attachments: Optional[Sequence[Attachment]] = None,
+    sensitive: bool = False,
+) -> Optional[OutboxMessage]:
+    """Write one mail to the outbox in the current transaction; never commits.
+
+    ``to`` is a User (its address and language are used) or an address.
+    Returns None, and queues nothing, when the recipient has no address or
+    ``dedup_key`` was queued before.
+    """
+    user = to if isinstance(to, User) else None
+    address = (user.email if user is not None else to) or ""
+    address = address.strip()
+    if not address:
+        log.warning("mail %s not queued: user %s has no e-mail address", template, getattr(user, "id", None))
+        return None
+    if dedup_key is not None and _dedup_key_taken(dedup_key):
+        return None
+    language = _language_for(language, user)
+    rendered = render_mail(template, context or {}, language)
+    message = OutboxMessage(
+        recipient=address,
+        recipient_user_id=user.id if user is not None else None,
+        language=language,
+        template=template,
+        subject=rendered.subject,
+        text_body=rendered.text_body,
+        html_body=rendered.html_body,
+        dedup_key=dedup_key,
+        status=MailStatus.pending,
+        attempts=0,
+        next_attempt_at=utcnow(),
+        is_sensitive=sensitive,
+        attachments=[
+            OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data, method=a.method)
+            for a in attachments or ()
+        ],
+    )
+    try:
+        # The unique key decides when two transactions queue the same key at once.
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        if dedup_key is None:
+            raise
+        log.info("mail %s not queued: dedup key %s taken concurrently", template, dedup_key)
+        return None
+    return message
+
+
+def _dedup_key_taken(dedup_key: str) -> bool:
+    return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)) is not None
+
+
+def _language_for(language: Optional[str], user: Optional[User]) -> str:
+    for candidate in (language, getattr(user, "language", None)):
+        if candidate in LANGUAGES:
+            return candidate
+    return "nl"
+
+
+# -- administrators ---------------------------------------------------------
+
+
+def count_by_status() -> dict[MailStatus, int]:
+    """Number of messages per status (every status present, zero included)."""
+    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    counts = {status: 0 for status in MailStatus}
+    counts.update({status: number for status, number in rows})
+    return counts
+
+
+def select_messages(status: Optional[MailStatus]):
+    """Newest first, bodies left out: the statement behind the administrator's list."""
+    statement = select(OutboxMessage).options(defer(OutboxMessage.text_body), defer(OutboxMessage.html_body))
+    if status is not None:
+        statement = statement.where(OutboxMessage.status == status)
+    return statement.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+
+
+def retry_message(message: OutboxMessage, actor: User, *, now: Optional[datetime] = None) -> None:
+    """Put a failed message back in the queue for an attempt now (attempts are kept)."""
+    ensure_transition(message.status, MailStatus.pending)
+    message.status = MailStatus.pending
+    message.next_attempt_at = now or utcnow()
+    message.locked_until = None
+    record_event(
+        "outbox.retry", actor=actor, obj=message, subject_user_id=message.recipient_user_id,
+        details={"attempts": message.attempts, "last_error": message.last_error},
+    )
+    db.session.flush()
+
+
+def record_body_view(message: OutboxMessage, actor: User) -> None:
+    """Log that an administrator opened the bodies of a sensitive message."""
+    record_event("outbox.view_body", actor=actor, obj=message, subject_user_id=message.recipient_user_id)
+    db.session.flush()
+
+
+def queue_test_mail(address: str, actor: User) -> Optional[OutboxMessage]:
+    """Queue the test notification an administrator sends to check the SMTP set-up."""
+    message = queue_mail(
+        address, TEST_TEMPLATE, {"requested_by": actor.display_name, "requested_at": utcnow()},
+        language=actor.language,
+    )
+    if message is not None:
+        record_event("outbox.test", actor=actor, obj=message, details={"recipient": address})
+    return message
+
+
+def delete_old_sent_messages(now: datetime) -> int:
+    """Delete sent messages older than the retention period; returns how many."""
+    old = select(OutboxMessage.id).where(
+        OutboxMessage.status == MailStatus.sent, OutboxMessage.sent_at < now - SENT_RETENTION
+    )
+    # SQLite does not enforce ON DELETE CASCADE unless asked to: remove the children explicitly.
+    no_sync = {"synchronize_session": False}
+    children = delete(OutboxAttachment).where(OutboxAttachment.message_id.in_(old))
+    db.session.execute(children, execution_options=no_sync)
+    messages = delete(OutboxMessage).where(OutboxMessage.id.in_(old))
+    result = db.session.execute(messages, execution_options=no_sync)
+    db.session.flush()
+    return result.rowcount or 0
+
+
+def personal_mail_data(user: User) -> dict:
+    """The mails sent to ``user`` (for the personal-data export): when, what, status."""
+    rows = db.session.execute(
+        select(OutboxMessage.created_at, OutboxMessage.subject, OutboxMessage.status, OutboxMessage.sent_at)
+        .where(OutboxMessage.recipient_user_id == user.id)
+        .order_by(OutboxMessage.created_at.desc())
+    )
+    return {
+        "mails": [
+            {"created_at": created.isoformat(), "subject": subject, "status": status.value,
+             "sent_at": sent.isoformat() if sent else None}
+            for created, subject, status, sent in rows
+        ]
+    }
+
+
+def get_outbox_message(message_id: int, for_user: User) -> OutboxMessage:
+    """The outbox row for an administrator; 404 when missing, 403 for anyone else."""
+    if not has_role(for_user, "admin"):
+        abort(403)
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    return message

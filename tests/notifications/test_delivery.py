@@ -1,0 +1,256 @@
+"""Delivery to a real SMTP server on loopback: what arrives, retries, failures, claims."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta, timezone
+
+import pytest
+
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.notifications.delivery import LEASE, backoff, claim_due, deliver_due
+from portal.notifications.models import MailStatus
+from portal.notifications.services import Attachment
+from tests.notifications.conftest import MARCH_12 as CEREMONY
+from tests.notifications.conftest import MailServer, ScriptedInbox, make_user, outbox_rows, queue_test
+from tests.support.net import free_port
+
+
+def queue_many(count: int, prefix: str = "user") -> None:
+    for number in range(count):
+        queue_test(f"{prefix}{number}@example.nl", dedup_key=f"{prefix}-{number}")
+    db.session.commit()
+
+
+def ceremony_invitation() -> bytes:
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Integriteitsportaal test//NL")
+    calendar.add("version", "2.0")
+    calendar.add("method", "REQUEST")
+    event = Event()
+    event.add("uid", "oath-session-7@portal.test")
+    event.add("summary", "Bijeenkomst ambtseed")
+    event.add("dtstart", CEREMONY)
+    event.add("dtend", CEREMONY + timedelta(hours=1))
+    event.add("dtstamp", CEREMONY - timedelta(days=30))
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def test_test_notification_arrives_with_headers_and_both_bodies(smtp, app, runner):
+    with app.app_context():
+        queue_test(make_user("jdevries"))
+        db.session.commit()
+    result = runner.invoke(args=["portal", "send-mail"])
+    assert result.exit_code == 0, result.output
+    assert "sent 1" in result.output
+    [(recipients, message)] = smtp.messages
+    assert recipients == ["jdevries@example.nl"]
+    assert message["To"] == "jdevries@example.nl"
+    assert message["From"] == "Gemeente Voorbeeld <integriteit@example.nl>"
+    assert message["Subject"] == "Testbericht van het integriteitsportaal"
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Date"]
+    with app.app_context():
+        [row] = outbox_rows()
+        assert message["Message-ID"] == f"<outbox-{row.id}-{int(row.created_at.timestamp())}@portal.test>"
+        assert row.status is MailStatus.sent and row.attempts == 1 and row.sent_at is not None
+    assert message.get_content_type() == "multipart/alternative"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Dit is een testbericht." in text and "Gemeente Voorbeeld" in text
+    assert "<h1>Dit is een testbericht.</h1>" in html and 'href="http://portal.test/"' in html
+    # sent messages are not sent again
+    assert "sent 0" in runner.invoke(args=["portal", "send-mail"]).output
+    assert len(smtp.messages) == 1
+
+
+def test_calendar_invitation_arrives_as_parseable_ics_with_method(smtp, app):
+    from icalendar import Calendar
+
+    with app.app_context():
+        queue_test("jdevries@example.nl", attachments=[
+            Attachment("uitnodiging.ics", "text/calendar", ceremony_invitation(), method="REQUEST")
+        ])
+        db.session.commit()
+        deliver_due()
+    [(_, message)] = smtp.messages
+    [part] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert part.get_filename() == "uitnodiging.ics"
+    assert part.get_param("method") == "REQUEST"
+    calendar = Calendar.from_ical(part.get_content())
+    [event] = calendar.walk("VEVENT")
+    assert str(event["summary"]) == "Bijeenkomst ambtseed"
+    assert event.decoded("dtstart") == CEREMONY
+    assert str(calendar["method"]) == "REQUEST"
+    # the text and HTML bodies are still there next to the attachment
+    assert message.get_body(("plain",)) is not None and message.get_body(("html",)) is not None
+
+
+def test_english_recipient_gets_english_headers_and_dates(smtp, app):
+    with app.app_context():
+        queue_test(make_user("rsmit", language="en"))
+        db.session.commit()
+        deliver_due()
+    [(_, message)] = smtp.messages
+    assert message["Content-Language"] == "en"
+    assert "12 March 2026" in message.get_body(("plain",)).get_content()
+
+
+def test_smtp_server_down_loses_nothing_and_delivers_once_when_back(app):
+    port = free_port()  # nothing listens here yet
+    app.config["SMTP_PORT"] = port
+    with app.app_context():
+        queue_many(5)
+        start = utcnow()
+        report = deliver_due(now=start)
+        assert report.sent == 0 and report.retrying == 5
+        rows = outbox_rows()
+        assert all(r.status is MailStatus.pending and r.attempts == 1 for r in rows)
+        assert all(r.next_attempt_at.replace(tzinfo=timezone.utc) > start for r in rows)
+        assert all("Connection" in r.last_error or "refused" in r.last_error for r in rows)
+
+        server = MailServer(ScriptedInbox(), port).start()
+        try:
+            assert deliver_due(now=start).sent == 0  # back-off: not due yet
+            report = deliver_due(now=start + timedelta(minutes=1))
+            assert report.sent == 5
+            assert deliver_due(now=start + timedelta(hours=1)).sent == 0
+        finally:
+            server.stop()
+        ids = Counter(m["Message-ID"] for _, m in server.inbox.messages)
+        assert len(ids) == 5 and set(ids.values()) == {1}
+        assert all(r.status is MailStatus.sent for r in outbox_rows())
+
+
+def test_smtp_server_stopping_mid_run_loses_nothing_and_doubles_nothing(app, mail_server):
+    mail_server.inbox.go_down_after = 3  # accepts three, then crashes on the fourth
+    with app.app_context():
+        queue_many(8)
+        start = utcnow()
+        report = deliver_due(now=start)
+        assert report.sent == 3 and report.retrying == 5
+        assert len(mail_server.inbox.messages) == 3
+        waiting = [r for r in outbox_rows() if r.status is not MailStatus.sent]
+        assert len(waiting) == 5
+        assert all(r.status is MailStatus.pending and r.attempts == 1 for r in waiting)
+        assert all(r.next_attempt_at.replace(tzinfo=timezone.utc) > start for r in waiting)
+
+        mail_server.stop()
+        mail_server.inbox.go_down_after = None
+        mail_server.start()  # back, on the same port
+        report = deliver_due(now=start + timedelta(minutes=2))
+        assert report.sent == 5
+        assert all(r.status is MailStatus.sent for r in outbox_rows())
+    ids = Counter(m["Message-ID"] for _, m in mail_server.inbox.messages)
+    assert len(ids) == 8 and set(ids.values()) == {1}
+
+
+def test_permanent_refusal_fails_after_max_attempts(app, mail_server):
+    app.config["MAIL_MAX_ATTEMPTS"] = 3
+    mail_server.inbox.refuse = {"nobody@example.nl"}
+    with app.app_context():
+        queue_test("nobody@example.nl")
+        queue_test("jdevries@example.nl")
+        db.session.commit()
+        now = utcnow()
+        for attempt in (1, 2):
+            deliver_due(now=now)
+            refused = outbox_rows()[0]
+            assert (refused.status, refused.attempts) == (MailStatus.pending, attempt)
+            assert refused.last_error.startswith("550")
+            now = refused.next_attempt_at.replace(tzinfo=timezone.utc)
+        deliver_due(now=now)
+        refused, delivered = outbox_rows()
+        assert (refused.status, refused.attempts) == (MailStatus.failed, 3)
+        assert "550 5.1.1 no such user" == refused.last_error
+        assert delivered.status is MailStatus.sent
+    assert [rcpt for rcpt, _ in mail_server.inbox.messages] == [["jdevries@example.nl"]]
+
+
+def test_bad_address_fails_at_once(app, mail_server):
+    with app.app_context():
+        queue_test("not an address")
+        db.session.commit()
+        report = deliver_due()
+        [row] = outbox_rows()
+    assert report.failed == 1
+    assert (row.status, row.attempts) == (MailStatus.failed, 1)
+    assert "ongeldig e-mailadres" in row.last_error
+    assert mail_server.inbox.messages == []
+
+
+def test_backoff_grows_and_is_capped():
+    assert [backoff(n) for n in (1, 2, 3, 4)] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert backoff(9) == timedelta(hours=4, minutes=16)
+    assert backoff(10) == backoff(500) == timedelta(hours=6)
+
+
+def test_claimed_message_is_not_claimed_again_until_its_lease_runs_out(app, mail_server):
+    with app.app_context():
+        queue_test("jdevries@example.nl")
+        db.session.commit()
+        now = utcnow()
+        assert len(claim_due(now, "host:1:dead")) == 1  # a worker claims it, then dies
+        assert claim_due(now, "host:2:alive") == []
+        assert deliver_due(now=now + LEASE - timedelta(seconds=1)).sent == 0
+        assert mail_server.inbox.messages == []
+        assert deliver_due(now=now + LEASE + timedelta(seconds=1)).sent == 1
+        [row] = outbox_rows()
+        assert row.status is MailStatus.sent and row.locked_by != "host:1:dead"
+    assert len(mail_server.inbox.messages) == 1
+
+
+@pytest.mark.postgres_only
+def test_skip_locked_claims_are_disjoint_while_both_transactions_are_open(app):
+    """Two workers claiming at the same moment on PostgreSQL get different messages."""
+    import sqlalchemy as sa
+
+    from portal.notifications.delivery import _due
+    from portal.notifications.models import OutboxMessage
+
+    with app.app_context():
+        queue_many(6)
+        query = (sa.select(OutboxMessage.id).where(_due(utcnow())).order_by(OutboxMessage.id)
+                 .limit(4).with_for_update(skip_locked=True))
+        with db.engine.connect() as first, db.engine.connect() as second:
+            first_ids = first.scalars(query).all()  # transaction open, rows locked
+            second_ids = second.scalars(query).all()
+            assert len(first_ids) == 4 and len(second_ids) == 2
+            assert not set(first_ids) & set(second_ids)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning:aiosmtpd.*")  # AUTH without TLS: loopback test only
+def test_smtp_login_is_used_and_a_wrong_password_keeps_the_mail_waiting(app):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.notifications.conftest import ScriptedInbox
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        login, password = (v.decode() if isinstance(v, bytes) else v
+                           for v in (auth_data.login, auth_data.password))
+        return AuthResult(success=(login, password) == ("portal", "geheim-wachtwoord"), handled=False)
+
+    inbox = ScriptedInbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator,
+                            auth_required=True, auth_require_tls=False)
+    controller.start()
+    app.config.update(SMTP_PORT=port, SMTP_USER="portal", SMTP_PASSWORD="fout")
+    try:
+        with app.app_context():
+            queue_test("jdevries@example.nl", attachments=None)
+            db.session.commit()
+            now = utcnow()
+            assert deliver_due(now=now).retrying == 1
+            [row] = outbox_rows()
+            assert row.status is MailStatus.pending and row.last_error.startswith("535")
+            app.config["SMTP_PASSWORD"] = "geheim-wachtwoord"
+            assert deliver_due(now=now + timedelta(minutes=1)).sent == 1
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
