@@ -1,0 +1,260 @@
+"""Acknowledging a page ("Ik heb de gedragscode gelezen"), the checklist item and HR's coverage report."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable, Optional
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from portal.auth.models import User
+from portal.core.audit import record_event
+from portal.core.registry import ChecklistItem
+from portal.core.time import as_utc, today_local
+from portal.extensions import db
+from portal.policies.models import Acknowledgement, PolicyPage, PolicyVersion, VersionStatus
+
+CODE_OF_CONDUCT = "code-of-conduct"
+#: a cell starting with one of these is a formula to Excel and LibreOffice
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class AcknowledgementRefused(ValueError):
+    """This version cannot (or need not) be acknowledged."""
+
+
+def acknowledgement_target(page_id: int, today: date) -> Optional[PolicyVersion]:
+    """The version everyone must have read: the latest published one in force that asks for it."""
+    return db.session.scalar(
+        select(PolicyVersion)
+        .where(
+            PolicyVersion.page_id == page_id,
+            PolicyVersion.status == VersionStatus.PUBLISHED,
+            PolicyVersion.requires_acknowledgement.is_(True),
+            PolicyVersion.effective_at <= today,
+        )
+        .order_by(
+            PolicyVersion.effective_at.desc(), PolicyVersion.published_at.desc(), PolicyVersion.id.desc()
+        )
+        .limit(1)
+    )
+
+
+def satisfying_versions(target: PolicyVersion) -> Select:
+    """Ids of the versions whose acknowledgement counts: the target and every later publication.
+
+    A later version published without "re-acknowledgement required" therefore never
+    resets anyone, while reading and confirming it also counts.
+    """
+    return select(PolicyVersion.id).where(
+        PolicyVersion.page_id == target.page_id,
+        PolicyVersion.status == VersionStatus.PUBLISHED,
+        or_(
+            PolicyVersion.effective_at > target.effective_at,
+            and_(
+                PolicyVersion.effective_at == target.effective_at,
+                PolicyVersion.published_at >= target.published_at,
+            ),
+        ),
+    )
+
+
+def version_satisfies(version: PolicyVersion, target: PolicyVersion) -> bool:
+    """True when acknowledging ``version`` counts for ``target`` (same rule as satisfying_versions)."""
+    if not (version.is_published and target.is_published):
+        return False
+    version_key = (version.effective_at, as_utc(version.published_at))
+    return version_key >= (target.effective_at, as_utc(target.published_at))
+
+
+def latest_acknowledgement(user, page_id: int) -> Optional[Acknowledgement]:
+    return db.session.scalar(
+        select(Acknowledgement)
+        .where(Acknowledgement.user_id == user.id, Acknowledgement.page_id == page_id)
+        .order_by(Acknowledgement.acknowledged_at.desc(), Acknowledgement.id.desc())
+        .limit(1)
+    )
+
+
+def valid_acknowledgement(user, target: PolicyVersion) -> Optional[Acknowledgement]:
+    """The user's acknowledgement that satisfies ``target``, if any."""
+    return db.session.scalar(
+        select(Acknowledgement)
+        .where(
+            Acknowledgement.user_id == user.id,
+            Acknowledgement.version_id.in_(satisfying_versions(target)),
+        )
+        .order_by(Acknowledgement.acknowledged_at.desc())
+        .limit(1)
+    )
+
+
+def _acknowledgement_of(user, version: PolicyVersion) -> Optional[Acknowledgement]:
+    return db.session.scalar(
+        select(Acknowledgement).where(
+            Acknowledgement.user_id == user.id, Acknowledgement.version_id == version.id
+        )
+    )
+
+
+def acknowledge_version(user, page: PolicyPage, version_id: Optional[int], today: date) -> Acknowledgement:
+    """Record that ``user`` read this version (idempotent: a second click changes nothing)."""
+    target = acknowledgement_target(page.id, today)
+    version = db.session.get(PolicyVersion, version_id) if version_id else None
+    if (
+        target is None
+        or version is None
+        or version.page_id != page.id
+        or version.effective_at > today
+        or not version_satisfies(version, target)
+    ):
+        raise AcknowledgementRefused(
+            _("Deze versie kan niet (meer) worden bevestigd. Lees de huidige versie.")
+        )
+    existing = _acknowledgement_of(user, version)
+    if existing is not None:
+        return existing
+    ack = Acknowledgement(user_id=user.id, page_id=page.id, version_id=version.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(ack)
+    except IntegrityError:  # the same person clicked twice at the same moment
+        return _acknowledgement_of(user, version)
+    record_event(
+        "policy.acknowledge",
+        actor=user,
+        obj=ack,
+        subject_user_id=user.id,
+        details={"slug": page.slug, "number": version.number, "language": version.language},
+    )
+    return ack
+
+
+def checklist_items(user) -> list[ChecklistItem]:
+    """Dashboard: "Gedragscode gelezen", asked again after a version that requires re-acknowledgement."""
+    page = db.session.scalar(select(PolicyPage).where(PolicyPage.slug == CODE_OF_CONDUCT))
+    target = acknowledgement_target(page.id, today_local()) if page else None
+    if target is None:
+        return []
+    ack = valid_acknowledgement(user, target)
+    if ack is not None:
+        detail = _("Bevestigd op %(date)s", date=format_date(ack.acknowledged_at, "d MMMM yyyy"))
+    elif latest_acknowledgement(user, page.id) is not None:
+        detail = _("Er is een nieuwe versie. Lees en bevestig die opnieuw.")
+    else:
+        detail = ""
+    return [
+        ChecklistItem(
+            key="policies.code_of_conduct",
+            label=_("Gedragscode gelezen"),
+            is_done=ack is not None,
+            endpoint="policies.page",
+            endpoint_args={"slug": CODE_OF_CONDUCT},
+            detail=detail,
+            order=10,
+        )
+    ]
+
+
+def personal_data(user) -> dict[str, Any]:
+    """What this area keeps about a person: their acknowledgements."""
+    rows = db.session.execute(
+        select(Acknowledgement, PolicyPage.slug)
+        .join(PolicyPage, PolicyPage.id == Acknowledgement.page_id)
+        .where(Acknowledgement.user_id == user.id)
+        .order_by(Acknowledgement.acknowledged_at)
+    ).all()
+    return {
+        "acknowledgements": [
+            {
+                "page": slug,
+                "version": ack.version.number,
+                "language": ack.version.language,
+                "acknowledged_at": ack.acknowledged_at.isoformat(),
+            }
+            for ack, slug in rows
+        ]
+    }
+
+
+# -- HR report ---------------------------------------------------------------
+
+
+def _population() -> list:
+    """Everyone who signed in at least once and still works here."""
+    return [User.is_enabled.is_(True), User.left_at.is_(None)]
+
+
+def _has_acknowledged(target: PolicyVersion):
+    return exists().where(
+        Acknowledgement.user_id == User.id, Acknowledgement.version_id.in_(satisfying_versions(target))
+    )
+
+
+@dataclass
+class DepartmentCoverage:
+    department: Optional[str]
+    total: int
+    acknowledged: int
+
+    @property
+    def percentage(self) -> int:
+        return round(100 * self.acknowledged / self.total) if self.total else 0
+
+
+def coverage_by_department(target: PolicyVersion) -> list[DepartmentCoverage]:
+    """Per department: how many people there are and how many acknowledged the target version."""
+    rows = db.session.execute(
+        select(
+            User.department,
+            func.count(User.id),
+            func.sum(case((_has_acknowledged(target), 1), else_=0)),
+        )
+        .where(*_population())
+        .group_by(User.department)
+        .order_by(User.department)
+    ).all()
+    return [DepartmentCoverage(department, total, int(done or 0)) for department, total, done in rows]
+
+
+def list_departments() -> list[str]:
+    """The departments people belong to, for the report's filter."""
+    return list(
+        db.session.scalars(
+            select(User.department).where(User.department.is_not(None)).distinct().order_by(User.department)
+        )
+    )
+
+
+def not_acknowledged_query(target: PolicyVersion, department: Optional[str] = None) -> Select:
+    query = select(User).where(*_population(), ~_has_acknowledged(target))
+    if department:
+        query = query.where(User.department == department)
+    return query.order_by(User.department, User.display_name, User.id)
+
+
+def csv_safe(value: Any) -> str:
+    """A cell value that spreadsheet programs show as text and never run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+
+
+CSV_HEADER = ("Naam", "Gebruikersnaam", "Afdeling", "Functie", "E-mail")
+
+
+def not_acknowledged_csv(users: Iterable[User]) -> str:
+    """The people who have not acknowledged, as CSV for Dutch spreadsheet programs (";", BOM)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for user in users:
+        values = (user.display_name, user.username, user.department, user.job_title, user.email)
+        writer.writerow([csv_safe(value) for value in values])
+    return buffer.getvalue()

@@ -1,0 +1,255 @@
+"""Policy pages and versions: what is current, what an editor saves, and publication."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional
+
+from flask import abort, current_app
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from portal.core.access import has_role
+from portal.core.audit import record_event
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.policies.markdown import render_markdown
+from portal.policies.models import PolicyPage, PolicyVersion, VersionStatus
+from portal.policies.text import build_search_text
+
+#: largest Markdown body an editor may save (characters)
+MAX_BODY_CHARS = 200_000
+#: attempts to claim a page when editors of other languages save at the same moment
+_CLAIM_ATTEMPTS = 3
+
+
+class EditConflict(Exception):
+    """Someone saved a newer version of this page and language after the editor started."""
+
+    def __init__(self, current: Optional[PolicyVersion]):
+        super().__init__("policy version conflict")
+        self.current = current
+
+
+class InvalidTransition(ValueError):
+    """A version cannot move from its status to the requested one."""
+
+
+_TRANSITIONS: dict[VersionStatus, set[VersionStatus]] = {
+    VersionStatus.DRAFT: {VersionStatus.PUBLISHED},
+    VersionStatus.PUBLISHED: set(),
+}
+
+
+def transition_version(version: PolicyVersion, new_status: VersionStatus) -> None:
+    """The one place that knows the workflow: draft → published; a published version is final."""
+    if new_status not in _TRANSITIONS[version.status]:
+        raise InvalidTransition(
+            f"version {version.id}: {version.status.value} → {new_status.value} is not allowed"
+        )
+    version.status = new_status
+
+
+def can_edit_policies(user) -> bool:
+    """HR (reviewers) and administrators keep the policy pages current."""
+    return has_role(user, "reviewer") or has_role(user, "admin")
+
+
+def get_page(slug: str, for_user) -> PolicyPage:
+    """The page at ``slug``: 404 when unknown; sign-in first unless the page is public."""
+    page = db.session.scalar(select(PolicyPage).where(PolicyPage.slug == slug))
+    if page is None:
+        abort(404)
+    if not page.is_public and not getattr(for_user, "is_authenticated", False):
+        abort(current_app.login_manager.unauthorized())
+    return page
+
+
+def current_versions_query(today: date) -> Select:
+    """Ids of the current version of every page and language: the latest published one in force."""
+    ranked = (
+        select(
+            PolicyVersion.id,
+            func.row_number()
+            .over(
+                partition_by=(PolicyVersion.page_id, PolicyVersion.language),
+                order_by=(
+                    PolicyVersion.effective_at.desc(),
+                    PolicyVersion.published_at.desc(),
+                    PolicyVersion.id.desc(),
+                ),
+            )
+            .label("rank"),
+        )
+        .where(PolicyVersion.status == VersionStatus.PUBLISHED, PolicyVersion.effective_at <= today)
+        .subquery()
+    )
+    return select(ranked.c.id).where(ranked.c.rank == 1)
+
+
+def current_versions(
+    today: date, page_ids: Optional[list[int]] = None
+) -> dict[tuple[int, str], PolicyVersion]:
+    """{(page_id, language): current version}, for all pages or the ones given."""
+    query = select(PolicyVersion).where(PolicyVersion.id.in_(current_versions_query(today)))
+    if page_ids is not None:
+        query = query.where(PolicyVersion.page_id.in_(page_ids))
+    return {(v.page_id, v.language): v for v in db.session.scalars(query)}
+
+
+def version_for_reader(page: PolicyPage, language: str, today: date) -> tuple[Optional[PolicyVersion], bool]:
+    """The current version in ``language``, else the Dutch one; the flag says Dutch stands in."""
+    versions = current_versions(today, [page.id])
+    wanted = versions.get((page.id, language))
+    if wanted is not None:
+        return wanted, False
+    dutch = versions.get((page.id, "nl"))
+    return dutch, dutch is not None and language != "nl"
+
+
+def list_pages(today: date, language: str) -> list[tuple[PolicyPage, Optional[PolicyVersion]]]:
+    """Every page in order, with its current version for a reader of ``language`` (None: none yet)."""
+    pages = db.session.scalars(select(PolicyPage).order_by(PolicyPage.sort_order, PolicyPage.slug)).all()
+    versions = current_versions(today)
+    return [(page, versions.get((page.id, language)) or versions.get((page.id, "nl"))) for page in pages]
+
+
+def head_version(page: PolicyPage, language: str) -> Optional[PolicyVersion]:
+    """The most recently saved version (draft or published) of a page in one language."""
+    return db.session.scalar(
+        select(PolicyVersion)
+        .where(PolicyVersion.page_id == page.id, PolicyVersion.language == language)
+        .order_by(PolicyVersion.id.desc())
+        .limit(1)
+    )
+
+
+def published_versions_query(page: PolicyPage) -> Select:
+    return (
+        select(PolicyVersion)
+        .where(PolicyVersion.page_id == page.id, PolicyVersion.status == VersionStatus.PUBLISHED)
+        .order_by(PolicyVersion.number.desc())
+    )
+
+
+def get_published_version(page: PolicyPage, number: Optional[int]) -> PolicyVersion:
+    """A published version by number, or 404 (drafts have no number, so they are never found)."""
+    version = None
+    if number is not None:
+        version = db.session.scalar(
+            select(PolicyVersion).where(
+                PolicyVersion.page_id == page.id,
+                PolicyVersion.number == number,
+                PolicyVersion.status == VersionStatus.PUBLISHED,
+            )
+        )
+    if version is None:
+        abort(404)
+    return version
+
+
+def previous_version(version: PolicyVersion) -> Optional[PolicyVersion]:
+    """The published version in the same language just before ``version``."""
+    return db.session.scalar(
+        select(PolicyVersion)
+        .where(
+            PolicyVersion.page_id == version.page_id,
+            PolicyVersion.language == version.language,
+            PolicyVersion.status == VersionStatus.PUBLISHED,
+            PolicyVersion.number < version.number,
+        )
+        .order_by(PolicyVersion.number.desc())
+        .limit(1)
+    )
+
+
+@dataclass
+class VersionInput:
+    language: str
+    title: str
+    description: str
+    body_markdown: str
+    summary: str
+    effective_at: date
+    requires_acknowledgement: bool
+
+
+def save_version(
+    page: PolicyPage,
+    data: VersionInput,
+    *,
+    base_version_id: Optional[int],
+    publish: bool,
+    editor,
+) -> PolicyVersion:
+    """Save the editor's text as a new draft, or publish it as the next numbered version.
+
+    Raises EditConflict when another version of this page and language was saved
+    after ``base_version_id`` (the one the editor started from).
+    """
+    _claim_page(page, data.language, base_version_id)
+    version = PolicyVersion(
+        page_id=page.id,
+        language=data.language,
+        title=data.title,
+        description=data.description,
+        body_markdown=data.body_markdown,
+        summary=data.summary,
+        effective_at=data.effective_at,
+        requires_acknowledgement=data.requires_acknowledgement,
+        editor_id=getattr(editor, "id", None),
+        status=VersionStatus.DRAFT,
+    )
+    db.session.add(version)
+    if publish:
+        publish_version(version, page)
+    db.session.flush()
+    record_event(
+        "policy.publish" if publish else "policy.save_draft",
+        actor=editor,
+        obj=version,
+        details={"slug": page.slug, "language": version.language, "number": version.number},
+    )
+    return version
+
+
+def publish_version(version: PolicyVersion, page: PolicyPage) -> None:
+    """Render and freeze the text, give it the next number and publish it."""
+    highest = db.session.scalar(
+        select(func.max(PolicyVersion.number)).where(PolicyVersion.page_id == page.id)
+    )
+    number = (highest or 0) + 1
+    transition_version(version, VersionStatus.PUBLISHED)
+    version.number = number
+    version.body_html, _toc = render_markdown(version.body_markdown)
+    version.search_text = build_search_text(version.title, version.description, version.body_html)
+    version.published_at = utcnow()
+
+
+def _claim_page(page: PolicyPage, language: str, base_version_id: Optional[int]) -> None:
+    """Check the editor's base is still the newest, and bump the page's lock in one compare-and-set.
+
+    The UPDATE … WHERE lock_version = seen makes a second, simultaneous save of the same page
+    wait for the first and then fail the comparison (PostgreSQL re-checks the row), so two
+    editors can never both win. A save in the other language only forces a re-check.
+    """
+    for _ in range(_CLAIM_ATTEMPTS):
+        seen = db.session.scalar(
+            select(PolicyPage.lock_version)
+            .where(PolicyPage.id == page.id)
+            .execution_options(populate_existing=True)
+        )
+        head = head_version(page, language)
+        if (head.id if head else None) != base_version_id:
+            raise EditConflict(head)
+        claimed = db.session.execute(
+            update(PolicyPage)
+            .where(PolicyPage.id == page.id, PolicyPage.lock_version == seen)
+            .values(lock_version=seen + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount == 1:
+            set_committed_value(page, "lock_version", seen + 1)
+            return
+    raise EditConflict(head_version(page, language))
