@@ -1,0 +1,129 @@
+"""Forms of the reconfirmation campaign: HR opens one; the employee confirms their entries."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Sequence
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, SubmitField
+from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.validators import Optional as OptionalValidator
+
+from portal.declarations.fields import ChoiceField, DutchDateField, WholeNumberField, options
+from portal.declarations.forms import DATE_FORMATS
+from portal.declarations.models import KIND_LABELS, SCOPE_LABELS, CampaignScope, Declaration, DeclarationKind
+from portal.declarations.states import UNDECIDED
+
+KEEP, CHANGE, END = "keep", "change", "end"
+ENTRY_CHOICES = options([(KEEP, _l("Klopt nog")), (CHANGE, _l("Wijzigen")), (END, _l("Beëindigd"))])
+NIL, DECLARE = "none", "declare"
+NIL_CHOICES = {
+    DeclarationKind.side_activity: options([(NIL, _l("Ik heb geen nevenwerkzaamheden")),
+                                            (DECLARE, _l("Ik wil een nevenwerkzaamheid opgeven"))]),
+    DeclarationKind.financial_interest: options([(NIL, _l("Ik heb geen financiële belangen")),
+                                                 (DECLARE, _l("Ik wil een financieel belang opgeven"))]),
+}
+NIL_LABELS = {
+    DeclarationKind.side_activity: _l("Nevenwerkzaamheden"),
+    DeclarationKind.financial_interest: _l("Financiële belangen"),
+}
+
+
+class CampaignForm(FlaskForm):
+    year = WholeNumberField(
+        _l("Jaar"), validators=[InputRequired(_l("Vul het jaar in.")),
+                                NumberRange(2000, 2100, _l("Vul een jaar tussen 2000 en 2100 in."))],
+    )
+    due_on = DutchDateField(
+        _l("Uiterste datum"), format=DATE_FORMATS,
+        validators=[InputRequired(_l("Vul de uiterste datum in."))],
+        description=_l("Herinneringen gaan 14 en 3 dagen vóór deze datum uit, en één keer 7 dagen erna."),
+    )
+    scope = ChoiceField(
+        _l("Voor wie?"), choices=options((s.value, label) for s, label in SCOPE_LABELS.items()),
+        validators=[InputRequired(_l("Kies voor wie de campagne is."))],
+    )
+    department = SelectField(_l("Afdeling (alleen bij 'Eén afdeling')"), validate_choice=False)
+    submit = SubmitField(_l("Campagne openen"))
+
+    def __init__(self, *args, departments: Sequence[str] = (), today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._departments = list(departments)
+        self._today = today
+        self.department.choices = options([("", _l("— kies een afdeling —"))] + [(d, d) for d in self._departments])
+
+    def validate_due_on(self, field) -> None:
+        if field.data is not None and field.data <= self._today:
+            raise ValidationError(str(_l("Kies een uiterste datum na vandaag.")))
+
+    def validate_department(self, field) -> None:
+        if self.scope.data != CampaignScope.department.value:
+            return
+        if not field.data:
+            raise ValidationError(str(_l("Kies de afdeling.")))
+        if field.data not in self._departments:
+            raise ValidationError(str(_l("Deze afdeling is niet bekend.")))
+
+
+class EntryForm(Form):
+    """One current declaration in the reconfirmation: still correct, change, or ended."""
+
+    declaration_id = HiddenField()
+    choice = ChoiceField(choices=ENTRY_CHOICES,
+                         validators=[InputRequired(_l("Kies wat er met deze verklaring moet gebeuren."))])
+    ended_on = DutchDateField(_l("Einddatum (als u 'Beëindigd' kiest)"), format=DATE_FORMATS,
+                              validators=[OptionalValidator()])
+
+
+class ConfirmForm(FlaskForm):
+    """The reconfirmation form, pre-filled with the person's current entries."""
+
+    entries = FieldList(FormField(EntryForm))
+    nil_side_activity = ChoiceField(validators=[InputRequired(_l("Kies een van de twee mogelijkheden."))])
+    nil_financial_interest = ChoiceField(validators=[InputRequired(_l("Kies een van de twee mogelijkheden."))])
+    submit = SubmitField(_l("Bevestigen"))
+
+    def __init__(self, *args, declarations: Sequence[Declaration], nil_kinds: Sequence[DeclarationKind],
+                 today: date, **kwargs):
+        kwargs.setdefault("data", {"entries": [{"declaration_id": str(d.id)} for d in declarations]})
+        super().__init__(*args, **kwargs)
+        self.declarations = list(declarations)
+        self.nil_kinds = list(nil_kinds)
+        self._today = today
+        for entry, declaration in zip(self.entries, self.declarations):
+            entry.choice.label.text = f"{KIND_LABELS[declaration.kind]}: {declaration.title}"
+            if declaration.pending_version is not None and declaration.pending_version.status in UNDECIDED:
+                entry.choice.choices = [c for c in ENTRY_CHOICES if c.value != CHANGE]
+        for kind in DeclarationKind:
+            name = f"nil_{kind.value}"
+            if kind in self.nil_kinds:
+                self[name].choices = NIL_CHOICES[kind]
+                self[name].label.text = str(NIL_LABELS[kind])
+            else:
+                del self[name]
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        ids = [entry.declaration_id.data for entry in self.entries]
+        if ids != [str(d.id) for d in self.declarations]:
+            self.form_errors.append(str(_l("Uw verklaringen zijn intussen veranderd. Kijk de lijst opnieuw na.")))
+            return False
+        for entry in self.entries:
+            ended_on = entry.ended_on
+            if entry.choice.data != END or ended_on.errors:
+                continue
+            if ended_on.data is None:
+                ended_on.errors.append(str(_l("Vul de datum in waarop het beëindigd is.")))
+                ok = False
+            elif ended_on.data > self._today:
+                ended_on.errors.append(str(_l("De einddatum kan niet in de toekomst liggen.")))
+                ok = False
+        return ok
+
+    def choices(self) -> list[tuple[Declaration, str, date | None]]:
+        return [(d, e.choice.data, e.ended_on.data) for d, e in zip(self.declarations, self.entries)]
+
+    def nil_choices(self) -> dict[DeclarationKind, str]:
+        return {kind: self[f"nil_{kind.value}"].data for kind in self.nil_kinds}

@@ -1,0 +1,303 @@
+"""The annual reconfirmation campaign: opening it, the tasks, the mails and HR's progress view.
+
+Tasks are created set-based (one INSERT … SELECT over the users in scope), so opening a
+campaign for 10,000 employees is one statement. Invitations and reminders are queued by
+the scheduled job in ``jobs.py`` in batches; each person gets at most two reminders before
+the due date and one after it (``REMINDER_STAGES``), counted in ``CampaignTask.reminders_sent``
+and guarded by per-person dedup keys.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Iterable, Optional
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DateTime, case, func, insert, literal, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
+
+from portal.auth.models import User
+from portal.core.audit import record_event
+from portal.core.time import to_local, utcnow
+from portal.declarations.models import Campaign, CampaignScope, CampaignTask, DeclarationKind
+from portal.declarations.states import DeclarationError
+from portal.extensions import db
+
+#: reminder stage → days relative to the due date: two before it, one after it
+REMINDER_STAGES = {1: -14, 2: -3, 3: 7}
+#: no reminder sooner than this after the invitation or the previous reminder
+MIN_GAP = timedelta(days=2)
+#: mails queued per job run and campaign (the job runs again for the rest)
+BATCH_SIZE = 2000
+
+
+class CampaignExists(DeclarationError):
+    default_message = _l("Er is al een campagne voor dit jaar en deze groep.")
+
+
+def users_in_scope(scope: CampaignScope, department: str = ""):
+    """SELECT of the ids of active users in scope (used inside the INSERT … SELECT)."""
+    query = select(User.id).where(User.is_enabled.is_(True), User.left_at.is_(None))
+    if scope == CampaignScope.department:
+        query = query.where(User.department == department)
+    elif scope == CampaignScope.high_risk:
+        query = query.where(User.is_high_risk.is_(True))
+    elif scope == CampaignScope.top_official:
+        query = query.where(User.is_top_official.is_(True))
+    return query
+
+
+def departments() -> list[str]:
+    return [d for d in db.session.scalars(
+        select(User.department).where(User.department.is_not(None)).distinct().order_by(User.department)
+    ) if d]
+
+
+def open_campaign(year: int, due_on: date, scope: CampaignScope, department: str, actor,
+                  *, now: Optional[datetime] = None) -> Campaign:
+    """Open a campaign and give everyone in scope a task in one INSERT … SELECT.
+
+    The invitation mails are queued by the scheduled job (``send_invitations``), in batches,
+    so that opening a campaign for thousands of people stays one quick request.
+    """
+    now = now or utcnow()
+    scope = CampaignScope(scope)
+    department = department if scope == CampaignScope.department else ""
+    campaign = Campaign(year=year, due_on=due_on, scope=scope, scope_department=department,
+                        created_by_id=actor.id, created_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(campaign)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise CampaignExists() from exc
+    people = users_in_scope(scope, department).add_columns(
+        literal(campaign.id).label("campaign_id"), literal(now, DateTime(timezone=True)).label("created_at"), literal(0).label("reminders_sent")
+    )
+    db.session.execute(
+        insert(CampaignTask).from_select(["user_id", "campaign_id", "created_at", "reminders_sent"], people)
+    )
+    # counted, not rowcount: drivers differ in what they report for INSERT … SELECT
+    campaign.task_count = db.session.scalar(
+        select(func.count()).select_from(CampaignTask).where(CampaignTask.campaign_id == campaign.id)
+    )
+    record_event("campaign.open", actor=actor, obj=campaign,
+                 details={"year": year, "scope": scope.value, "department": department, "tasks": campaign.task_count})
+    db.session.flush()
+    return campaign
+
+
+def get_task(campaign_id: int, user) -> CampaignTask:
+    """The signed-in person's task in an open campaign, or 404."""
+    task = db.session.scalar(
+        select(CampaignTask).join(Campaign, Campaign.id == CampaignTask.campaign_id)
+        .where(CampaignTask.campaign_id == campaign_id, CampaignTask.user_id == user.id, Campaign.closed_at.is_(None))
+    )
+    if task is None:
+        abort(404)
+    return task
+
+
+def _mail_context(campaign: Campaign, user: User) -> dict:
+    return {"name": user.display_name, "year": campaign.year, "due_on": campaign.due_on,
+            "path": f"/declarations/confirm/{campaign.id}"}
+
+
+def _open_campaigns() -> list[Campaign]:
+    return list(db.session.scalars(select(Campaign).where(Campaign.closed_at.is_(None)).order_by(Campaign.id)))
+
+
+def send_invitations(now: datetime, *, limit: int = BATCH_SIZE) -> int:
+    """Queue the invitation mail for tasks that have none yet; returns how many were queued."""
+    from portal.notifications.services import queue_mail
+
+    query = (
+        select(CampaignTask, User, Campaign)
+        .join(User, User.id == CampaignTask.user_id).join(Campaign, Campaign.id == CampaignTask.campaign_id)
+        .where(CampaignTask.invited_at.is_(None), CampaignTask.completed_at.is_(None), Campaign.closed_at.is_(None))
+        .order_by(CampaignTask.id).limit(limit)
+    )
+    rows = db.session.execute(query).all()
+    for task, user, campaign in rows:
+        queue_mail(user, "declarations/campaign_invite", _mail_context(campaign, user),
+                   dedup_key=f"campaign-{campaign.id}-user-{user.id}")
+    _stamp([task.id for task, _u, _c in rows], invited_at=now)
+    return len(rows)
+
+
+def reminder_stage(due_on: date, today: date) -> int:
+    """Which reminder is due on ``today``: 1 from 14 days before the due date, 2 from 3 days before, 3 from 7 days after; 0 otherwise."""
+    stage = 0
+    for number, offset in sorted(REMINDER_STAGES.items()):
+        starts = due_on + timedelta(days=offset)
+        is_before_due = offset < 0
+        if today >= starts and (not is_before_due or today < due_on):
+            stage = number
+    return stage
+
+
+def send_reminders(now: datetime, *, limit: int = BATCH_SIZE) -> int:
+    """Queue the reminder that is due for each open task; never more than REMINDER_STAGES allows."""
+    from portal.notifications.services import queue_mail
+
+    today = to_local(now).date()
+    sent = 0
+    for campaign in _open_campaigns():
+        stage = reminder_stage(campaign.due_on, today)
+        if stage == 0:
+            continue
+        quiet_since = now - MIN_GAP
+        rows = db.session.execute(
+            select(CampaignTask, User).join(User, User.id == CampaignTask.user_id)
+            .where(
+                CampaignTask.campaign_id == campaign.id,
+                CampaignTask.completed_at.is_(None),
+                CampaignTask.reminders_sent < stage,
+                CampaignTask.invited_at <= quiet_since,
+                (CampaignTask.last_reminder_at.is_(None)) | (CampaignTask.last_reminder_at <= quiet_since),
+            )
+            .order_by(CampaignTask.id).limit(limit)
+        ).all()
+        for task, user in rows:
+            queue_mail(user, "declarations/campaign_reminder", _mail_context(campaign, user),
+                       dedup_key=f"campaign-{campaign.id}-user-{user.id}-reminder-{stage}")
+        if rows:
+            # compare-and-set: a task that another run already moved on is left alone
+            db.session.execute(
+                update(CampaignTask)
+                .where(CampaignTask.id.in_([task.id for task, _u in rows]), CampaignTask.reminders_sent < stage)
+                .values(reminders_sent=stage, last_reminder_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        sent += len(rows)
+    return sent
+
+
+def _stamp(task_ids: list[int], **values) -> None:
+    if task_ids:
+        db.session.execute(
+            update(CampaignTask).where(CampaignTask.id.in_(task_ids)).values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def complete_task(task: CampaignTask, actor, *, now: Optional[datetime] = None) -> None:
+    """Mark the person's reconfirmation as done (the choices were carried out by the caller)."""
+    if task.completed_at is None:
+        task.completed_at = now or utcnow()
+        record_event("campaign.complete_task", actor=actor, object_type="declaration_campaign",
+                     object_id=task.campaign_id, subject_user_id=task.user_id)
+        db.session.flush()
+
+
+# -- HR's view ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepartmentProgress:
+    department: str
+    total: int
+    done: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+
+def progress_by_department(campaign: Campaign) -> list[DepartmentProgress]:
+    """Tasks and completed tasks per department, in one GROUP BY."""
+    department = func.coalesce(User.department, "")
+    rows = db.session.execute(
+        select(department, func.count(CampaignTask.id),
+               func.sum(case((CampaignTask.completed_at.is_not(None), 1), else_=0)))
+        .join(User, User.id == CampaignTask.user_id)
+        .where(CampaignTask.campaign_id == campaign.id)
+        .group_by(department).order_by(department)
+    ).all()
+    return [DepartmentProgress(name or "", int(total), int(done or 0)) for name, total, done in rows]
+
+
+def not_done_query(campaign: Campaign):
+    """SELECT of the open tasks (user loaded with them), by department and name."""
+    return (
+        select(CampaignTask).join(User, User.id == CampaignTask.user_id).options(contains_eager(CampaignTask.user))
+        .where(CampaignTask.campaign_id == campaign.id, CampaignTask.completed_at.is_(None))
+        .order_by(User.department, User.display_name, User.id)
+    )
+
+
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell that a spreadsheet never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_STARTS) else text
+
+
+def not_done_csv(campaign: Campaign) -> str:
+    """The list of those not done as CSV text (semicolons and a BOM, as Dutch spreadsheet programs expect)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([str(_l("Naam")), str(_l("Gebruikersnaam")), str(_l("Afdeling")), str(_l("Functie")),
+                     str(_l("Herinneringen verstuurd"))])
+    for task in db.session.scalars(not_done_query(campaign).execution_options(yield_per=1000)):
+        user = task.user
+        writer.writerow([csv_cell(value) for value in (user.display_name, user.username, user.department,
+                                                       user.job_title, task.reminders_sent)])
+    return buffer.getvalue()
+
+
+def nil_kinds_for_confirmation(user, active_kinds: Iterable[DeclarationKind]) -> list[DeclarationKind]:
+    """Kinds for which the confirmation form offers "nothing to declare": required kinds without entries."""
+    from portal.declarations.statements import required_kinds
+
+    present = set(active_kinds)
+    return [kind for kind in required_kinds(user) if kind not in present]
+
+
+class EntryError(DeclarationError):
+    """A choice in the reconfirmation form cannot be carried out; ``index`` is the entry's position."""
+
+    def __init__(self, index: int, message):
+        self.index = index
+        super().__init__(message)
+
+
+def reconfirm(task: CampaignTask, choices, nil_choices: dict, actor, *, now: Optional[datetime] = None) -> list:
+    """Carry out the reconfirmation: keep, end or start a change per entry; "nothing to declare" per kind.
+
+    ``choices`` is a list of (declaration, "keep"|"change"|"end", ended_on); returns the
+    declarations for which a change (new draft version) was started. Completes the task.
+    """
+    from portal.declarations.services import check_end_date, confirm_declaration, end_declaration, start_change
+    from portal.declarations.statements import record_nil_statement
+
+    now = now or utcnow()
+    for index, (declaration, choice, ended_on) in enumerate(choices):
+        if choice == "end":
+            try:
+                check_end_date(declaration, ended_on)
+            except DeclarationError as exc:
+                raise EntryError(index, exc.message) from exc
+    changed = []
+    for declaration, choice, ended_on in choices:
+        if choice == "keep":
+            confirm_declaration(declaration, actor, now=now)
+        elif choice == "end":
+            end_declaration(declaration, ended_on, actor)
+        elif choice == "change":
+            confirm_declaration(declaration, actor, now=now)
+            start_change(declaration, actor)
+            changed.append(declaration)
+    for kind, answer in nil_choices.items():
+        if answer == "none":
+            record_nil_statement(actor, kind, now=now)
+    complete_task(task, actor, now=now)
+    return changed

@@ -1,0 +1,155 @@
+"""Showing answers to people: labels, readable values and the side-by-side comparison of two versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Optional
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+
+from portal.declarations.models import (
+    ANSWER_FIELDS,
+    INTEREST_KIND_LABELS,
+    MUNICIPALITY_RELATION_LABELS,
+    ORGANISATION_KIND_LABELS,
+    DeclarationVersion,
+    InterestKind,
+    MunicipalityRelation,
+    OrganisationKind,
+)
+
+FIELD_LABELS = {
+    "organisation_name": _l("Organisatie"),
+    "organisation_kind": _l("Soort organisatie"),
+    "role": _l("Rol of functie"),
+    "description": _l("Wat u doet"),
+    "is_paid": _l("Betaald"),
+    "hours_per_month": _l("Uren per maand (ongeveer)"),
+    "start_date": _l("Begindatum"),
+    "end_date": _l("Einddatum"),
+    "during_working_hours": _l("Onder werktijd"),
+    "municipality_relation": _l("Relatie met de gemeente"),
+    "touches_own_work": _l("Raakt aan eigen werk"),
+    "touches_own_work_explanation": _l("Uitleg"),
+    "conflict_assessment": _l("Eigen inschatting van (schijn van) belangenverstrengeling"),
+    "interest_kind": _l("Soort belang"),
+    "entity": _l("Bedrijf of object"),
+    "relation_to_work": _l("Verband met het werk"),
+    "acquired_on": _l("Sinds"),
+    "ended_on": _l("Tot"),
+}
+
+_ENUM_LABELS = {
+    OrganisationKind: ORGANISATION_KIND_LABELS,
+    MunicipalityRelation: MUNICIPALITY_RELATION_LABELS,
+    InterestKind: INTEREST_KIND_LABELS,
+}
+
+
+def readable(value: Any) -> str:
+    """An answer as text for people: labels for choices, Ja/Nee, Dutch dates, a dash for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_l("Ja") if value else _l("Nee"))
+    if isinstance(value, date):
+        return format_date(value, "d MMMM yyyy")
+    labels = _ENUM_LABELS.get(type(value))
+    if labels is not None:
+        return str(labels[value])
+    return str(value)
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    name: str
+    label: str
+    value: str
+    previous: Optional[str] = None  #: None when there is no previous version
+    is_changed: bool = False
+
+
+def answer_rows(version: DeclarationVersion, previous: Optional[DeclarationVersion] = None) -> list[AnswerRow]:
+    """Each answer of ``version`` with the previous version's answer beside it."""
+    rows = []
+    before = previous.answers() if previous is not None else None
+    for name in ANSWER_FIELDS[version.kind]:
+        value = getattr(version, name)
+        old = before[name] if before is not None else None
+        rows.append(AnswerRow(
+            name=name,
+            label=str(FIELD_LABELS[name]),
+            value=readable(value),
+            previous=readable(old) if before is not None else None,
+            is_changed=before is not None and old != value,
+        ))
+    return rows
+
+
+def previous_version(version: DeclarationVersion) -> Optional[DeclarationVersion]:
+    """The version before this one (by number), if any."""
+    earlier = [v for v in version.declaration.versions if v.number < version.number]
+    return max(earlier, key=lambda v: v.number) if earlier else None
+
+
+def latest_refusal(declaration) -> Optional[DeclarationVersion]:
+    """The refused version the employee should read about: the last decision, if it was a refusal."""
+    decided = [v for v in declaration.versions if v.decided_at is not None]
+    last = max(decided, key=lambda v: v.number) if decided else None
+    return last if last is not None and last.refusal_reason else None
+
+
+def json_value(value: Any) -> Any:
+    """An answer for the JSON export: ISO dates, enum values, everything else as is."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return value
+
+
+#: headings for the keys of the "my data" export (other areas' keys are shown as they are)
+DATA_LABELS = {
+    **FIELD_LABELS,
+    "declarations": _l("Verklaringen"),
+    "policies": _l("Gedragscode en regelingen"),
+    "oath": _l("Ambtseed, belofte en integriteitsverklaring"),
+    "review": _l("Beoordeling door P&O"),
+    "notifications": _l("E-mails aan u"),
+    "auth": _l("Uw account"),
+    "id": _l("Nummer"),
+    "kind": _l("Soort"),
+    "status": _l("Stand (code)"),
+    "status_label": _l("Stand"),
+    "created_at": _l("Gemaakt"),
+    "last_confirmed_at": _l("Laatst bevestigd"),
+    "version_in_force": _l("Geldende versie"),
+    "versions": _l("Versies"),
+    "number": _l("Versie"),
+    "answers": _l("Antwoorden"),
+    "change_note": _l("Wat er veranderd is"),
+    "submitted_at": _l("Ingediend"),
+    "decided_at": _l("Besluit"),
+    "conditions": _l("Voorwaarden"),
+    "refusal_reason": _l("Reden van afwijzing"),
+    "withdrawn_at": _l("Ingetrokken"),
+    "information_requests": _l("Vragen van P&O"),
+    "question": _l("Vraag"),
+    "asked_at": _l("Gesteld"),
+    "answer": _l("Antwoord"),
+    "answered_at": _l("Beantwoord"),
+    "nil_statements": _l("Verklaringen „niets te melden”"),
+    "stated_at": _l("Verklaard"),
+    "reconfirmation_tasks": _l("Jaarlijkse bevestigingen"),
+    "year": _l("Jaar"),
+    "due_on": _l("Uiterste datum"),
+    "completed_at": _l("Bevestigd"),
+    "reminders_sent": _l("Herinneringen"),
+}
+
+
+def data_label(key) -> str:
+    label = DATA_LABELS.get(str(key))
+    return str(label) if label is not None else str(key).replace("_", " ")

@@ -1,0 +1,94 @@
+"""Shared machinery of the declaration services: refusals, derived status, audit, mail, race guard.
+
+Used by ``services`` (the employee's actions) and ``hr`` (the review area's actions).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.core.audit import record_event
+from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
+from portal.declarations.states import QUEUE_STATUSES, DeclarationError, derive_declaration_status
+
+
+class OwnDeclarationError(DeclarationError):
+    default_message = _l("U kunt geen verklaring van uzelf beoordelen. Laat een collega dit doen.")
+
+
+class StaleDeclaration(DeclarationError):
+    default_message = _l(
+        "Iemand anders heeft deze verklaring intussen gewijzigd. Bekijk de nieuwe stand en probeer het opnieuw."
+    )
+
+
+class IncompleteVersion(DeclarationError):
+    default_message = _l("Niet alle verplichte vragen zijn beantwoord. Vul ze aan en dien de verklaring opnieuw in.")
+
+
+#: what a declaration page needs, loaded in bulk (no query per version)
+LOAD = (
+    selectinload(Declaration.versions).selectinload(DeclarationVersion.information_requests),
+    selectinload(Declaration.current_version),
+    selectinload(Declaration.pending_version),
+)
+
+
+def sync_status(declaration: Declaration) -> None:
+    """Store the status derived from the version in force and the pending one."""
+    current, pending = declaration.current_version, declaration.pending_version
+    declaration.status = derive_declaration_status(
+        current.status if current else None,
+        pending.status if pending else None,
+        is_ended=declaration.ended_on is not None,
+    )
+    if declaration.status not in QUEUE_STATUSES:
+        declaration.submitted_at = None  # nothing waits for HR
+
+
+def guarded(service):
+    """A lost race on ``lock_version`` (at any flush, autoflush included) becomes a StaleDeclaration."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except StaleDataError as exc:
+            raise StaleDeclaration() from exc
+
+    return wrapper
+
+
+def audit(action: str, declaration: Declaration, actor, **details: Any) -> None:
+    record_event(action, actor=actor, obj=declaration, subject_user_id=declaration.owner_id, details=details)
+
+
+def declaration_path(declaration: Declaration) -> str:
+    return f"/declarations/{declaration.id}"
+
+
+def mail_owner(declaration: Declaration, template: str, dedup_key: str, **context: Any) -> None:
+    """Tell the owner that something happened; the mail names no contents, only links to the page."""
+    from portal.notifications.services import queue_mail
+
+    queue_mail(
+        declaration.owner,
+        f"declarations/{template}",
+        {"name": declaration.owner.display_name, "path": declaration_path(declaration), **context},
+        dedup_key=dedup_key,
+        sensitive=declaration.kind == DeclarationKind.financial_interest,
+    )
+
+
+def ensure_not_own(declaration: Declaration, actor) -> None:
+    if actor is None or declaration.owner_id == getattr(actor, "id", None):
+        raise OwnDeclarationError()
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

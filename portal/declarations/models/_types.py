@@ -1,0 +1,23 @@
+"""Column helpers shared by the declarations tables."""
+
+from __future__ import annotations
+
+import enum
+
+import sqlalchemy as sa
+
+
+def enum_type(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
+    """A portable enum column: VARCHAR holding the member *values*, with a CHECK constraint.
+
+    ``name`` names the CHECK constraint (``ck_<table>_<name>``).
+    """
+    return sa.Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+    )

@@ -1,0 +1,113 @@
+"""Reconfirmation campaigns: HR opens them and follows progress; the employee confirms."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal.core.access import role_required
+from portal.core.time import today_local
+from portal.declarations import bp
+from portal.declarations.campaign_forms import ConfirmForm, CampaignForm
+from portal.declarations.campaigns import (
+    EntryError,
+    departments,
+    get_task,
+    nil_kinds_for_confirmation,
+    not_done_csv,
+    not_done_query,
+    open_campaign,
+    progress_by_department,
+    reconfirm,
+)
+from portal.declarations.models import Campaign, CampaignScope
+from portal.declarations.queries import active_declarations
+from portal.declarations.services import DeclarationError
+from portal.extensions import db
+
+PAGE_SIZE = 50
+
+
+def _get_campaign(campaign_id: int) -> Campaign:
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+@bp.route("/campaigns", methods=["GET", "POST"])
+@role_required("reviewer", "admin")
+def campaigns():
+    """HR: the campaigns, and a form to open a new one."""
+    today = today_local()
+    form = CampaignForm(departments=departments(), today=today)
+    if request.method == "GET":
+        form.year.data = today.year
+    if form.validate_on_submit():
+        try:
+            campaign = open_campaign(form.year.data, form.due_on.data, CampaignScope(form.scope.data),
+                                     form.department.data or "", current_user)
+        except DeclarationError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("De campagne is geopend voor %(num)d personen. De uitnodigingen gaan binnen een uur per e-mail uit.",
+                    num=campaign.task_count), "success")
+            return redirect(url_for("declarations.campaign", campaign_id=campaign.id))
+    listing = db.paginate(db.select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc()),
+                          per_page=PAGE_SIZE, error_out=False)
+    return render_template("declarations/campaigns.html", form=form, listing=listing)
+
+
+@bp.route("/campaigns/<int:campaign_id>")
+@role_required("reviewer", "admin")
+def campaign(campaign_id: int):
+    """HR: progress per department and who has not finished yet."""
+    campaign = _get_campaign(campaign_id)
+    not_done = db.paginate(not_done_query(campaign), page=request.args.get("page", 1, type=int),
+                           per_page=PAGE_SIZE, error_out=False)
+    return render_template("declarations/campaign.html", campaign=campaign,
+                           progress=progress_by_department(campaign), not_done=not_done)
+
+
+@bp.route("/campaigns/<int:campaign_id>/not-done.csv")
+@role_required("reviewer", "admin")
+def campaign_csv(campaign_id: int):
+    """HR: the list of those not done as CSV (cells never start a formula)."""
+    campaign = _get_campaign(campaign_id)
+    body = not_done_csv(campaign)
+    filename = f"campagne-{campaign.year}-{campaign.id}-niet-gedaan.csv"
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+@bp.route("/confirm/<int:campaign_id>", methods=["GET", "POST"])
+@login_required
+def confirm(campaign_id: int):
+    """The employee's reconfirmation, pre-filled with their current entries."""
+    task = get_task(campaign_id, current_user)
+    if task.is_done:
+        flash(_("U heeft uw verklaringen voor deze campagne al bevestigd. Dank u wel!"), "info")
+        return redirect(url_for("declarations.index"))
+    declarations = active_declarations(current_user)
+    form = ConfirmForm(declarations=declarations, today=today_local(),
+                       nil_kinds=nil_kinds_for_confirmation(current_user, {d.kind for d in declarations}))
+    if form.validate_on_submit():
+        try:
+            changed = reconfirm(task, form.choices(), form.nil_choices(), current_user)
+        except EntryError as exc:
+            db.session.rollback()
+            form.entries[exc.index].ended_on.errors.append(exc.message)
+        except DeclarationError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Dank u wel, uw verklaringen zijn bevestigd."), "success")
+            if changed:
+                flash(_("Pas nu de verklaringen aan die u wilt wijzigen; de concepten staan klaar."), "info")
+                return redirect(url_for("declarations.edit", declaration_id=changed[0].id))
+            return redirect(url_for("declarations.index"))
+    return render_template("declarations/confirm.html", form=form, campaign=task.campaign)

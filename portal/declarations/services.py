@@ -1,0 +1,314 @@
+"""The employee's actions on declarations, and the one access helper for them.
+
+Each service checks the transition with ``states.check_transition``, sets state, actor and
+timestamp, writes one audit event, queues the mail to the employee (never with contents)
+and flushes. The request commits once. Refusals raise ``DeclarationError`` subclasses whose
+``message`` is Dutch and can be flashed as is; callers roll back on them.
+
+HR's actions live in ``hr.py`` and are re-exported here, so the review area imports
+everything from this module: ``get_declaration_for_review``, ``start_review``,
+``request_information``, ``decide_version``, ``ensure_lock_version``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Mapping, Optional
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from portal.core.time import today_local, utcnow
+from portal.declarations.hr import (
+    decide_version,
+    ensure_lock_version,
+    get_declaration_for_review,
+    request_information,
+    start_review,
+)
+from portal.declarations.lifecycle import (
+    LOAD,
+    IncompleteVersion,
+    OwnDeclarationError,
+    StaleDeclaration,
+    audit,
+    guarded,
+    is_blank,
+    mail_owner,
+    sync_status,
+)
+from portal.declarations.models import (
+    ANSWER_FIELDS,
+    REQUIRED_ON_SUBMIT,
+    Declaration,
+    DeclarationKind,
+    DeclarationVersion,
+    InformationRequest,
+    NilStatement,
+)
+from portal.declarations.states import (
+    ACTIVE_STATUSES,
+    DeclarationError,
+    DeclarationStatus,
+    InvalidTransition,
+    VersionStatus,
+    check_transition,
+)
+from portal.extensions import db
+
+__all__ = [
+    "DeclarationError", "IncompleteVersion", "InvalidTransition", "OwnDeclarationError", "StaleDeclaration",
+    "answer_information_request", "available_actions", "check_end_date", "confirm_declaration",
+    "create_declaration", "decide_version", "end_declaration", "ensure_lock_version", "get_declaration",
+    "get_declaration_for_review", "get_version", "missing_answers", "open_information_request",
+    "request_information", "save_draft", "start_change", "start_review", "submit_version", "withdraw_version",
+]
+
+
+# -- access --------------------------------------------------------------------------------
+
+
+def get_declaration(declaration_id: int, for_user) -> Declaration:
+    """The declaration if ``for_user`` owns it; 404 for any other id (existence must not leak)."""
+    declaration = db.session.get(Declaration, declaration_id, options=LOAD)
+    if declaration is None or for_user is None or declaration.owner_id != getattr(for_user, "id", None):
+        abort(404)
+    return declaration
+
+
+def get_version(declaration: Declaration, number: int) -> DeclarationVersion:
+    """Version ``number`` of an already authorised declaration, or 404."""
+    for version in declaration.versions:
+        if version.number == number:
+            return version
+    abort(404)
+
+
+def find_by_client_token(owner, token: Optional[str]) -> Optional[Declaration]:
+    """The declaration that a form with this one-time token already created (double click)."""
+    if not token:
+        return None
+    return db.session.scalar(
+        select(Declaration).where(Declaration.client_token == token, Declaration.owner_id == owner.id)
+    )
+
+
+# -- internals -----------------------------------------------------------------------------
+
+
+def _apply_answers(version: DeclarationVersion, answers: Mapping[str, Any]) -> None:
+    allowed = set(ANSWER_FIELDS[version.kind]) | {"change_note"}
+    columns = DeclarationVersion.__table__.c
+    for name, value in answers.items():
+        if name not in allowed:
+            raise ValueError(f"{name!r} is not an answer of a {version.kind} declaration")
+        enum_class = getattr(columns[name].type, "enum_class", None)
+        if enum_class is not None and value is not None:
+            value = enum_class(value)  # form values arrive as strings
+        setattr(version, name, value)
+
+
+def missing_answers(version: DeclarationVersion) -> list[str]:
+    """Names of the answers still needed before ``version`` can be submitted."""
+    missing = [name for name in REQUIRED_ON_SUBMIT[version.kind] if is_blank(getattr(version, name))]
+    if version.kind == DeclarationKind.side_activity and version.touches_own_work and is_blank(
+        version.touches_own_work_explanation
+    ):
+        missing.append("touches_own_work_explanation")
+    return missing
+
+
+def _withdraw_nil_statements(user_id: int, kind: DeclarationKind, now: datetime) -> None:
+    db.session.execute(
+        update(NilStatement)
+        .where(NilStatement.user_id == user_id, NilStatement.kind == kind, NilStatement.withdrawn_at.is_(None))
+        .values(withdrawn_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+# -- the employee ----------------------------------------------------------------------------
+
+
+def create_declaration(owner, kind: DeclarationKind, answers: Mapping[str, Any], *, actor=None,
+                       client_token: Optional[str] = None) -> tuple[Declaration, bool]:
+    """Start a declaration with a first draft version; returns (declaration, created).
+
+    A second request with the same ``client_token`` (a double click) returns the first
+    declaration with ``created=False`` and changes nothing.
+    """
+    existing = find_by_client_token(owner, client_token)
+    if existing is not None:
+        return existing, False
+    kind = DeclarationKind(kind)
+    declaration = Declaration(owner=owner, kind=kind, status=DeclarationStatus.draft, client_token=client_token or None)
+    version = DeclarationVersion(declaration=declaration, number=1, kind=kind, status=VersionStatus.draft,
+                                 created_by=actor or owner)
+    _apply_answers(version, answers)
+    declaration.pending_version = version
+    try:
+        with db.session.begin_nested():
+            db.session.add(declaration)
+            db.session.flush()
+    except IntegrityError:
+        existing = find_by_client_token(owner, client_token)
+        if existing is None:
+            raise
+        return existing, False
+    audit("declaration.create", declaration, actor or owner, kind=kind.value, version=1)
+    return declaration, True
+
+
+@guarded
+def save_draft(version: DeclarationVersion, answers: Mapping[str, Any], actor) -> None:
+    """Store answers on a draft (incomplete answers are fine)."""
+    if not version.is_editable:
+        raise InvalidTransition(version.status, VersionStatus.draft)
+    _apply_answers(version, answers)
+    version.declaration.updated_at = utcnow()
+    audit("declaration.save_draft", version.declaration, actor, version=version.number)
+    db.session.flush()
+
+
+@guarded
+def submit_version(version: DeclarationVersion, actor, *, now: Optional[datetime] = None) -> None:
+    """Send a draft to HR; a second submit of the same version is refused (double click)."""
+    if version.status != VersionStatus.draft:  # an answered question goes back via answer_information_request
+        raise InvalidTransition(version.status, VersionStatus.submitted)
+    check_transition(version.status, VersionStatus.submitted)
+    if missing_answers(version):
+        raise IncompleteVersion()
+    now = now or utcnow()
+    declaration = version.declaration
+    version.status = VersionStatus.submitted
+    version.submitted_at = now
+    declaration.submitted_at = now
+    sync_status(declaration)
+    _withdraw_nil_statements(declaration.owner_id, declaration.kind, now)
+    audit("declaration.submit", declaration, actor, version=version.number)
+    mail_owner(declaration, "submitted", f"decl-{declaration.id}-v{version.number}-submitted")
+    db.session.flush()
+
+
+@guarded
+def start_change(declaration: Declaration, actor) -> DeclarationVersion:
+    """A new draft version, pre-filled from the latest one; the version in force stays until decided.
+
+    Returns the existing draft when there is one; refuses while a change waits for HR.
+    """
+    if declaration.is_ended:
+        raise DeclarationError(_l("Deze verklaring is beëindigd en kan niet meer worden gewijzigd."))
+    pending = declaration.pending_version
+    if pending is not None:
+        if pending.status == VersionStatus.draft:
+            return pending
+        raise InvalidTransition(pending.status, VersionStatus.draft)
+    base = declaration.current_version or declaration.versions[-1]
+    version = DeclarationVersion(
+        declaration=declaration,
+        number=max(v.number for v in declaration.versions) + 1,
+        kind=declaration.kind,
+        status=VersionStatus.draft,
+        created_by=actor,
+        **base.answers(),
+    )
+    db.session.add(version)
+    declaration.pending_version = version
+    sync_status(declaration)
+    db.session.flush()
+    audit("declaration.change", declaration, actor, version=version.number, based_on=base.number)
+    return version
+
+
+@guarded
+def withdraw_version(version: DeclarationVersion, actor, *, now: Optional[datetime] = None) -> None:
+    """Withdraw a draft or an undecided submission; a version in force is untouched."""
+    check_transition(version.status, VersionStatus.withdrawn)
+    declaration = version.declaration
+    version.status = VersionStatus.withdrawn
+    version.withdrawn_at = now or utcnow()
+    version.withdrawn_by_id = actor.id
+    if declaration.pending_version_id == version.id or declaration.pending_version is version:
+        declaration.pending_version = None
+    sync_status(declaration)
+    audit("declaration.withdraw", declaration, actor, version=version.number)
+    db.session.flush()
+
+
+@guarded
+def end_declaration(declaration: Declaration, ended_on: date, actor, *, today: Optional[date] = None) -> None:
+    """Record that the activity or interest ended; an undecided change is withdrawn with it."""
+    if declaration.status not in ACTIVE_STATUSES | {DeclarationStatus.refused}:
+        raise DeclarationError(_l("Alleen een ingediende of goedgekeurde verklaring kan worden beëindigd."))
+    check_end_date(declaration, ended_on, today=today)
+    now = utcnow()
+    pending = declaration.pending_version
+    if pending is not None:
+        withdraw_version(pending, actor, now=now)
+    declaration.ended_on = ended_on
+    declaration.ended_at = now
+    declaration.ended_by_id = actor.id
+    sync_status(declaration)
+    audit("declaration.end", declaration, actor, ended_on=ended_on.isoformat())
+    db.session.flush()
+
+
+def check_end_date(declaration: Declaration, ended_on: date, *, today: Optional[date] = None) -> None:
+    """Refuse an end date in the future or before the start (Dutch message)."""
+    if ended_on > (today or today_local()):
+        raise DeclarationError(_l("De einddatum kan niet in de toekomst liggen. Beëindig de verklaring op of na die dag."))
+    version = declaration.latest_version
+    start = (version.start_date or version.acquired_on) if version else None
+    if start is not None and ended_on < start:
+        raise DeclarationError(_l("De einddatum ligt vóór de begindatum."))
+
+
+@guarded
+def confirm_declaration(declaration: Declaration, actor, *, now: Optional[datetime] = None) -> None:
+    """The employee confirms that the declaration is still correct (annual reconfirmation)."""
+    if declaration.status not in ACTIVE_STATUSES:
+        raise DeclarationError(_l("Alleen een ingediende of goedgekeurde verklaring kan worden bevestigd."))
+    declaration.last_confirmed_at = now or utcnow()
+    audit("declaration.confirm", declaration, actor)
+    db.session.flush()
+
+
+def open_information_request(version: DeclarationVersion) -> Optional[InformationRequest]:
+    return next((r for r in reversed(version.information_requests) if r.is_open), None)
+
+
+@guarded
+def answer_information_request(version: DeclarationVersion, answer: str, actor,
+                               *, now: Optional[datetime] = None) -> InformationRequest:
+    """Store the employee's answer; the version goes back to HR as submitted."""
+    request = open_information_request(version)
+    if request is None or version.status != VersionStatus.info_requested:
+        raise InvalidTransition(version.status, VersionStatus.submitted,
+                                _l("Er staat geen vraag van P&O open bij deze verklaring."))
+    check_transition(version.status, VersionStatus.submitted)
+    now = now or utcnow()
+    request.answer = answer
+    request.answered_at = now
+    request.answered_by_id = actor.id
+    version.status = VersionStatus.submitted
+    declaration = version.declaration
+    sync_status(declaration)
+    audit("declaration.answer", declaration, actor, version=version.number, request=request.id)
+    db.session.flush()
+    return request
+
+
+def available_actions(declaration: Declaration) -> dict[str, bool]:
+    """What the owner can do now (which buttons the page shows); the services still check every rule."""
+    pending, status = declaration.pending_version, declaration.status
+    is_draft = pending is not None and pending.status == VersionStatus.draft
+    return {
+        "edit_draft": is_draft,
+        "change": not declaration.is_ended and pending is None and declaration.current_version is not None,
+        "withdraw": pending is not None and pending.status in (
+            VersionStatus.draft, VersionStatus.submitted, VersionStatus.in_review, VersionStatus.info_requested),
+        "end": status in ACTIVE_STATUSES | {DeclarationStatus.refused},
+        "answer": pending is not None and pending.status == VersionStatus.info_requested,
+    }

@@ -1,0 +1,127 @@
+"""Nothing-to-declare statements, and what counts as "declared" (checklist, campaigns)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from portal.core.audit import record_event
+from portal.core.registry import ChecklistItem
+from portal.core.time import to_local, utcnow
+from portal.declarations.models import Campaign, CampaignTask, Declaration, DeclarationKind, NilStatement
+from portal.declarations.states import ACTIVE_STATUSES, DeclarationError
+from portal.extensions import db
+
+NIL_LABELS = {
+    DeclarationKind.side_activity: _l("Ik heb geen nevenwerkzaamheden"),
+    DeclarationKind.financial_interest: _l("Ik heb geen financiële belangen"),
+}
+
+
+class ActiveDeclarationsExist(DeclarationError):
+    default_message = _l(
+        "U heeft nog lopende verklaringen van deze soort. Beëindig of trek die eerst in; "
+        "daarna kunt u verklaren dat u niets te melden heeft."
+    )
+
+
+def active_declaration_counts(user_id: int) -> dict[DeclarationKind, int]:
+    """Per kind: declarations that are submitted, under review or approved."""
+    rows = db.session.execute(
+        select(Declaration.kind, func.count())
+        .where(Declaration.owner_id == user_id, Declaration.status.in_(ACTIVE_STATUSES))
+        .group_by(Declaration.kind)
+    ).all()
+    counts = {kind: 0 for kind in DeclarationKind}
+    counts.update({DeclarationKind(kind): n for kind, n in rows})
+    return counts
+
+
+def current_nil_statements(user_id: int) -> dict[DeclarationKind, NilStatement]:
+    """Per kind, the latest statement that still counts."""
+    statements = db.session.scalars(
+        select(NilStatement)
+        .where(NilStatement.user_id == user_id, NilStatement.withdrawn_at.is_(None))
+        .order_by(NilStatement.stated_at)
+    ).all()
+    return {statement.kind: statement for statement in statements}
+
+
+def record_nil_statement(user, kind: DeclarationKind, *, now: Optional[datetime] = None) -> NilStatement:
+    """Record "nothing to declare" for ``kind`` with today's date; older statements are replaced."""
+    kind = DeclarationKind(kind)
+    if active_declaration_counts(user.id)[kind]:
+        raise ActiveDeclarationsExist()
+    now = now or utcnow()
+    db.session.execute(
+        update(NilStatement)
+        .where(NilStatement.user_id == user.id, NilStatement.kind == kind, NilStatement.withdrawn_at.is_(None))
+        .values(withdrawn_at=now)
+        .execution_options(synchronize_session="fetch")
+    )
+    statement = NilStatement(user_id=user.id, kind=kind, stated_at=now)
+    db.session.add(statement)
+    db.session.flush()
+    record_event("declaration.nil_statement", actor=user, obj=statement, subject_user_id=user.id,
+                 details={"kind": kind.value})
+    return statement
+
+
+def required_kinds(user) -> list[DeclarationKind]:
+    """Kinds this person must declare (or state "nothing"): financial interests only for high-risk functions."""
+    kinds = [DeclarationKind.side_activity]
+    if getattr(user, "is_high_risk", False):
+        kinds.append(DeclarationKind.financial_interest)
+    return kinds
+
+
+_CHECKLIST = {
+    DeclarationKind.side_activity: (_l("Nevenwerkzaamheden opgegeven"), "side-activities", 20),
+    DeclarationKind.financial_interest: (_l("Financiële belangen opgegeven"), "financial-interests", 21),
+}
+
+
+def checklist_items(user) -> list[ChecklistItem]:
+    """Dashboard items: each kind is done with a submitted/approved declaration or a current nil statement."""
+    counts = active_declaration_counts(user.id)
+    statements = current_nil_statements(user.id)
+    items = []
+    for kind in required_kinds(user):
+        label, anchor, order = _CHECKLIST[kind]
+        statement = statements.get(kind)
+        if counts[kind]:
+            detail, done = _("%(num)d opgegeven", num=counts[kind]), True
+        elif statement is not None:
+            detail = _("Niets te melden, verklaard op %(date)s", date=format_date(to_local(statement.stated_at).date()))
+            done = True
+        else:
+            detail, done = "", False
+        items.append(ChecklistItem(
+            key=f"declarations.{kind.value}", label=str(label), is_done=done, endpoint="declarations.index",
+            endpoint_args={"_anchor": anchor}, detail=detail, order=order,
+        ))
+    return items + _campaign_items(user)
+
+
+def _campaign_items(user) -> list[ChecklistItem]:
+    """One item per open reconfirmation campaign the person is in."""
+    rows = db.session.execute(
+        select(CampaignTask, Campaign).join(Campaign, Campaign.id == CampaignTask.campaign_id)
+        .where(CampaignTask.user_id == user.id, Campaign.closed_at.is_(None)).order_by(Campaign.due_on)
+    ).all()
+    return [
+        ChecklistItem(
+            key=f"declarations.campaign.{campaign.id}",
+            label=_("Verklaringen bevestigen voor %(year)s", year=campaign.year),
+            is_done=task.is_done, endpoint="declarations.confirm", endpoint_args={"campaign_id": campaign.id},
+            detail=(_("Bevestigd op %(date)s", date=format_date(to_local(task.completed_at).date())) if task.is_done
+                    else _("Uiterlijk %(date)s", date=format_date(campaign.due_on))),
+            order=22,
+        )
+        for task, campaign in rows
+    ]

@@ -1,0 +1,189 @@
+"""The declaration lifecycle: every status and the ONE place that knows the allowed transitions.
+
+Two levels:
+
+* ``VersionStatus`` – the state of one ``DeclarationVersion``. Versions move only
+  through ``check_transition`` (see ``VERSION_TRANSITIONS``).
+* ``DeclarationStatus`` – the state of the declaration as a whole, *derived* from its
+  versions by ``derive_declaration_status`` and stored on ``Declaration.status`` so that
+  the HR queue can filter and sort on an indexed column.
+
+Version lifecycle::
+
+    draft ──submit──▶ submitted ──▶ in_review ──▶ approved | approved_with_conditions | refused
+      │                  │  ▲            │                       │
+      │                  │  └─answered── info_requested ◀────────┘ (from submitted or in_review)
+      ▼                  ▼               ▼
+    withdrawn ◀──────────┴───────────────┘          decided ──▶ superseded (a newer version was approved)
+"""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class VersionStatus(enum.StrEnum):
+    """State of one version of a declaration."""
+
+    draft = "draft"
+    submitted = "submitted"
+    in_review = "in_review"
+    info_requested = "info_requested"
+    approved = "approved"
+    approved_with_conditions = "approved_with_conditions"
+    refused = "refused"
+    withdrawn = "withdrawn"
+    superseded = "superseded"
+
+
+class DeclarationStatus(enum.StrEnum):
+    """State of a declaration as a whole (derived from its versions, stored for the queue)."""
+
+    draft = "draft"
+    submitted = "submitted"
+    in_review = "in_review"
+    info_requested = "info_requested"
+    approved = "approved"
+    approved_with_conditions = "approved_with_conditions"
+    refused = "refused"
+    withdrawn = "withdrawn"
+    ended = "ended"
+
+
+#: versions that wait for HR (submitted or further); the declaration shows this status
+UNDECIDED = frozenset({VersionStatus.submitted, VersionStatus.in_review, VersionStatus.info_requested})
+#: versions that are not yet decided (the declaration's ``pending_version``)
+PENDING = UNDECIDED | {VersionStatus.draft}
+#: outcomes HR can give
+DECISIONS = frozenset({VersionStatus.approved, VersionStatus.approved_with_conditions, VersionStatus.refused})
+APPROVALS = frozenset({VersionStatus.approved, VersionStatus.approved_with_conditions})
+
+#: declaration states that HR's queue shows (waiting for a decision)
+QUEUE_STATUSES = frozenset({DeclarationStatus.submitted, DeclarationStatus.in_review, DeclarationStatus.info_requested})
+#: declarations that count as "declared" (checklist, nil statements, campaigns, registers)
+ACTIVE_STATUSES = QUEUE_STATUSES | {DeclarationStatus.approved, DeclarationStatus.approved_with_conditions}
+
+VERSION_TRANSITIONS: dict[VersionStatus, frozenset[VersionStatus]] = {
+    VersionStatus.draft: frozenset({VersionStatus.submitted, VersionStatus.withdrawn}),
+    VersionStatus.submitted: frozenset(
+        {VersionStatus.in_review, VersionStatus.info_requested, VersionStatus.withdrawn} | DECISIONS
+    ),
+    VersionStatus.in_review: frozenset({VersionStatus.info_requested, VersionStatus.withdrawn} | DECISIONS),
+    VersionStatus.info_requested: frozenset({VersionStatus.submitted, VersionStatus.withdrawn}),
+    VersionStatus.approved: frozenset({VersionStatus.superseded}),
+    VersionStatus.approved_with_conditions: frozenset({VersionStatus.superseded}),
+    VersionStatus.refused: frozenset({VersionStatus.superseded}),
+    VersionStatus.withdrawn: frozenset(),
+    VersionStatus.superseded: frozenset(),
+}
+
+VERSION_LABELS = {
+    VersionStatus.draft: _l("Concept"),
+    VersionStatus.submitted: _l("Ingediend"),
+    VersionStatus.in_review: _l("In behandeling"),
+    VersionStatus.info_requested: _l("Meer informatie nodig"),
+    VersionStatus.approved: _l("Goedgekeurd"),
+    VersionStatus.approved_with_conditions: _l("Goedgekeurd met voorwaarden"),
+    VersionStatus.refused: _l("Afgewezen"),
+    VersionStatus.withdrawn: _l("Ingetrokken"),
+    VersionStatus.superseded: _l("Vervangen door een nieuwere versie"),
+}
+
+DECLARATION_LABELS = {
+    DeclarationStatus.draft: _l("Concept"),
+    DeclarationStatus.submitted: _l("Ingediend"),
+    DeclarationStatus.in_review: _l("In behandeling"),
+    DeclarationStatus.info_requested: _l("Meer informatie nodig"),
+    DeclarationStatus.approved: _l("Goedgekeurd"),
+    DeclarationStatus.approved_with_conditions: _l("Goedgekeurd met voorwaarden"),
+    DeclarationStatus.refused: _l("Afgewezen"),
+    DeclarationStatus.withdrawn: _l("Ingetrokken"),
+    DeclarationStatus.ended: _l("Beëindigd"),
+}
+
+#: badge colour per declaration status (portal-badge--<tone>)
+STATUS_TONES = {
+    DeclarationStatus.draft: "neutral",
+    DeclarationStatus.submitted: "info",
+    DeclarationStatus.in_review: "info",
+    DeclarationStatus.info_requested: "warning",
+    DeclarationStatus.approved: "ok",
+    DeclarationStatus.approved_with_conditions: "ok",
+    DeclarationStatus.refused: "error",
+    DeclarationStatus.withdrawn: "neutral",
+    DeclarationStatus.ended: "neutral",
+}
+
+# Why a transition is refused, in words for the employee or reviewer.
+_REFUSAL_BY_CURRENT = {
+    VersionStatus.draft: _l("Deze verklaring is nog een concept en is niet ingediend."),
+    VersionStatus.submitted: _l("Deze verklaring is al ingediend en wacht op beoordeling."),
+    VersionStatus.in_review: _l("Deze verklaring wordt al beoordeeld door P&O."),
+    VersionStatus.info_requested: _l("P&O heeft om meer informatie gevraagd; beantwoord eerst die vraag."),
+    VersionStatus.approved: _l("Over deze versie is al een besluit genomen."),
+    VersionStatus.approved_with_conditions: _l("Over deze versie is al een besluit genomen."),
+    VersionStatus.refused: _l("Over deze versie is al een besluit genomen."),
+    VersionStatus.withdrawn: _l("Deze versie is ingetrokken en kan niet meer veranderen."),
+    VersionStatus.superseded: _l("Deze versie is vervangen door een nieuwere en kan niet meer veranderen."),
+}
+
+
+class DeclarationError(Exception):
+    """A declaration rule refused an action; ``exc.message`` is a Dutch sentence for the user."""
+
+    default_message = _l("Deze stap is nu niet mogelijk.")
+
+    def __init__(self, message=None):
+        # kept lazy: translated when shown (services also run outside requests, in jobs and the CLI)
+        self._message = message if message is not None else self.default_message
+        super().__init__(self._message)
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
+
+
+class InvalidTransition(DeclarationError):
+    """A state change that the lifecycle does not allow."""
+
+    def __init__(self, current, target, message=None):
+        self.current = current
+        self.target = target
+        super().__init__(message if message is not None else _REFUSAL_BY_CURRENT.get(current))
+
+
+def check_transition(current: VersionStatus | str, target: VersionStatus | str) -> VersionStatus:
+    """Return ``target`` as a VersionStatus if ``current → target`` is allowed; raise InvalidTransition otherwise."""
+    current, target = VersionStatus(current), VersionStatus(target)
+    if target not in VERSION_TRANSITIONS[current]:
+        raise InvalidTransition(current, target)
+    return target
+
+
+def can_transition(current: VersionStatus | str, target: VersionStatus | str) -> bool:
+    """True when ``current → target`` is allowed (for showing or hiding buttons)."""
+    return VersionStatus(target) in VERSION_TRANSITIONS[VersionStatus(current)]
+
+
+def derive_declaration_status(
+    current: VersionStatus | None, pending: VersionStatus | None, *, is_ended: bool = False
+) -> DeclarationStatus:
+    """The declaration's status from its version in force (``current``) and its undecided one (``pending``).
+
+    * ended declarations are ``ended``;
+    * a version waiting for HR shows its state (so the queue finds it), even while an
+      older approved version stays in force;
+    * otherwise the version in force shows its decision;
+    * a declaration with only a draft is a ``draft``; with nothing left it is ``withdrawn``.
+    """
+    if is_ended:
+        return DeclarationStatus.ended
+    if pending is not None and VersionStatus(pending) in UNDECIDED:
+        return DeclarationStatus(VersionStatus(pending).value)
+    if current is not None:
+        return DeclarationStatus(VersionStatus(current).value)
+    if pending is not None and VersionStatus(pending) == VersionStatus.draft:
+        return DeclarationStatus.draft
+    return DeclarationStatus.withdrawn

@@ -1,0 +1,229 @@
+"""The annual reconfirmation: opening a campaign, tasks, mails and reminders, HR's progress, the form."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from datetime import date, datetime, time, timedelta, timezone
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event, insert, select
+
+from portal.auth.models import User
+from portal.declarations.campaigns import csv_cell, open_campaign, reminder_stage
+from portal.declarations.jobs import campaign_mail
+from portal.declarations.models import (
+    Campaign,
+    CampaignScope,
+    CampaignTask,
+    Declaration,
+    DeclarationKind,
+    DeclarationStatus,
+    NilStatement,
+    VersionStatus,
+)
+from portal.declarations.statements import checklist_items
+from portal.extensions import db
+from portal.notifications.models import OutboxMessage
+from tests.declarations.helpers import count, declare, make_user, user_by_name, versions_of
+
+DUE = date(2027, 3, 31)
+
+
+def _at(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=timezone.utc)
+
+
+def _staff():
+    make_user("jdevries", department="Openbare Werken")
+    make_user("ddekker", department="Openbare Werken")
+    make_user("sbakker", department="Burgerzaken")
+    make_user("nmulder", department="Openbare Werken", is_high_risk=True)
+    make_user("gone", department="Burgerzaken", left_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    return make_user("mjansen", department="P&O", is_reviewer=True)
+
+
+def test_hr_opens_a_campaign_and_everyone_active_in_scope_gets_one_task(client, auth, app):
+    with app.app_context():
+        _staff()
+        db.session.commit()
+    auth.login("mjansen")
+    page = client.get("/declarations/campaigns").get_data(as_text=True)
+    assert "Openbare Werken" in page  # departments offered
+    bad = client.submit("/declarations/campaigns", {"year": "2027", "due_on": "2020-01-01", "scope": "department",
+                                                    "department": ""})
+    html = bad.get_data(as_text=True)
+    assert "Kies een uiterste datum na vandaag" in html and "Kies de afdeling" in html
+    response = client.submit("/declarations/campaigns", {"year": "2027", "due_on": DUE.isoformat(),
+                                                         "scope": "department", "department": "Openbare Werken"})
+    assert response.status_code == 302
+    again = client.submit("/declarations/campaigns", {"year": "2027", "due_on": DUE.isoformat(),
+                                                      "scope": "department", "department": "Openbare Werken"})
+    assert "Er is al een campagne" in again.get_data(as_text=True)
+    with app.app_context():
+        campaign = db.session.scalar(select(Campaign))
+        users = db.session.scalars(select(User.username).join(CampaignTask, CampaignTask.user_id == User.id)).all()
+        assert sorted(users) == ["ddekker", "jdevries", "nmulder"]
+        assert campaign.task_count == 3 and count(Campaign) == 1
+        # invitations go out with the job, once per person
+        assert campaign_mail(_at(date(2027, 3, 1))) == 3
+        assert campaign_mail(_at(date(2027, 3, 1), 10)) == 0
+        assert count(OutboxMessage, OutboxMessage.template == "declarations/campaign_invite") == 3
+
+
+@pytest.mark.parametrize(("scope", "expected"), [
+    (CampaignScope.everyone, {"jdevries", "ddekker", "sbakker", "nmulder", "mjansen"}),
+    (CampaignScope.high_risk, {"nmulder"}),
+    (CampaignScope.top_official, set()),
+])
+def test_scope_selects_the_right_people(app, scope, expected):
+    with app.app_context():
+        hr = _staff()
+        campaign = open_campaign(2027, DUE, scope, "", hr)
+        names = set(db.session.scalars(select(User.username).join(CampaignTask, CampaignTask.user_id == User.id)
+                                       .where(CampaignTask.campaign_id == campaign.id)))
+        assert names == expected
+
+
+def test_tasks_for_ten_thousand_people_are_one_insert(app):
+    with app.app_context():
+        hr = make_user("mjansen", is_reviewer=True)
+        db.session.execute(insert(User), [
+            {"username": f"user{i}", "dn": f"uid=user{i}", "display_name": f"Medewerker {i}",
+             "department": f"Afdeling {i % 40}", "is_reviewer": False, "is_admin": False, "is_top_official": False,
+             "is_high_risk": False, "language": "nl", "is_enabled": True, "first_seen_at": _at(date(2026, 1, 1)),
+             "session_generation": 0}
+            for i in range(10_000)
+        ])
+        statements = []
+
+        def remember(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", remember)
+        try:
+            campaign = open_campaign(2027, DUE, CampaignScope.everyone, "", hr)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", remember)
+        task_inserts = [s for s in statements if "INSERT INTO declaration_campaign_task" in s]
+        assert len(task_inserts) == 1 and "SELECT" in task_inserts[0]
+        assert campaign.task_count == 10_001 == count(CampaignTask)
+        assert len(statements) < 10
+
+
+@pytest.mark.parametrize(("today", "stage"), [
+    (DUE - timedelta(days=15), 0), (DUE - timedelta(days=14), 1), (DUE - timedelta(days=4), 1),
+    (DUE - timedelta(days=3), 2), (DUE - timedelta(days=1), 2), (DUE, 0), (DUE + timedelta(days=6), 0),
+    (DUE + timedelta(days=7), 3), (DUE + timedelta(days=300), 3),
+])
+def test_reminder_schedule(today, stage):
+    assert reminder_stage(DUE, today) == stage
+
+
+def test_reminder_job_run_many_times_sends_at_most_two_before_and_one_after(app):
+    with app.app_context():
+        hr = _staff()
+        campaign = open_campaign(2027, DUE, CampaignScope.everyone, "", hr, now=_at(DUE - timedelta(days=40)))
+        late = make_user("laatkomer", department="Burgerzaken")
+        db.session.commit()
+        sent_at: dict[str, list[datetime]] = {}
+        seen = set()
+        moment = _at(DUE - timedelta(days=40), 0)
+        while moment < _at(DUE + timedelta(days=60)):
+            if moment == _at(DUE - timedelta(days=10), 0):
+                # someone joins late: their task starts 10 days before the due date
+                db.session.execute(insert(CampaignTask).values(campaign_id=campaign.id, user_id=late.id,
+                                                               created_at=moment, reminders_sent=0))
+            if moment == _at(DUE - timedelta(days=5), 0):
+                task = db.session.scalar(select(CampaignTask).join(User).where(User.username == "sbakker"))
+                task.completed_at = moment  # sbakker finishes: no more reminders
+            for _ in range(2):  # overlapping runs change nothing
+                campaign_mail(moment)
+                db.session.commit()
+            for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key.like("%reminder%"))):
+                if message.id not in seen:
+                    seen.add(message.id)
+                    sent_at.setdefault(message.recipient, []).append(moment)
+            moment += timedelta(hours=6)
+        assert sent_at, "no reminders at all"
+        for recipient, moments in sent_at.items():
+            before = [m for m in moments if m.date() < DUE]
+            after = [m for m in moments if m.date() >= DUE]
+            assert len(before) <= 2 and len(after) <= 1, (recipient, moments)
+        assert len(sent_at["jdevries@example.nl"]) == 3
+        assert len(sent_at.get("sbakker@example.nl", [])) == 1  # only the first, before finishing
+        assert len([m for m in sent_at["laatkomer@example.nl"] if m.date() < DUE]) <= 2
+        assert max(db.session.scalars(select(CampaignTask.reminders_sent))) == 3
+        invites = Counter(m.recipient for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.template == "declarations/campaign_invite")))
+        assert set(invites.values()) == {1}
+
+
+def test_hr_sees_progress_per_department_and_a_csv_that_spreadsheets_cannot_run(client, auth, app):
+    with app.app_context():
+        hr = _staff()
+        make_user("formula", display_name="=HYPERLINK(\"http://evil\")", department="-Afdeling", job_title="@cmd")
+        campaign = open_campaign(2027, DUE, CampaignScope.everyone, "", hr)
+        db.session.execute(sa.update(CampaignTask).where(
+            CampaignTask.user_id == user_by_name("ddekker").id).values(completed_at=_at(date(2027, 3, 1))))
+        db.session.commit()
+        campaign_id = campaign.id
+    auth.login("mjansen")
+    page = client.get(f"/declarations/campaigns/{campaign_id}").get_data(as_text=True)
+    assert "Openbare Werken" in page and "Nog niet klaar (5)" in page
+    assert "Daan Dekker" not in page  # done: not in the list
+    response = client.get(f"/declarations/campaigns/{campaign_id}/not-done.csv")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:3] == ["Naam", "Gebruikersnaam", "Afdeling"]
+    evil = next(row for row in rows if row[1] == "formula")
+    assert evil[0] == "'=HYPERLINK(\"http://evil\")" and evil[2] == "'-Afdeling" and evil[3] == "'@cmd"
+    assert "ddekker" not in [row[1] for row in rows]
+    assert len(rows) == 1 + 5
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+31", "-2", "@SUM(A1)", "\tx"])
+def test_csv_cells_never_start_a_formula(value):
+    assert csv_cell(value).startswith("'")
+
+
+def test_employee_reconfirms_prefilled_entries_and_the_task_is_done(client, auth, app):
+    with app.app_context():
+        hr = _staff()
+        nmulder = user_by_name("nmulder")
+        kept = declare(nmulder, decide="approved", reviewer=hr)
+        changed = declare(nmulder, decide="approved", reviewer=hr, organisation_name="Schaakclub")
+        ended = declare(nmulder, decide="approved", reviewer=hr, organisation_name="Toneelclub")
+        campaign = open_campaign(2027, DUE, CampaignScope.high_risk, "", hr)
+        db.session.commit()
+        ids, campaign_id = [kept.id, changed.id, ended.id], campaign.id
+    auth.login("nmulder")
+    dashboard = client.get("/").get_data(as_text=True)
+    assert "Verklaringen bevestigen voor 2027" in dashboard
+    form = client.get(f"/declarations/confirm/{campaign_id}").get_data(as_text=True)
+    assert "Voetbalvereniging De Bal" in form and "Schaakclub" in form and "Ik heb geen financiële belangen" in form
+    data = {"entries-0-declaration_id": ids[0], "entries-0-choice": "keep",
+            "entries-1-declaration_id": ids[1], "entries-1-choice": "change",
+            "entries-2-declaration_id": ids[2], "entries-2-choice": "end", "entries-2-ended_on": "",
+            "nil_financial_interest": "none"}
+    missing_date = client.submit(f"/declarations/confirm/{campaign_id}", data).get_data(as_text=True)
+    assert "Vul de datum in waarop het beëindigd is" in missing_date
+    data["entries-2-ended_on"] = "2025-12-31"
+    response = client.submit(f"/declarations/confirm/{campaign_id}", data)
+    assert response.headers["Location"].endswith(f"/declarations/{ids[1]}/edit")  # on to the change
+    with app.app_context():
+        task = db.session.scalar(select(CampaignTask).where(CampaignTask.user_id == user_by_name("nmulder").id))
+        assert task.completed_at is not None
+        kept_row, changed_row, ended_row = (db.session.get(Declaration, i) for i in ids)
+        assert kept_row.last_confirmed_at is not None and kept_row.status == DeclarationStatus.approved
+        assert [v.status for v in versions_of(changed_row.id)] == [VersionStatus.approved, VersionStatus.draft]
+        assert ended_row.status == DeclarationStatus.ended and ended_row.ended_on == date(2025, 12, 31)
+        statement = db.session.scalar(select(NilStatement))
+        assert statement.kind == DeclarationKind.financial_interest
+    with app.test_request_context():
+        items = {i.key: i for i in checklist_items(user_by_name("nmulder"))}
+        assert items[f"declarations.campaign.{campaign_id}"].is_done
+    again = client.submit(f"/declarations/confirm/{campaign_id}", data, follow_redirects=True)
+    assert "al bevestigd" in again.get_data(as_text=True)
