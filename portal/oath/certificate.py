@@ -1,0 +1,113 @@
+"""The certificate (oorkonde) as a PDF.
+
+The layout is Python code and nobody can edit it in the portal; names and
+other data are only ever placed as text, never interpreted as markup. The font
+ships with the portal (portal/oath/fonts, DejaVu Serif) so every name renders
+the same on any machine, including letters outside Latin-1 such as "ı".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from portal.oath.display import long_date
+from portal.oath.formulas import FORMULA_NOUNS, formula_lines
+from portal.oath.models import Formula
+
+FONT_DIR = Path(__file__).with_name("fonts")
+FONT = "DejaVuSerif"
+INK = (31, 41, 55)
+ACCENT = (21, 66, 115)
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    organisation: str
+    name: str
+    formula: Formula
+    taken_on: date
+    official: str
+
+
+def render_certificate(data: CertificateData) -> bytes:
+    """A one-page A4 PDF, ready to print and sign."""
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSerif.ttf"))
+    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSerif-Bold.ttf"))
+    pdf.set_title(f"Oorkonde – {data.name}")
+    pdf.set_author(data.organisation)
+    pdf.set_creator("Integriteitsportaal")
+    pdf.set_lang("nl")
+    pdf.set_auto_page_break(auto=False)
+    pdf.set_margins(25, 25, 25)
+    pdf.add_page()
+    _frame(pdf)
+
+    pdf.set_y(32)
+    _centred(pdf, data.organisation, size=15, style="B", colour=ACCENT, height=8)
+    pdf.ln(10)
+    _centred(pdf, "Oorkonde", size=38, style="B", colour=ACCENT, height=16)
+    pdf.ln(10)
+    _centred(pdf, "Hierbij wordt verklaard dat", size=12)
+    pdf.ln(4)
+    _centred(pdf, data.name, size=24, style="B", height=11)
+    pdf.ln(4)
+    noun = FORMULA_NOUNS[Formula(data.formula)]
+    _centred(
+        pdf,
+        f"op {long_date(data.taken_on)} ten overstaan van {data.official} {noun} heeft afgelegd, "
+        "met de volgende woorden:",
+        size=12,
+    )
+    pdf.ln(8)
+    pdf.set_x(35)
+    for line in formula_lines(data.formula):
+        pdf.set_x(35)
+        pdf.set_font(FONT, "", 11.5)
+        pdf.set_text_color(*INK)
+        pdf.multi_cell(140, 6.2, line, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(2.5)
+    _signatures(pdf, data)
+    return bytes(pdf.output())
+
+
+def _frame(pdf: FPDF) -> None:
+    pdf.set_draw_color(*ACCENT)
+    pdf.set_line_width(1.2)
+    pdf.rect(12, 12, pdf.w - 24, pdf.h - 24)
+    pdf.set_line_width(0.3)
+    pdf.rect(15, 15, pdf.w - 30, pdf.h - 30)
+
+
+def _centred(pdf: FPDF, text: str, *, size: float, style: str = "", colour=INK, height: float = 7) -> None:
+    pdf.set_font(FONT, style, size)
+    pdf.set_text_color(*colour)
+    pdf.multi_cell(0, height, text, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _signatures(pdf: FPDF, data: CertificateData) -> None:
+    top = pdf.h - 70
+    width = 70
+    columns = (
+        (pdf.l_margin, data.name, "handtekening medewerker"),
+        (pdf.w - pdf.r_margin - width, data.official, "handtekening namens het college"),
+    )
+    pdf.set_draw_color(*INK)
+    pdf.set_line_width(0.3)
+    for x, name, role in columns:
+        pdf.line(x, top + 20, x + width, top + 20)
+        pdf.set_xy(x, top + 22)
+        pdf.set_font(FONT, "B", 10.5)
+        pdf.set_text_color(*INK)
+        pdf.multi_cell(width, 5, name, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.set_x(x)
+        pdf.set_font(FONT, "", 9)
+        pdf.multi_cell(width, 4.5, role, align="C", new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_xy(pdf.l_margin, pdf.h - 32)
+    pdf.set_font(FONT, "", 9)
+    pdf.multi_cell(0, 4.5, f"{data.organisation} · {long_date(data.taken_on)}", align="C")

@@ -1,0 +1,186 @@
+"""Forms of the oath area; every message in Dutch, next to its field."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import Optional as Opt
+
+from portal.core.time import to_local, utcnow
+from portal.oath.display import NonexistentLocalTime, local_to_utc
+from portal.oath.models import Formula, OathSession, RegistrationStatus
+from portal.oath.services.sessions import SessionData
+
+LANGUAGES = [SelectChoice("nl", _l("Nederlands")), SelectChoice("en", _l("Engels"))]
+
+
+class SessionForm(FlaskForm):
+    """Plan or change a ceremony; times are entered in local time and stored in UTC."""
+
+    day = DateField(_l("Datum"), validators=[InputRequired(_l("Vul de datum in."))])
+    start_time = TimeField(_l("Begintijd"), validators=[InputRequired(_l("Vul de begintijd in."))])
+    end_time = TimeField(_l("Eindtijd"), validators=[InputRequired(_l("Vul de eindtijd in."))])
+    location = StringField(
+        _l("Locatie"), validators=[Opt(), Length(max=256)],
+        description=_l("Bijvoorbeeld: Raadzaal, gemeentehuis. Laat leeg bij een bijeenkomst die alleen online is."),
+    )
+    online_url = StringField(
+        _l("Link voor online deelname"), validators=[Opt(), Length(max=512)],
+        description=_l("Een adres dat begint met https://. Laat leeg als de bijeenkomst niet online is."),
+    )
+    capacity = IntegerField(
+        _l("Aantal plaatsen"),
+        validators=[InputRequired(_l("Vul het aantal plaatsen in.")),
+                    NumberRange(min=1, max=1000, message=_l("Kies een aantal tussen 1 en 1000."))],
+    )
+    official = StringField(
+        _l("Afgenomen door"),
+        validators=[DataRequired(_l("Vul in wie de eed of belofte afneemt.")), Length(max=256)],
+        description=_l("Bijvoorbeeld: wethouder P&O."),
+    )
+    language = SelectField(_l("Voertaal"), choices=LANGUAGES, default="nl")
+    deadline_day = DateField(_l("Aanmelden kan tot (datum)"), validators=[InputRequired(_l("Vul de datum in."))])
+    deadline_time = TimeField(_l("Aanmelden kan tot (tijd)"), validators=[InputRequired(_l("Vul de tijd in."))])
+    notes = TextAreaField(_l("Opmerkingen"), validators=[Opt(), Length(max=4000)],
+                          description=_l("Zichtbaar voor medewerkers bij het aanmelden."))
+    submit = SubmitField(_l("Opslaan"))
+
+    def __init__(self, *args, existing: Optional[OathSession] = None, **kwargs):
+        if existing is not None and not kwargs.get("formdata") and "data" not in kwargs:
+            kwargs["data"] = self._data_of(existing)
+        super().__init__(*args, **kwargs)
+        self.existing = existing
+        self._times: dict[str, datetime] = {}
+
+    @staticmethod
+    def _data_of(session: OathSession) -> dict:
+        start, end, deadline = (to_local(v) for v in (session.starts_at, session.ends_at, session.registration_deadline))
+        return {
+            "day": start.date(), "start_time": start.time(), "end_time": end.time(),
+            "location": session.location, "online_url": session.online_url, "capacity": session.capacity,
+            "official": session.official, "language": session.language, "notes": session.notes,
+            "deadline_day": deadline.date(), "deadline_time": deadline.time(),
+        }
+
+    def _utc(self, key: str, day_field, time_field) -> Optional[datetime]:
+        if day_field.data is None or time_field.data is None:
+            return None
+        try:
+            self._times[key] = local_to_utc(day_field.data, time_field.data)
+        except NonexistentLocalTime:
+            time_field.errors.append(_l("Dit tijdstip bestaat niet: de klok wordt die nacht een uur vooruitgezet."))
+            return None
+        return self._times[key]
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        starts_at = self._utc("starts_at", self.day, self.start_time)
+        ends_at = self._utc("ends_at", self.day, self.end_time)
+        deadline = self._utc("deadline", self.deadline_day, self.deadline_time)
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.end_time.errors.append(_l("De eindtijd moet na de begintijd liggen."))
+        start_changed = self.existing is None or (starts_at and starts_at != to_local(self.existing.starts_at))
+        if starts_at and start_changed and starts_at <= utcnow():
+            self.day.errors.append(_l("Kies een datum en tijd in de toekomst."))
+        if starts_at and deadline and deadline > starts_at:
+            self.deadline_day.errors.append(_l("De aanmelddatum moet vóór het begin van de bijeenkomst liggen."))
+        if not (self.location.data or "").strip() and not (self.online_url.data or "").strip():
+            self.location.errors.append(_l("Vul een locatie of een link voor online deelname in."))
+        url = (self.online_url.data or "").strip()
+        if url and (urlsplit(url).scheme != "https" or not urlsplit(url).netloc):
+            self.online_url.errors.append(_l("Vul een volledig adres in dat begint met https://."))
+        return not any(f.errors for f in self)
+
+    def session_data(self) -> SessionData:
+        return SessionData(
+            starts_at=self._times["starts_at"],
+            ends_at=self._times["ends_at"],
+            registration_deadline=self._times["deadline"],
+            capacity=self.capacity.data,
+            official=self.official.data.strip(),
+            location=(self.location.data or "").strip() or None,
+            online_url=(self.online_url.data or "").strip() or None,
+            language=self.language.data,
+            notes=(self.notes.data or "").strip() or None,
+        )
+
+
+class RegisterForm(FlaskForm):
+    """Sign up for a session (or its waiting list)."""
+
+    formula = RadioField(
+        _l("Wat legt u af?"),
+        choices=[SelectChoice(Formula.oath.value, _l("De eed (ambtseed)")),
+                 SelectChoice(Formula.affirmation.value, _l("De belofte (ambtsbelofte)"))],
+        validators=[InputRequired(_l("Kies de eed of de belofte."))],
+        description=_l("De eed en de belofte hebben dezelfde waarde; alleen de slotzin verschilt."),
+    )
+    accessibility_needs = TextAreaField(
+        _l("Toegankelijkheid (niet verplicht)"),
+        validators=[Opt(), Length(max=2000, message=_l("Gebruik hooguit 2000 tekens."))],
+        description=_l("Heeft u iets nodig om goed mee te kunnen doen, bijvoorbeeld een rolstoelplek of een tolk? "
+                       "Alleen P&O ziet dit."),
+    )
+    submit = SubmitField(_l("Aanmelden"))
+
+    def __init__(self, *args, is_full: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_full:
+            self.submit.label.text = _l("Op de wachtlijst zetten")
+
+
+class StatementForm(FlaskForm):
+    """Sign the integrity statement."""
+
+    #: the version the person read; a newer one published meanwhile is refused
+    text_id = HiddenField(validators=[Regexp(r"^[0-9]{1,9}$")])
+    signed_name = StringField(
+        _l("Uw volledige naam"),
+        validators=[DataRequired(_l("Vul uw volledige naam in.")), Length(min=2, max=256)],
+        render_kw={"autocomplete": "name"},
+    )
+    agree = BooleanField(
+        _l("Ik heb de verklaring gelezen en onderteken deze"),
+        validators=[DataRequired(_l("Vink aan dat u de verklaring heeft gelezen en ondertekent."))],
+    )
+    submit = SubmitField(_l("Ondertekenen"))
+
+
+class CancelSessionForm(FlaskForm):
+    """HR cancels a whole session."""
+
+    note = TextAreaField(
+        _l("Toelichting voor de aangemelde medewerkers (niet verplicht)"),
+        validators=[Opt(), Length(max=1000)],
+        description=_l("Deze tekst komt in de e-mail aan iedereen die is aangemeld of op de wachtlijst staat."),
+    )
+    confirm = BooleanField(
+        _l("Ja, annuleer deze bijeenkomst en bericht iedereen die is aangemeld"),
+        validators=[DataRequired(_l("Vink aan dat u de bijeenkomst wilt annuleren."))],
+    )
+    submit = SubmitField(_l("Bijeenkomst annuleren"))
+
+
+class MarkForm(FlaskForm):
+    """Attended / no-show: the value comes from the button pressed."""
+
+    status = StringField(validators=[AnyOf([RegistrationStatus.attended.value, RegistrationStatus.no_show.value])])

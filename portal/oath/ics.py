@@ -1,0 +1,75 @@
+"""iCalendar invitations (RFC 5545 / iTIP) for a registration.
+
+One calendar object per registration, with a stable UID: the first invitation,
+every update and the cancellation all carry it, with a growing SEQUENCE (the
+session's), so calendar programs replace or remove the same entry.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Literal
+from urllib.parse import urlsplit
+
+from flask import current_app
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from portal.core.time import to_local, utcnow
+from portal.oath.models import OathSession, Registration
+
+Method = Literal["REQUEST", "CANCEL"]
+
+
+def invitation_uid(session: OathSession, registration: Registration) -> str:
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    return f"oath-session-{session.id}-reg-{registration.id}@{host}"
+
+
+def build_invitation(session: OathSession, registration: Registration, method: Method) -> bytes:
+    """The .ics for ``registration``: METHOD:REQUEST (new or changed) or METHOD:CANCEL."""
+    config = current_app.config
+    organisation = config["ORGANISATION_NAME"]
+    cal = Calendar()
+    cal.add("prodid", f"-//{organisation}//Integriteitsportaal//NL")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+
+    event = Event()
+    event.add("uid", invitation_uid(session, registration))
+    event.add("sequence", session.sequence)
+    event.add("dtstamp", utcnow())
+    # Local wall-clock times with TZID, so the calendar keeps 10:00 across daylight-saving changes.
+    event.add("dtstart", to_local(session.starts_at))
+    event.add("dtend", to_local(session.ends_at))
+    event.add("summary", vText(f"Ambtseed of belofte – {organisation}"))
+    event.add("location", vText(session.location or "Online"))
+    if session.online_url:
+        event.add("url", session.online_url)
+    event.add("description", vText(_description(session, config["BASE_URL"])))
+    organizer = vCalAddress(f"mailto:{config['MAIL_FROM']}")
+    organizer.params["cn"] = vText(organisation)
+    event.add("organizer", organizer)
+    if registration.user and registration.user.email:
+        attendee = vCalAddress(f"mailto:{registration.user.email}")
+        attendee.params["cn"] = vText(registration.user.display_name)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = vText("ACCEPTED")
+        attendee.params["rsvp"] = vText("FALSE")
+        event.add("attendee", attendee)
+    if method == "CANCEL":
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED")
+    cal.add_component(event)
+    start_day = to_local(session.starts_at).date()
+    cal.add_missing_timezones(first_date=start_day - timedelta(days=366), last_date=start_day + timedelta(days=366))
+    return cal.to_ical()
+
+
+def _description(session: OathSession, base_url: str) -> str:
+    lines = ["Bijeenkomst voor het afleggen van de ambtseed of belofte.", f"Afgenomen door: {session.official}."]
+    if session.online_url:
+        lines.append(f"Online: {session.online_url}")
+    lines.append(f"Uw aanmelding: {base_url.rstrip('/')}/oath/my")
+    return "\n".join(lines)

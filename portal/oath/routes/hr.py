@@ -1,0 +1,198 @@
+"""HR (P&O) pages: plan sessions, run the day, who still has to, statement signatures."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.core.access import role_required
+from portal.core.forms import EmptyForm
+from portal.extensions import db
+from portal.oath import bp
+from portal.oath.access import get_registration, get_session
+from portal.oath.csvexport import csv_response
+from portal.oath.forms import CancelSessionForm, MarkForm, SessionForm
+from portal.oath.models import OathSession, RegistrationStatus
+from portal.oath.services import exports
+from portal.oath.services.attendance import attendance_open, mark_attendance
+from portal.oath.services.queries import (
+    admin_sessions_query,
+    attendance_list,
+    free_places,
+    place_counts,
+    session_registrations,
+)
+from portal.oath.services.reports import (
+    active_registrations_of,
+    current_statement_version,
+    latest_signatures_of,
+    outstanding_query,
+    send_todo_reminders,
+    statement_counts,
+    statement_overview_query,
+)
+from portal.oath.services.registrations import cancel_refusal
+from portal.oath.services.sessions import cancel_session, create_session, update_session
+from portal.oath.services.statements import is_statement_user
+from portal.oath.workflow import OathError
+
+hr_only = role_required("reviewer", "admin")
+
+
+@bp.route("/admin")
+@hr_only
+def admin_sessions():
+    """All sessions, upcoming first, with their places and waiting lists."""
+    page = db.paginate(admin_sessions_query(), per_page=20, error_out=False)
+    return render_template("oath/admin/sessions.html", page=page, counts=place_counts(s.id for s in page.items))
+
+
+@bp.route("/admin/sessions/new", methods=["GET", "POST"])
+@hr_only
+def admin_new_session():
+    """Plan a new session."""
+    return _session_form_page(None)
+
+
+@bp.route("/admin/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@hr_only
+def admin_edit_session(session_id: int):
+    """Change a session; everyone registered gets the change (and an updated invitation)."""
+    return _session_form_page(get_session(session_id))
+
+
+def _session_form_page(oath_session: Optional[OathSession]):
+    form = SessionForm(existing=oath_session)
+    if form.validate_on_submit():
+        try:
+            if oath_session is None:
+                oath_session = create_session(form.session_data(), current_user)
+                message = _("De bijeenkomst is ingepland.")
+            else:
+                changed = update_session(oath_session.id, form.session_data(), current_user)
+                message = _("De wijzigingen zijn opgeslagen.") if changed else _("Er is niets gewijzigd.")
+        except OathError as exc:
+            db.session.rollback()
+            (getattr(form, exc.field).errors if exc.field else form.form_errors).append(exc.message)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(url_for("oath.admin_session", session_id=oath_session.id))
+    return render_template("oath/admin/session_form.html", form=form, oath_session=oath_session)
+
+
+@bp.route("/admin/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@hr_only
+def admin_cancel_session(session_id: int):
+    """Cancel a session after confirmation; every registrant is told."""
+    oath_session = get_session(session_id)
+    form = CancelSessionForm()
+    if form.validate_on_submit():
+        try:
+            count = cancel_session(oath_session.id, current_user, note=form.note.data or "")
+        except OathError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("De bijeenkomst is geannuleerd; %(num)d aangemelde medewerkers krijgen bericht.", num=count),
+                  "success")
+            return redirect(url_for("oath.admin_session", session_id=oath_session.id))
+    counts = place_counts([oath_session.id])[oath_session.id]
+    return render_template("oath/admin/cancel.html", oath_session=oath_session, form=form, counts=counts)
+
+
+@bp.route("/admin/sessions/<int:session_id>")
+@hr_only
+def admin_session(session_id: int):
+    """A session's registrations, waiting list and attendance."""
+    oath_session = get_session(session_id)
+    registrations = session_registrations(oath_session.id)
+    counts = place_counts([oath_session.id])[oath_session.id]
+    return render_template("oath/admin/session.html", oath_session=oath_session, counts=counts,
+                           free=free_places(oath_session, counts), groups=exports.group_registrations(registrations),
+                           marking_open=attendance_open(oath_session),
+                           can_cancel=lambda r: cancel_refusal(r, oath_session, current_user) is None)
+
+
+@bp.route("/admin/sessions/<int:session_id>/attendance")
+@hr_only
+def admin_attendance(session_id: int):
+    """The printable attendance list (print with the browser; navigation is left out)."""
+    oath_session = get_session(session_id)
+    return render_template("oath/admin/attendance.html", oath_session=oath_session,
+                           registrations=attendance_list(oath_session.id))
+
+
+@bp.route("/admin/sessions/<int:session_id>/attendance.csv")
+@hr_only
+def admin_attendance_csv(session_id: int):
+    """The attendance list as CSV."""
+    oath_session = get_session(session_id)
+    header, rows = exports.attendance_rows(oath_session, attendance_list(oath_session.id))
+    return csv_response(f"presentielijst-{oath_session.id}.csv", header, rows)
+
+
+@bp.route("/admin/registrations/<int:registration_id>/mark", methods=["POST"])
+@hr_only
+def admin_mark(registration_id: int):
+    """Mark a registration attended (oath on record) or no-show."""
+    registration = get_registration(registration_id, current_user)
+    form = MarkForm()
+    if form.validate_on_submit():
+        try:
+            mark_attendance(registration.id, form.status.data, current_user)
+        except OathError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            name = registration.user.display_name
+            flash(_("%(name)s is gemarkeerd als aanwezig.", name=name)
+                  if form.status.data == RegistrationStatus.attended
+                  else _("%(name)s is gemarkeerd als niet verschenen.", name=name), "success")
+    return redirect(url_for("oath.admin_session", session_id=registration.session_id, _anchor="aanwezigheid"))
+
+
+@bp.route("/admin/outstanding")
+@hr_only
+def admin_outstanding():
+    """Everyone who has neither taken the oath nor signed the statement, longest-serving first."""
+    page = db.paginate(outstanding_query(), per_page=50, error_out=False)
+    return render_template("oath/admin/outstanding.html", page=page,
+                           registrations=active_registrations_of(u.id for u in page.items),
+                           statement_user=is_statement_user, remind_form=EmptyForm())
+
+
+@bp.route("/admin/outstanding.csv")
+@hr_only
+def admin_outstanding_csv():
+    """The "who still has to" list as CSV."""
+    header, rows = exports.outstanding_rows()
+    return csv_response("nog-te-doen-ambtseed.csv", header, rows)
+
+
+@bp.route("/admin/outstanding/remind", methods=["POST"])
+@hr_only
+def admin_outstanding_remind():
+    """Mail everyone on the list (without a confirmed place) a reminder; once a month at most."""
+    if EmptyForm().validate_on_submit():
+        queued, skipped = send_todo_reminders(current_user)
+        db.session.commit()
+        flash(_("%(queued)d herinneringen verstuurd; %(skipped)d overgeslagen (al aangemeld, geen e-mailadres of "
+                "deze maand al herinnerd).", queued=queued, skipped=skipped), "success")
+    return redirect(url_for("oath.admin_outstanding"))
+
+
+@bp.route("/admin/statements")
+@hr_only
+def admin_statements():
+    """Who of the interns, temps and hired staff has signed the integrity statement."""
+    page = db.paginate(statement_overview_query(), per_page=50, error_out=False)
+    signed, unsigned = statement_counts()
+    return render_template("oath/admin/statements.html", page=page, signed=signed, unsigned=unsigned,
+                           signatures=latest_signatures_of(u.id for u in page.items),
+                           current_version=current_statement_version())

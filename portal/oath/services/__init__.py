@@ -1,0 +1,1 @@
+"""Rules of the oath area, one module per concern; they flush, the request commits."""

@@ -1,0 +1,55 @@
+"""Rows for the HR lists and CSV downloads."""
+
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+from flask_babel import gettext as _
+
+from portal.core.time import to_local
+from portal.oath.display import local_datetime_text
+from portal.oath.labels import FORMULA_LABELS, REGISTRATION_LABELS
+from portal.oath.models import OathSession, Registration, RegistrationStatus
+from portal.oath.services.reports import iter_outstanding
+from portal.oath.services.statements import is_statement_user
+
+PRESENT = (RegistrationStatus.confirmed, RegistrationStatus.attended, RegistrationStatus.no_show)
+
+
+def group_registrations(registrations: Sequence[Registration]) -> dict[str, list[Registration]]:
+    """Split a session's registrations (in queue order) into places, waiting list and cancelled."""
+    return {
+        "places": [r for r in registrations if r.status in PRESENT],
+        "waiting": [r for r in registrations if r.status == RegistrationStatus.waitlisted],
+        "cancelled": [r for r in registrations if r.status == RegistrationStatus.cancelled],
+    }
+
+
+def attendance_rows(session: OathSession, registrations: Sequence[Registration]) -> tuple[list[str], Iterator[list]]:
+    header = [_("Naam"), _("Gebruikersnaam"), _("Afdeling"), _("Eed of belofte"), _("Status"),
+              _("Toegankelijkheid"), _("Bijeenkomst"), _("Handtekening")]
+    when = local_datetime_text(session.starts_at)
+
+    def rows() -> Iterator[list]:
+        for r in registrations:
+            yield [r.user.display_name, r.user.username, r.user.department or "", str(FORMULA_LABELS[r.formula]),
+                   str(REGISTRATION_LABELS[r.status]), r.accessibility_needs or "", when, ""]
+
+    return header, rows()
+
+
+def outstanding_rows() -> tuple[list[str], Iterator[list]]:
+    header = [_("Naam"), _("Gebruikersnaam"), _("E-mail"), _("Afdeling"), _("Soort medewerker"), _("Moet nog"),
+              _("In dienst sinds (eerste aanmelding)"), _("Aanmelding bijeenkomst")]
+
+    def rows() -> Iterator[list]:
+        for user, registration in iter_outstanding():
+            todo = _("Integriteitsverklaring") if is_statement_user(user) else _("Ambtseed of belofte")
+            signed_up = ""
+            if registration is not None:
+                when = local_datetime_text(registration.session.starts_at)
+                signed_up = f"{REGISTRATION_LABELS[registration.status]} {when}"
+            yield [user.display_name, user.username, user.email or "", user.department or "",
+                   user.employee_type or "", todo, to_local(user.first_seen_at).date().isoformat(), signed_up]
+
+    return header, rows()

@@ -1,0 +1,107 @@
+"""Read-only queries for the oath pages (lists without a query per row)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterable, Optional
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import selectinload
+
+from portal.auth.models import User
+from portal.core.time import utcnow
+from portal.extensions import db
+from portal.oath.models import OathRecord, OathSession, Registration, RegistrationStatus, SessionStatus
+
+
+def open_sessions_query(now: Optional[datetime] = None) -> Select:
+    """Sessions an employee can still sign up for, soonest first."""
+    now = now or utcnow()
+    return (
+        select(OathSession)
+        .where(
+            OathSession.status == SessionStatus.scheduled,
+            OathSession.starts_at >= now,
+            OathSession.registration_deadline > now,
+        )
+        .order_by(OathSession.starts_at, OathSession.id)
+    )
+
+
+def admin_sessions_query(now: Optional[datetime] = None) -> Select:
+    """Every session: upcoming ones first (soonest first), then past ones (latest first)."""
+    now = now or utcnow()
+    is_past = case((OathSession.starts_at < now, 1), else_=0)
+    upcoming_key = case((OathSession.starts_at >= now, OathSession.starts_at), else_=None)
+    return select(OathSession).order_by(is_past, upcoming_key, OathSession.starts_at.desc(), OathSession.id)
+
+
+def place_counts(session_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Per session: confirmed, waitlisted and attended counts, in one grouped query."""
+    ids = list(session_ids)
+    counts: dict[int, dict[str, int]] = {i: {"confirmed": 0, "waitlisted": 0, "attended": 0} for i in ids}
+    if not ids:
+        return counts
+    rows = db.session.execute(
+        select(Registration.session_id, Registration.status, func.count(Registration.id))
+        .where(
+            Registration.session_id.in_(ids),
+            Registration.status.in_(
+                [RegistrationStatus.confirmed, RegistrationStatus.waitlisted, RegistrationStatus.attended]
+            ),
+        )
+        .group_by(Registration.session_id, Registration.status)
+    )
+    for session_id, status, count in rows:
+        counts[session_id][RegistrationStatus(status).value] = count
+    return counts
+
+
+def free_places(session: OathSession, counts: dict[str, int]) -> int:
+    return max(session.capacity - counts.get("confirmed", 0), 0)
+
+
+def session_registrations(session_id: int) -> list[Registration]:
+    """All registrations of a session with their people, queue order."""
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.session_id == session_id)
+            .options(selectinload(Registration.user))
+            .order_by(Registration.joined_at, Registration.id)
+        )
+    )
+
+
+def attendance_list(session_id: int) -> list[Registration]:
+    """The people expected or marked at a session, by name (for the printed list and CSV)."""
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .join(Registration.user)
+            .where(
+                Registration.session_id == session_id,
+                Registration.status.in_(
+                    [RegistrationStatus.confirmed, RegistrationStatus.attended, RegistrationStatus.no_show]
+                ),
+            )
+            .options(selectinload(Registration.user))
+            .order_by(func.lower(User.display_name), Registration.id)
+        )
+    )
+
+
+def registrations_of(user_id: int) -> list[Registration]:
+    """A person's registrations with their sessions, newest first."""
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.user_id == user_id)
+            .options(selectinload(Registration.session))
+            .order_by(Registration.created_at.desc(), Registration.id.desc())
+        )
+    )
+
+
+def record_of(user_id: int) -> Optional[OathRecord]:
+    return db.session.scalars(select(OathRecord).where(OathRecord.user_id == user_id)).first()

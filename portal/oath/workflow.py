@@ -1,0 +1,62 @@
+"""The two state machines of the oath area and the errors its services raise."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from portal.oath.models import OathSession, Registration, RegistrationStatus, SessionStatus
+
+
+class OathError(Exception):
+    """A rule refused the action; ``message`` is shown to the user (Dutch msgid)."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        #: the form field the message belongs next to, if any
+        self.field = field
+
+
+class TransitionNotAllowed(OathError):
+    """A state change that the workflow does not allow."""
+
+
+R = RegistrationStatus
+
+REGISTRATION_TRANSITIONS: dict[RegistrationStatus, frozenset[RegistrationStatus]] = {
+    R.waitlisted: frozenset({R.confirmed, R.cancelled}),
+    R.confirmed: frozenset({R.cancelled, R.attended, R.no_show}),
+    # HR may correct a no-show on the day (someone came late); attended is final: a record exists
+    R.no_show: frozenset({R.attended}),
+    R.attended: frozenset(),
+    R.cancelled: frozenset(),
+}
+
+SESSION_TRANSITIONS: dict[SessionStatus, frozenset[SessionStatus]] = {
+    SessionStatus.scheduled: frozenset({SessionStatus.cancelled, SessionStatus.held}),
+    SessionStatus.held: frozenset(),
+    SessionStatus.cancelled: frozenset(),
+}
+
+_REGISTRATION_REFUSALS = {
+    R.cancelled: _l("Deze aanmelding is al afgemeld."),
+    R.attended: _l("Deze aanmelding is al afgerond: de eed of belofte is afgelegd."),
+}
+
+
+def move_registration(registration: Registration, new_status: RegistrationStatus) -> None:
+    """Change a registration's status, or raise TransitionNotAllowed."""
+    if new_status not in REGISTRATION_TRANSITIONS[registration.status]:
+        raise TransitionNotAllowed(
+            _REGISTRATION_REFUSALS.get(registration.status, _l("Deze wijziging van de aanmelding is niet mogelijk."))
+        )
+    registration.status = new_status
+
+
+def move_session(session: OathSession, new_status: SessionStatus) -> None:
+    """Change a session's status, or raise TransitionNotAllowed."""
+    if new_status not in SESSION_TRANSITIONS[session.status]:
+        if session.status == SessionStatus.cancelled:
+            raise TransitionNotAllowed(_l("Deze bijeenkomst is geannuleerd."))
+        raise TransitionNotAllowed(_l("Deze bijeenkomst heeft al plaatsgevonden."))
+    session.status = new_status

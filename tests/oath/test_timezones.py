@@ -1,0 +1,77 @@
+"""Times across the daylight-saving changes: stored in UTC, shown and invited at the local time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from portal.core.time import as_utc
+from portal.extensions import db
+from portal.oath.display import local_to_utc
+from portal.oath.models import OathSession
+from portal.oath.services.registrations import register_for_session
+from tests.oath.conftest import calendar_of, make_user, outbox, plan_session
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+# (local day, expected UTC start): after the end of summer time (+01:00) and after its start (+02:00)
+DST_CASES = [
+    (date(2026, 10, 25), datetime(2026, 10, 25, 9, 0, tzinfo=timezone.utc), "zondag 25 oktober 2026"),
+    (date(2026, 3, 29), datetime(2026, 3, 29, 8, 0, tzinfo=timezone.utc), "zondag 29 maart 2026"),
+]
+
+
+@pytest.mark.parametrize(("day", "expected_utc", "long_date"), DST_CASES)
+def test_session_on_a_dst_day_is_stored_in_utc_and_invited_at_ten_local(ctx, day, expected_utc, long_date):
+    starts_at = local_to_utc(day, time(10, 0))
+    assert starts_at == expected_utc
+    session = plan_session(starts_at=starts_at, capacity=5, location="Raadzaal")
+    db.session.commit()
+    db.session.expire_all()
+    assert as_utc(db.session.get(OathSession, session.id).starts_at) == expected_utc
+
+    registration = register_for_session(session.id, make_user("jan"), "oath", now=expected_utc - timedelta(days=30))
+    db.session.commit()
+    [mail] = outbox(f"oath-reg-{registration.id}-confirmed")
+    calendar, _method = calendar_of(mail)
+    event = calendar.walk("VEVENT")[0]
+    start = event.decoded("DTSTART")
+    assert (start.hour, start.minute) == (10, 0)
+    assert str(start.tzinfo) == "Europe/Amsterdam"
+    assert event["DTSTART"].params["TZID"] == "Europe/Amsterdam"
+    assert start.astimezone(timezone.utc) == expected_utc
+    assert event.decoded("DTEND").astimezone(AMSTERDAM).strftime("%H:%M") == "11:30"
+    # The calendar carries the time-zone rules, so clients without them still get 10:00.
+    [vtimezone] = calendar.walk("VTIMEZONE")
+    assert str(vtimezone["TZID"]) == "Europe/Amsterdam"
+    assert f"{long_date}" in mail.text_body and "10:00–11:30" in mail.text_body
+    assert "10:00" in mail.html_body
+
+
+def test_the_hr_form_turns_local_times_into_utc_on_both_sides_of_a_dst_change(client, auth, app):
+    auth.login("mjansen")
+    for day, expected in [("2027-03-28", datetime(2027, 3, 28, 8, 0)), ("2027-10-31", datetime(2027, 10, 31, 9, 0))]:
+        response = client.submit("/oath/admin/sessions/new", {
+            "day": day, "start_time": "10:00", "end_time": "11:30", "location": "Raadzaal", "capacity": "20",
+            "official": "wethouder P&O", "language": "nl", "deadline_day": "2027-01-15", "deadline_time": "17:00",
+        })
+        assert response.status_code == 302, response.get_data(as_text=True)
+        with app.app_context():
+            stored = db.session.scalars(select(OathSession).order_by(OathSession.id.desc())).first()
+            assert as_utc(stored.starts_at) == expected.replace(tzinfo=timezone.utc)
+            assert as_utc(stored.registration_deadline) == datetime(2027, 1, 15, 16, 0, tzinfo=timezone.utc)
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "10:00–11:30" in page
+
+
+def test_a_time_the_clock_skips_is_refused_with_a_dutch_message(client, auth):
+    auth.login("mjansen")
+    response = client.submit("/oath/admin/sessions/new", {
+        "day": "2027-03-28", "start_time": "02:30", "end_time": "04:00", "location": "Raadzaal", "capacity": "20",
+        "official": "wethouder P&O", "language": "nl", "deadline_day": "2027-03-20", "deadline_time": "17:00",
+    })
+    assert response.status_code == 200
+    assert "Dit tijdstip bestaat niet" in response.get_data(as_text=True)
