@@ -1,0 +1,210 @@
+"""Forms of the review area. GET filter forms have no CSRF token; every POST form has one.
+
+Text the employee sees (conditions, reason, question) and text only reviewers see
+(``internal_note``) are different fields of different forms, so one can never be
+posted as the other.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
+from wtforms.validators import Optional as OptionalValidator
+
+from portal.declarations.models import KIND_LABELS, TEXT_MAX
+from portal.declarations.states import DECLARATION_LABELS, QUEUE_STATUSES, DeclarationStatus, VersionStatus
+from portal.review.models import ASSESSMENT_POINTS, NOTE_MAX, POINT_LABELS, RATING_LABELS
+
+_TOO_LONG = _l("Gebruik hoogstens %(max)d tekens; nu zijn het er %(length)d.")
+#: required fields keep their "(verplicht)" mark and aria-required, but no HTML ``required``: the
+#: stylesheet paints every empty :invalid field red before anyone typed (the server validates)
+NOT_PREMATURELY_RED = {"required": False}
+_ANY = ("", _l("Alle"))
+YES_NO_ANY = [_ANY, ("yes", _l("Ja")), ("no", _l("Nee"))]
+KIND_CHOICES = [_ANY] + [(kind.value, label) for kind, label in KIND_LABELS.items()]
+
+
+def _blank(value: Optional[str]) -> bool:
+    return value is None or not value.strip()
+
+
+class FilterForm(FlaskForm):
+    """A GET form: read from the query string, no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    submit = SubmitField(_l("Filteren"))
+
+    def active(self, name: str) -> Optional[str]:
+        """The field's value if it validated and is not empty."""
+        field = self[name]
+        return field.data if field.data not in (None, "") and not field.errors else None
+
+
+class QueueFilterForm(FilterForm):
+    status = SelectField(_l("Status"), choices=[("", _l("Te beoordelen (ingediend en in behandeling)"))] + [
+        (status.value, DECLARATION_LABELS[status]) for status in DeclarationStatus if status in QUEUE_STATUSES
+    ], validate_choice=True, default="")
+    kind = SelectField(_l("Soort"), choices=KIND_CHOICES, default="")
+    department = SelectField(_l("Afdeling"), choices=[_ANY], default="")
+    high_risk = SelectField(_l("Functie met verhoogd risico"), choices=YES_NO_ANY, default="")
+    top_official = SelectField(_l("Topfunctionaris"), choices=YES_NO_ANY, default="")
+    waiting = SelectField(_l("Wachttijd"), choices=[
+        _ANY, ("7", _l("Langer dan 1 week")), ("14", _l("Langer dan 2 weken")),
+        ("overdue", _l("Over de termijn")),
+    ], default="")
+    assigned = SelectField(_l("Beoordelaar"), choices=[
+        _ANY, ("me", _l("Aan mij toegewezen")), ("unassigned", _l("Nog niet toegewezen")),
+    ], default="")
+
+    def __init__(self, *args, departments: Iterable[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department.choices = [_ANY] + [(d, d) for d in departments]
+
+
+class RegisterFilterForm(FilterForm):
+    kind = SelectField(_l("Soort"), choices=KIND_CHOICES, default="")
+    department = SelectField(_l("Afdeling"), choices=[_ANY], default="")
+    paid = SelectField(_l("Betaald"), choices=YES_NO_ANY, default="")
+    top_official = SelectField(_l("Topfunctionaris"), choices=YES_NO_ANY, default="")
+    high_risk = SelectField(_l("Functie met verhoogd risico"), choices=YES_NO_ANY, default="")
+    q = StringField(_l("Zoek op naam of organisatie"), validators=[OptionalValidator(), Length(max=100, message=_TOO_LONG)])
+
+    def __init__(self, *args, departments: Iterable[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.department.choices = [_ANY] + [(d, d) for d in departments]
+
+
+class AuditFilterForm(FilterForm):
+    actor = StringField(_l("Door (gebruikersnaam)"), validators=[OptionalValidator(), Length(max=256, message=_TOO_LONG)])
+    action = StringField(_l("Handeling"), validators=[OptionalValidator(), Length(max=64, message=_TOO_LONG)],
+                         description=_l("Bijvoorbeeld declaration.view of review.confirm; een begin is genoeg."))
+    subject = StringField(_l("Over wie (gebruikersnaam)"), validators=[OptionalValidator(), Length(max=256, message=_TOO_LONG)])
+    date_from = DateField(_l("Vanaf (datum)"), validators=[OptionalValidator()],
+                          description=_l("Bijvoorbeeld 2026-01-31."))
+    date_to = DateField(_l("Tot en met (datum)"), validators=[OptionalValidator()])
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("De einddatum ligt vóór de begindatum."))
+
+
+class AnnualReportForm(FilterForm):
+    year = IntegerField(_l("Jaar"), validators=[
+        OptionalValidator(), NumberRange(min=2000, max=2100, message=_l("Kies een jaar tussen 2000 en 2100.")),
+    ])
+    submit = SubmitField(_l("Toon jaarverslag"))
+
+
+# -- POST forms on the review page ----------------------------------------------------------
+
+
+class LockedForm(FlaskForm):
+    """A form that carries the lock_version of the declaration as it was shown."""
+
+    lock_version = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
+
+    @property
+    def seen_lock_version(self) -> int:
+        return int(self.lock_version.data)
+
+
+class TakeForm(LockedForm):
+    submit = SubmitField(_l("Oppakken"))
+
+
+class AssignForm(LockedForm):
+    reviewer = SelectField(_l("Toewijzen aan"), coerce=int, validate_choice=True)
+    submit = SubmitField(_l("Toewijzen"))
+
+    def __init__(self, *args, reviewers: Iterable = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reviewer.choices = [(user.id, user.display_name) for user in reviewers]
+
+
+class QuestionForm(LockedForm):
+    question = TextAreaField(
+        _l("Vraag aan de medewerker"),
+        validators=[DataRequired(message=_l("Schrijf de vraag aan de medewerker.")), Length(max=TEXT_MAX, message=_TOO_LONG)],
+        description=_l("De medewerker ziet deze vraag en beantwoordt hem in het portaal."),
+        render_kw=NOT_PREMATURELY_RED,
+    )
+    submit = SubmitField(_l("Vraag versturen"))
+
+
+DECISION_CHOICES = [
+    (VersionStatus.approved.value, _l("Goedkeuren")),
+    (VersionStatus.approved_with_conditions.value, _l("Goedkeuren met voorwaarden")),
+    (VersionStatus.refused.value, _l("Afwijzen")),
+]
+
+
+class DecisionForm(LockedForm):
+    outcome = RadioField(_l("Besluit"), choices=DECISION_CHOICES,
+                         validators=[DataRequired(message=_l("Kies een besluit."))], render_kw=NOT_PREMATURELY_RED)
+    conditions = TextAreaField(
+        _l("Voorwaarden"), validators=[Length(max=TEXT_MAX, message=_TOO_LONG)],
+        description=_l("Alleen bij goedkeuren met voorwaarden. De medewerker ziet deze tekst."),
+    )
+    reason = TextAreaField(
+        _l("Reden van de afwijzing"), validators=[Length(max=TEXT_MAX, message=_TOO_LONG)],
+        description=_l("Verplicht bij afwijzen. De medewerker ziet deze tekst."),
+    )
+    submit = SubmitField(_l("Besluit vastleggen"))
+
+    def validate_conditions(self, field) -> None:
+        if self.outcome.data == VersionStatus.approved_with_conditions.value and _blank(field.data):
+            raise ValidationError(_l("Schrijf de voorwaarden op die bij de goedkeuring horen."))
+
+    def validate_reason(self, field) -> None:
+        if self.outcome.data == VersionStatus.refused.value and _blank(field.data):
+            raise ValidationError(_l("Schrijf de reden van de afwijzing op; de medewerker krijgt die te zien."))
+
+
+class ProposalForm(LockedForm):
+    confirm = SubmitField(_l("Besluit bevestigen"))
+    reject = SubmitField(_l("Voorstel terugsturen"))
+
+
+class InternalNoteForm(FlaskForm):
+    internal_note = TextAreaField(
+        _l("Interne notitie"),
+        validators=[DataRequired(message=_l("Schrijf de notitie.")), Length(max=NOTE_MAX, message=_TOO_LONG)],
+        description=_l("Alleen zichtbaar voor beoordelaars. De medewerker ziet deze notitie nooit."),
+        render_kw=NOT_PREMATURELY_RED,
+    )
+    submit = SubmitField(_l("Notitie toevoegen"))
+
+
+RATING_CHOICES = [("", _l("Nog niet beoordeeld"))] + [(r.value, label) for r, label in RATING_LABELS.items()]
+
+
+class AssessmentForm(FlaskForm):
+    """A rating and a note for each point of the framework (fields added below)."""
+
+    submit = SubmitField(_l("Afweging opslaan"))
+
+    def answers(self) -> dict[str, tuple[Optional[str], Optional[str]]]:
+        return {p: (self[f"{p}_rating"].data or None, self[f"{p}_note"].data) for p in ASSESSMENT_POINTS}
+
+    def fill_from(self, assessment) -> None:
+        if assessment is None:
+            return
+        for point, rating, note in assessment.points():
+            self[f"{point}_rating"].data = rating.value if rating else ""
+            self[f"{point}_note"].data = note or ""
+
+
+for _point in ASSESSMENT_POINTS:
+    setattr(AssessmentForm, f"{_point}_rating", SelectField(
+        POINT_LABELS[_point], choices=RATING_CHOICES, default="", validate_choice=True,
+    ))
+    setattr(AssessmentForm, f"{_point}_note", TextAreaField(
+        _l("Toelichting bij: %(point)s", point=POINT_LABELS[_point]),
+        validators=[Length(max=NOTE_MAX, message=_TOO_LONG)],
+    ))

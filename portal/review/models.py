@@ -1,0 +1,211 @@
+"""Tables of the review area: assessments, internal notes, decisions awaiting a second reviewer.
+
+The declaration and its versions belong to the declarations area; these tables only point
+at them. ``InternalNote`` is HR's own text: it has its own table, form field and template
+block, so it can never be mixed up with the conditions or reasons that the employee sees.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Optional
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.time import utcnow
+from portal.declarations.models._types import enum_type
+from portal.declarations.states import VERSION_LABELS, VersionStatus
+from portal.extensions import db
+
+if TYPE_CHECKING:
+    from portal.auth.models import User
+    from portal.declarations.models import Declaration, DeclarationVersion
+
+NOTE_MAX = 4000
+
+#: the points of the assessment framework (afwegingskader), in the order they are shown
+ASSESSMENT_POINTS = (
+    "conflict_of_interest",
+    "appearance_of_conflict",
+    "confidential_information",
+    "working_time",
+    "reputation",
+    "dealings_with_municipality",
+)
+POINT_LABELS = {
+    "conflict_of_interest": _l("Strijd met het belang van de dienst"),
+    "appearance_of_conflict": _l("Schijn van belangenverstrengeling"),
+    "confidential_information": _l("Gebruik van vertrouwelijke informatie"),
+    "working_time": _l("Werktijd en werkbelasting"),
+    "reputation": _l("Reputatie van de gemeente"),
+    "dealings_with_municipality": _l("Zakelijke relatie van de organisatie met de gemeente"),
+}
+
+
+class Rating(str, enum.Enum):
+    """A reviewer's verdict on one point of the assessment framework."""
+
+    no_concern = "no_concern"
+    attention = "attention"
+    objection = "objection"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+RATING_LABELS = {
+    Rating.no_concern: _l("Geen bezwaar"),
+    Rating.attention: _l("Aandachtspunt"),
+    Rating.objection: _l("Bezwaar"),
+}
+
+
+class ReviewAssessment(db.Model):
+    """The assessment of one version against the framework: a rating and a note per point."""
+
+    __tablename__ = "review_assessment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("declaration_version.id", ondelete="CASCADE"), unique=True)
+    #: the reviewer who saved the assessment last
+    reviewer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    conflict_of_interest_rating: Mapped[Optional[Rating]] = mapped_column(enum_type(Rating, "conflict_rating"))
+    conflict_of_interest_note: Mapped[Optional[str]] = mapped_column(Text)
+    appearance_of_conflict_rating: Mapped[Optional[Rating]] = mapped_column(enum_type(Rating, "appearance_rating"))
+    appearance_of_conflict_note: Mapped[Optional[str]] = mapped_column(Text)
+    confidential_information_rating: Mapped[Optional[Rating]] = mapped_column(
+        enum_type(Rating, "confidential_rating")
+    )
+    confidential_information_note: Mapped[Optional[str]] = mapped_column(Text)
+    working_time_rating: Mapped[Optional[Rating]] = mapped_column(enum_type(Rating, "working_time_rating"))
+    working_time_note: Mapped[Optional[str]] = mapped_column(Text)
+    reputation_rating: Mapped[Optional[Rating]] = mapped_column(enum_type(Rating, "reputation_rating"))
+    reputation_note: Mapped[Optional[str]] = mapped_column(Text)
+    dealings_with_municipality_rating: Mapped[Optional[Rating]] = mapped_column(enum_type(Rating, "dealings_rating"))
+    dealings_with_municipality_note: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    reviewer: Mapped[Optional["User"]] = relationship()
+
+    def points(self) -> list[tuple[str, Optional[Rating], Optional[str]]]:
+        """(point, rating, note) for every point, in framework order."""
+        return [(p, getattr(self, f"{p}_rating"), getattr(self, f"{p}_note")) for p in ASSESSMENT_POINTS]
+
+    def __repr__(self) -> str:
+        return f"<ReviewAssessment {self.id} version={self.version_id}>"
+
+
+class InternalNote(db.Model):
+    """A reviewer's note on a declaration, for reviewers only: never shown or mailed to the employee."""
+
+    __tablename__ = "review_internal_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id", ondelete="CASCADE"))
+    #: the version under review when the note was written
+    version_id: Mapped[Optional[int]] = mapped_column(ForeignKey("declaration_version.id", ondelete="SET NULL"))
+    author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    author: Mapped[Optional["User"]] = relationship()
+    version: Mapped[Optional["DeclarationVersion"]] = relationship()
+
+    __table_args__ = (
+        Index("ix_review_internal_note_declaration", "declaration_id", "created_at"),
+        CheckConstraint("length(body) > 0", name="body"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<InternalNote {self.id} declaration={self.declaration_id}>"
+
+
+class ProposalStatus(str, enum.Enum):
+    pending = "pending"
+    confirmed = "confirmed"
+    rejected = "rejected"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class PendingDecision(db.Model):
+    """A decision proposed by one reviewer that takes effect only when a second reviewer confirms it."""
+
+    __tablename__ = "review_pending_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("declaration_version.id", ondelete="CASCADE"))
+    #: approved, approved_with_conditions or refused (a VersionStatus value)
+    outcome: Mapped[str] = mapped_column(String(32))
+    #: conditions of an approval, shown to the employee once confirmed
+    conditions: Mapped[Optional[str]] = mapped_column(Text)
+    #: reason of a refusal, shown to the employee once confirmed
+    reason: Mapped[Optional[str]] = mapped_column(Text)
+    status: Mapped[ProposalStatus] = mapped_column(
+        enum_type(ProposalStatus, "status"), default=ProposalStatus.pending
+    )
+    proposed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    confirmed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    confirmed_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    rejected_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    rejected_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+
+    declaration: Mapped["Declaration"] = relationship()
+    version: Mapped["DeclarationVersion"] = relationship()
+    proposed_by: Mapped[Optional["User"]] = relationship(foreign_keys=[proposed_by_id])
+    confirmed_by: Mapped[Optional["User"]] = relationship(foreign_keys=[confirmed_by_id])
+    rejected_by: Mapped[Optional["User"]] = relationship(foreign_keys=[rejected_by_id])
+
+    __table_args__ = (
+        # At most one proposal per version waits for confirmation.
+        Index(
+            "uq_review_pending_decision_version_pending", "version_id", unique=True,
+            sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'"),
+        ),
+        CheckConstraint(
+            "outcome IN ('approved', 'approved_with_conditions', 'refused')", name="outcome",
+        ),
+        CheckConstraint("outcome <> 'approved_with_conditions' OR conditions IS NOT NULL", name="conditions"),
+        CheckConstraint("outcome <> 'refused' OR reason IS NOT NULL", name="reason"),
+        CheckConstraint("(status = 'confirmed') = (confirmed_at IS NOT NULL)", name="confirmed"),
+        CheckConstraint("(status = 'rejected') = (rejected_at IS NOT NULL)", name="rejected"),
+    )
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ProposalStatus.pending
+
+    @property
+    def outcome_label(self) -> str:
+        return str(VERSION_LABELS[VersionStatus(self.outcome)])
+
+    def __repr__(self) -> str:
+        return f"<PendingDecision {self.id} version={self.version_id} {self.outcome} {self.status}>"
+
+
+class RegisterSnapshot(db.Model):
+    """A fingerprint of the public register; a new row whenever its content changed ("last changed")."""
+
+    __tablename__ = "review_register_snapshot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: sha256 of the register's rows
+    content_hash: Mapped[str] = mapped_column(String(64))
+    entry_count: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+    def __repr__(self) -> str:
+        return f"<RegisterSnapshot {self.id} {self.changed_at} entries={self.entry_count}>"
+
+
+__all__ = [
+    "ASSESSMENT_POINTS", "NOTE_MAX", "POINT_LABELS", "RATING_LABELS", "InternalNote", "PendingDecision",
+    "ProposalStatus", "Rating", "RegisterSnapshot", "ReviewAssessment",
+]

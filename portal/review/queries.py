@@ -1,0 +1,270 @@
+"""The lists of the review area: the queue and the HR register (the audit trail is in trail.py).
+
+Every list is one SELECT with joins (never a query per row); the queue pages with a keyset
+cursor so that page 1,000 is as fast as page 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Optional
+
+from sqlalchemy import Select, and_, exists, false, func, or_, select, true, union_all
+from sqlalchemy.orm import aliased, contains_eager, selectinload
+
+from portal.auth.models import User
+from portal.core.time import today_local
+from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
+from portal.declarations.states import ACTIVE_STATUSES, APPROVALS, QUEUE_STATUSES, DeclarationStatus
+from portal.extensions import db
+from portal.review.models import PendingDecision, ProposalStatus
+
+QUEUE_PAGE = 50
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+#: the default queue: what waits for HR (items with a question open wait for the employee)
+WAITING_FOR_HR = (DeclarationStatus.submitted, DeclarationStatus.in_review)
+
+
+def _yes_no(value: Optional[str]):
+    return None if value is None else value == "yes"
+
+
+def departments() -> list[str]:
+    """Every department that someone belongs to, for the filter choices."""
+    return list(db.session.scalars(
+        select(User.department).where(User.department.is_not(None), User.department != "")
+        .distinct().order_by(User.department)
+    ))
+
+
+# -- the queue ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: Optional[str] = None
+    kind: Optional[str] = None
+    department: Optional[str] = None
+    high_risk: Optional[bool] = None
+    top_official: Optional[bool] = None
+    waiting: Optional[str] = None  #: "7", "14" (days) or "overdue"
+    assigned: Optional[str] = None  #: "me" or "unassigned"
+
+    @classmethod
+    def from_form(cls, form) -> "QueueFilters":
+        return cls(
+            status=form.active("status"), kind=form.active("kind"), department=form.active("department"),
+            high_risk=_yes_no(form.active("high_risk")), top_official=_yes_no(form.active("top_official")),
+            waiting=form.active("waiting"), assigned=form.active("assigned"),
+        )
+
+
+@dataclass
+class QueueItem:
+    declaration: Declaration
+    awaiting_confirmation: bool
+    waiting_days: int
+    is_overdue: bool
+
+
+@dataclass
+class QueuePage:
+    items: list[QueueItem]
+    next_cursor: Optional[str]
+    counts: dict[DeclarationStatus, int] = field(default_factory=dict)
+
+
+def encode_cursor(submitted_at: datetime, declaration_id: int) -> str:
+    """``<microseconds since 1970>.<id>``: the position after which the next page starts."""
+    if submitted_at.tzinfo is None:
+        submitted_at = submitted_at.replace(tzinfo=timezone.utc)
+    return f"{(submitted_at - EPOCH) // timedelta(microseconds=1)}.{declaration_id}"
+
+
+def decode_cursor(cursor: Optional[str]) -> Optional[tuple[datetime, int]]:
+    """The (submitted_at, id) of a cursor, or None for a missing or malformed one (first page)."""
+    if not cursor:
+        return None
+    try:
+        micros, declaration_id = cursor.split(".", 1)
+        return EPOCH + timedelta(microseconds=int(micros)), int(declaration_id)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _queue_conditions(filters: QueueFilters, reviewer, now: datetime, target_days: int) -> list:
+    conditions = [Declaration.owner_id != reviewer.id]  # nobody reviews their own declarations
+    if filters.kind:
+        conditions.append(Declaration.kind == DeclarationKind(filters.kind))
+    if filters.department:
+        conditions.append(User.department == filters.department)
+    if filters.high_risk is not None:
+        conditions.append(User.is_high_risk.is_(true() if filters.high_risk else false()))
+    if filters.top_official is not None:
+        conditions.append(User.is_top_official.is_(true() if filters.top_official else false()))
+    if filters.waiting:
+        days = target_days if filters.waiting == "overdue" else int(filters.waiting)
+        conditions.append(Declaration.submitted_at < now - timedelta(days=days))
+    if filters.assigned == "me":
+        conditions.append(Declaration.assigned_reviewer_id == reviewer.id)
+    elif filters.assigned == "unassigned":
+        conditions.append(Declaration.assigned_reviewer_id.is_(None))
+    return conditions
+
+
+def _page_ids(statuses: list[DeclarationStatus], conditions: list, position, limit: int):
+    """The ids of one page: per status an ordered scan of ix_declaration_queue, merged (UNION ALL).
+
+    ``status IN (…) ORDER BY submitted_at`` would sort every waiting item; one index range
+    per status reads only ``limit`` rows each, however long the queue is.
+    """
+    parts = []
+    for status in statuses:
+        part = (
+            select(Declaration.id, Declaration.submitted_at)
+            .join(User, User.id == Declaration.owner_id)
+            .where(Declaration.status == status, *conditions)
+            .order_by(Declaration.submitted_at, Declaration.id)
+            .limit(limit)
+        )
+        if position is not None:
+            after_at, after_id = position
+            part = part.where(or_(
+                Declaration.submitted_at > after_at,
+                and_(Declaration.submitted_at == after_at, Declaration.id > after_id),
+            ))
+        parts.append(select(part.subquery().c.id))
+    return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+
+
+def queue_page(filters: QueueFilters, reviewer, *, now: datetime, target_days: int,
+               cursor: Optional[str] = None, per_page: Optional[int] = None) -> QueuePage:
+    """One page of the queue, oldest first, with the counts per status: two queries in all."""
+    per_page = per_page or QUEUE_PAGE
+    conditions = _queue_conditions(filters, reviewer, now, target_days)
+    statuses = [DeclarationStatus(filters.status)] if filters.status else list(WAITING_FOR_HR)
+    page_ids = _page_ids(statuses, conditions, decode_cursor(cursor), per_page + 1)
+    pending = aliased(DeclarationVersion)
+    assigned = aliased(User)
+    awaiting = exists().where(  # a proposal on an older, withdrawn version does not count
+        PendingDecision.version_id == Declaration.pending_version_id, PendingDecision.status == ProposalStatus.pending
+    ).label("awaiting_confirmation")
+    statement = (
+        select(Declaration, awaiting)
+        .join(page_ids, page_ids.c.id == Declaration.id)
+        .join(User, User.id == Declaration.owner_id)
+        .outerjoin(pending, pending.id == Declaration.pending_version_id)
+        .outerjoin(assigned, assigned.id == Declaration.assigned_reviewer_id)
+        .options(
+            contains_eager(Declaration.owner),
+            contains_eager(Declaration.pending_version.of_type(pending)),
+            contains_eager(Declaration.assigned_reviewer.of_type(assigned)),
+        )
+        .order_by(Declaration.submitted_at, Declaration.id)
+        .limit(per_page + 1)
+    )
+    rows = db.session.execute(statement).all()
+    items = [_queue_item(declaration, bool(flag), now, target_days) for declaration, flag in rows[:per_page]]
+    next_cursor = None
+    if len(rows) > per_page:
+        last = rows[per_page - 1][0]
+        next_cursor = encode_cursor(last.submitted_at, last.id)
+    needs_owner = bool(filters.department or filters.high_risk is not None or filters.top_official is not None)
+    return QueuePage(items=items, next_cursor=next_cursor, counts=queue_counts(conditions, join_owner=needs_owner))
+
+
+def _queue_item(declaration: Declaration, awaiting: bool, now: datetime, target_days: int) -> QueueItem:
+    submitted = declaration.submitted_at
+    if submitted.tzinfo is None:
+        submitted = submitted.replace(tzinfo=timezone.utc)
+    waited = now - submitted
+    return QueueItem(declaration, awaiting, waiting_days=max(waited.days, 0),
+                     is_overdue=waited > timedelta(days=target_days))
+
+
+def queue_counts(conditions: list, *, join_owner: bool = True) -> dict[DeclarationStatus, int]:
+    """Number of items per queue status under the other filters: one GROUP BY."""
+    statement = select(Declaration.status, func.count(Declaration.id))
+    if join_owner:  # only the department and group filters need the owner's row
+        statement = statement.join(User, User.id == Declaration.owner_id)
+    rows = db.session.execute(
+        statement.where(Declaration.status.in_(list(QUEUE_STATUSES)), *conditions).group_by(Declaration.status)
+    )
+    counts = {status: 0 for status in DeclarationStatus if status in QUEUE_STATUSES}
+    counts.update({DeclarationStatus(status): number for status, number in rows})
+    return counts
+
+
+def other_current_declarations(declaration: Declaration) -> list[Declaration]:
+    """The owner's other declarations that are submitted or in force, with their latest version."""
+    return list(db.session.scalars(
+        select(Declaration)
+        .options(selectinload(Declaration.pending_version), selectinload(Declaration.current_version))
+        .where(Declaration.owner_id == declaration.owner_id, Declaration.id != declaration.id,
+               Declaration.status.in_(ACTIVE_STATUSES))
+        .order_by(Declaration.kind, Declaration.id)
+    ))
+
+
+# -- the HR register ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    kind: Optional[str] = None
+    department: Optional[str] = None
+    paid: Optional[bool] = None
+    top_official: Optional[bool] = None
+    high_risk: Optional[bool] = None
+    q: Optional[str] = None
+
+    @classmethod
+    def from_form(cls, form) -> "RegisterFilters":
+        return cls(
+            kind=form.active("kind"), department=form.active("department"), paid=_yes_no(form.active("paid")),
+            top_official=_yes_no(form.active("top_official")), high_risk=_yes_no(form.active("high_risk")),
+            q=(form.active("q") or "").strip() or None,
+        )
+
+
+def current_entries_condition(version, today: date):
+    """A decided version in force that has not ended: approved (with or without conditions), not past its end."""
+    return and_(
+        version.status.in_(list(APPROVALS)),
+        Declaration.ended_on.is_(None),
+        or_(version.end_date.is_(None), version.end_date >= today),
+        or_(version.ended_on.is_(None), version.ended_on >= today),
+    )
+
+
+def register_statement(filters: RegisterFilters, today: Optional[date] = None) -> Select:
+    """SELECT of every current entry (owner and version in force loaded with it), by name."""
+    version = aliased(DeclarationVersion)
+    today = today or today_local()
+    statement = (
+        select(Declaration)
+        .join(User, User.id == Declaration.owner_id)
+        .join(version, version.id == Declaration.current_version_id)
+        .options(contains_eager(Declaration.owner), contains_eager(Declaration.current_version.of_type(version)))
+        .where(current_entries_condition(version, today))
+        .order_by(User.display_name, User.id, Declaration.kind, Declaration.id)
+    )
+    if filters.kind:
+        statement = statement.where(Declaration.kind == DeclarationKind(filters.kind))
+    if filters.department:
+        statement = statement.where(User.department == filters.department)
+    if filters.paid is not None:
+        statement = statement.where(version.is_paid.is_(true() if filters.paid else false()))
+    if filters.top_official is not None:
+        statement = statement.where(User.is_top_official.is_(true() if filters.top_official else false()))
+    if filters.high_risk is not None:
+        statement = statement.where(User.is_high_risk.is_(true() if filters.high_risk else false()))
+    if filters.q:
+        pattern = f"%{filters.q.lower()}%"
+        statement = statement.where(or_(
+            func.lower(User.display_name).like(pattern),
+            func.lower(version.organisation_name).like(pattern),
+            func.lower(version.entity).like(pattern),
+        ))
+    return statement

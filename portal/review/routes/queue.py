@@ -1,0 +1,267 @@
+"""The queue (/review/) and the review page (/review/<id>) with its actions."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.core.access import role_required
+from portal.core.time import utcnow
+from portal.declarations.display import answer_rows, previous_version
+from portal.declarations.services import OwnDeclarationError, StaleDeclaration
+from portal.declarations.states import DeclarationError, InvalidTransition
+from portal.extensions import db
+from portal.review import bp
+from portal.review.forms import (
+    AssessmentForm,
+    AssignForm,
+    DecisionForm,
+    InternalNoteForm,
+    ProposalForm,
+    QuestionForm,
+    QueueFilterForm,
+    TakeForm,
+)
+from portal.review.models import ASSESSMENT_POINTS, POINT_LABELS, RATING_LABELS
+from portal.review.notes import add_internal_note, assessment_for, internal_notes, save_assessment
+from portal.review.queries import QueueFilters, departments, other_current_declarations, queue_page
+from portal.review.services import (
+    FourEyesError,
+    NothingToReview,
+    ProposalClosed,
+    ProposalWaiting,
+    ask_question,
+    assign_declaration,
+    confirm_proposal,
+    decide_declaration,
+    eligible_reviewers,
+    get_proposal,
+    load_for_review,
+    open_proposal,
+    reject_proposal,
+    take_declaration,
+    version_under_review,
+)
+from portal.review.trail import AuditFilters, audit_page
+
+TRAIL_ON_PAGE = 20
+#: refusals that mean the item changed under the reviewer's hands
+CONFLICTS = (InvalidTransition, NothingToReview, ProposalClosed, ProposalWaiting)
+#: refusals of the four-eyes rule
+FORBIDDEN = (OwnDeclarationError, FourEyesError)
+
+
+def target_days() -> int:
+    return int(current_app.config.get("REVIEW_TARGET_DAYS", 28))
+
+
+@bp.route("/")
+@role_required("reviewer")
+def queue():
+    """Declarations waiting for HR, oldest first, filtered, with counts per status."""
+    form = QueueFilterForm(request.args, departments=departments())
+    form.validate()
+    page = queue_page(QueueFilters.from_form(form), current_user, now=utcnow(), target_days=target_days(),
+                      cursor=request.args.get("after"))
+    args = {k: v for k, v in request.args.items() if k not in ("after", "submit")}
+    next_url = url_for("review.queue", **args, after=page.next_cursor) if page.next_cursor else None
+    first_url = url_for("review.queue", **args) if request.args.get("after") else None
+    return render_template("review/queue.html", form=form, page=page, next_url=next_url, first_url=first_url,
+                           target_days=target_days())
+
+
+# -- the review page --------------------------------------------------------------------------
+
+_FORMS = {
+    "take_form": TakeForm, "assign_form": AssignForm, "question_form": QuestionForm,
+    "decision_form": DecisionForm, "proposal_form": ProposalForm,
+}
+
+
+def _reviewers(declaration):
+    return [u for u in db.session.scalars(eligible_reviewers()) if u.id != declaration.owner_id]
+
+
+def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
+    """The review page; ``bound`` holds the form that was posted (shown back with its errors)."""
+    version = version_under_review(declaration) or declaration.latest_version
+    previous = declaration.current_version
+    if previous is None or previous is version:
+        previous = previous_version(version) if version is not None else None
+    reviewers = _reviewers(declaration)
+    forms = {}
+    for name, form_class in _FORMS.items():
+        options = {"reviewers": reviewers} if form_class is AssignForm else {}
+        form = bound.get(name) or form_class(formdata=None, **options)
+        form.lock_version.data = str(declaration.lock_version)
+        forms[name] = form
+    proposal = open_proposal(version_under_review(declaration))
+    if proposal is not None and proposal.proposed_by_id == current_user.id:
+        del forms["proposal_form"]["confirm"]  # four eyes: the proposer cannot confirm
+    if "assign_form" not in bound:
+        forms["assign_form"].reviewer.data = declaration.assigned_reviewer_id or current_user.id
+    assessment = assessment_for(version)
+    assessment_form = bound.get("assessment_form")
+    if assessment_form is None:
+        assessment_form = AssessmentForm(formdata=None)
+        assessment_form.fill_from(assessment)
+    trail, more_trail = audit_page(AuditFilters(object_type="declaration", object_id=declaration.id),
+                                   per_page=TRAIL_ON_PAGE)
+    return render_template(
+        "review/detail.html",
+        declaration=declaration, version=version, previous=previous,
+        rows=answer_rows(version, previous) if version is not None else [],
+        is_under_review=version_under_review(declaration) is not None,
+        proposal=proposal,
+        other_declarations=other_current_declarations(declaration),
+        assessment=assessment, assessment_form=assessment_form,
+        points=ASSESSMENT_POINTS, point_labels=POINT_LABELS, rating_labels=RATING_LABELS,
+        notes=internal_notes(declaration), note_form=bound.get("note_form") or InternalNoteForm(formdata=None),
+        trail=trail, more_trail=more_trail, conflict=conflict is not None, conflict_form=conflict,
+        target_days=target_days(),
+        **forms,
+    ), status
+
+
+@bp.route("/<int:declaration_id>")
+@role_required("reviewer")
+def detail(declaration_id: int):
+    """The declaration, what changed, the employee's context, notes, assessment, trail and decisions."""
+    declaration = load_for_review(declaration_id, current_user)  # records who saw whose data
+    page = _render_review(declaration)
+    db.session.commit()
+    return page
+
+
+def _act(declaration_id: int, form_name: str, form, action: Callable[[object], Optional[str]]):
+    """Validate ``form``, run ``action(declaration)``; a lost race shows the current state (409)."""
+    declaration = load_for_review(declaration_id, current_user, record_view=False)
+    if not form.validate_on_submit():
+        return _render_review(declaration, 400, **{form_name: form})
+    try:
+        message = action(declaration)
+    except StaleDeclaration as exc:
+        db.session.rollback()
+        declaration = load_for_review(declaration_id, current_user, record_view=False)
+        form.form_errors.append(exc.message)
+        return _render_review(declaration, 409, conflict=form, **{form_name: form})
+    except DeclarationError as exc:
+        db.session.rollback()
+        declaration = load_for_review(declaration_id, current_user, record_view=False)
+        form.form_errors.append(exc.message)
+        return _render_review(declaration, _status_for(exc), **{form_name: form})
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("review.detail", declaration_id=declaration_id))
+
+
+def _status_for(exc: DeclarationError) -> int:
+    if isinstance(exc, FORBIDDEN):
+        return 403
+    return 409 if isinstance(exc, CONFLICTS) else 400
+
+
+@bp.post("/<int:declaration_id>/take")
+@role_required("reviewer")
+def take(declaration_id: int):
+    """Take the item: assigned to me and in review."""
+    form = TakeForm()
+
+    def action(declaration):
+        take_declaration(declaration, current_user, expected_lock_version=form.seen_lock_version)
+        return _("U beoordeelt deze verklaring nu.")
+
+    return _act(declaration_id, "take_form", form, action)
+
+
+@bp.post("/<int:declaration_id>/assign")
+@role_required("reviewer")
+def assign(declaration_id: int):
+    """Assign the item to a reviewer (oneself or a colleague)."""
+    declaration = load_for_review(declaration_id, current_user, record_view=False)
+    reviewers = {u.id: u for u in _reviewers(declaration)}
+    form = AssignForm(reviewers=reviewers.values())
+
+    def action(declaration):
+        assignee = reviewers[form.reviewer.data]
+        assign_declaration(declaration, assignee, current_user, expected_lock_version=form.seen_lock_version)
+        return _("De verklaring is toegewezen aan %(name)s.", name=assignee.display_name)
+
+    return _act(declaration_id, "assign_form", form, action)
+
+
+@bp.post("/<int:declaration_id>/question")
+@role_required("reviewer")
+def question(declaration_id: int):
+    """Ask the employee for more information."""
+    form = QuestionForm()
+
+    def action(declaration):
+        ask_question(declaration, form.question.data, current_user, expected_lock_version=form.seen_lock_version)
+        return _("Uw vraag is verstuurd. De verklaring komt terug in de wachtrij zodra de medewerker antwoordt.")
+
+    return _act(declaration_id, "question_form", form, action)
+
+
+@bp.post("/<int:declaration_id>/decide")
+@role_required("reviewer")
+def decide(declaration_id: int):
+    """Approve, approve with conditions or refuse (or propose it, when a second approval is required)."""
+    form = DecisionForm()
+
+    def action(declaration):
+        proposal = decide_declaration(
+            declaration, form.outcome.data, current_user, conditions=form.conditions.data,
+            reason=form.reason.data, expected_lock_version=form.seen_lock_version,
+        )
+        if proposal is not None:
+            return _("Uw besluit is vastgelegd als voorstel. Het gaat in zodra een tweede beoordelaar het bevestigt.")
+        return _("Het besluit is vastgelegd. De medewerker krijgt bericht.")
+
+    return _act(declaration_id, "decision_form", form, action)
+
+
+@bp.post("/<int:declaration_id>/proposals/<int:proposal_id>")
+@role_required("reviewer")
+def proposal(declaration_id: int, proposal_id: int):
+    """Confirm (second reviewer) or send back a proposed decision."""
+    form = ProposalForm()
+
+    def action(declaration):
+        pending = get_proposal(declaration, proposal_id)
+        if form.confirm.data:
+            confirm_proposal(pending, current_user, expected_lock_version=form.seen_lock_version)
+            return _("U heeft het besluit bevestigd. Het is nu van kracht en de medewerker krijgt bericht.")
+        reject_proposal(pending, current_user, expected_lock_version=form.seen_lock_version)
+        return _("Het voorstel is teruggestuurd. De verklaring blijft in behandeling.")
+
+    return _act(declaration_id, "proposal_form", form, action)
+
+
+@bp.post("/<int:declaration_id>/notes")
+@role_required("reviewer")
+def note(declaration_id: int):
+    """Add an internal note (reviewers only)."""
+    form = InternalNoteForm()
+
+    def action(declaration):
+        add_internal_note(declaration, form.internal_note.data, current_user)
+        return _("De interne notitie is opgeslagen.")
+
+    return _act(declaration_id, "note_form", form, action)
+
+
+@bp.post("/<int:declaration_id>/assessment")
+@role_required("reviewer")
+def assessment(declaration_id: int):
+    """Save the assessment against the framework."""
+    form = AssessmentForm()
+
+    def action(declaration):
+        save_assessment(declaration, form.answers(), current_user)
+        return _("De afweging is opgeslagen.")
+
+    return _act(declaration_id, "assessment_form", form, action)

@@ -1,0 +1,158 @@
+"""The queue: oldest first, filters, counts per status, waiting time, keyset pages, constant queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from portal.core.time import utcnow
+from portal.declarations.models import Declaration, DeclarationKind
+from portal.declarations.states import DeclarationStatus
+from portal.extensions import db
+from portal.review.queries import decode_cursor, encode_cursor
+from tests.review.helpers import count_queries, declare, follow_pages, make_user, person
+
+
+def _age(declaration_id: int, days: int) -> None:
+    db.session.execute(update(Declaration).where(Declaration.id == declaration_id)
+                       .values(submitted_at=utcnow() - timedelta(days=days)))
+
+
+def _ids_in(html: str) -> list[int]:
+    """Declaration ids in queue order (the name links)."""
+    return [int(m) for m in re.findall(r'href="/review/(\d+)"', html)]
+
+
+@pytest.fixture()
+def queue(app):
+    """Five items of different people, ages and kinds; returns their ids by name."""
+    with app.app_context():
+        ids = {
+            "old": declare(person("jdevries")).id,
+            "top": declare(person("pmeijer")).id,
+            "risk": declare(person("nmulder"), DeclarationKind.financial_interest).id,
+            "new": declare(person("sbakker")).id,
+            "own": declare(person("mjansen")).id,
+        }
+        for name, days in (("old", 40), ("top", 20), ("risk", 10), ("new", 1), ("own", 50)):
+            _age(ids[name], days)
+        db.session.commit()
+        return ids
+
+
+def test_queue_is_oldest_first_without_own_declarations_and_marks_overdue(client, auth, queue):
+    auth.login("mjansen")
+    html = client.get("/review/").get_data(as_text=True)
+    assert _ids_in(html) == [queue["old"], queue["top"], queue["risk"], queue["new"]]
+    assert html.count("Over de termijn</span>") == 1  # only the 40-day-old one is past 28 days
+    assert "40 dagen" in html and "1 dag" in html
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("kind=financial_interest", ["risk"]),
+    ("department=Directie", ["top"]),
+    ("top_official=yes", ["top"]),
+    ("high_risk=yes", ["risk"]),
+    ("high_risk=no&top_official=no", ["old", "new"]),
+    ("waiting=14", ["old", "top"]),
+    ("waiting=overdue", ["old"]),
+    ("assigned=unassigned", ["old", "top", "risk", "new"]),
+    ("assigned=me", []),
+])
+def test_queue_filters(client, auth, queue, query, expected):
+    auth.login("mjansen")
+    html = client.get(f"/review/?{query}").get_data(as_text=True)
+    assert _ids_in(html) == [queue[name] for name in expected]
+
+
+def test_counts_per_status_and_status_filter(app, client, auth, queue):
+    from portal.review.services import take_declaration
+
+    with app.app_context():
+        take_declaration(db.session.get(Declaration, queue["top"]), person("abakker"))
+        db.session.commit()
+    auth.login("mjansen")
+    html = client.get("/review/").get_data(as_text=True)
+    assert re.search(r"Ingediend</a>: <strong>3</strong>", html)
+    assert re.search(r"In behandeling</a>: <strong>1</strong>", html)
+    assert _ids_in(client.get("/review/?status=in_review").get_data(as_text=True)) == [queue["top"]]
+    assert _ids_in(client.get("/review/?assigned=me").get_data(as_text=True)) == []
+
+
+def test_invalid_filter_value_is_reported_and_ignored(client, auth, queue):
+    auth.login("mjansen")
+    response = client.get("/review/?kind=everything")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "utrecht-form-field-error-message" in html
+    assert len(_ids_in(html)) == 4
+
+
+def test_keyset_pages_cover_the_queue_once_in_order(app, client, auth):
+    with app.app_context():
+        owner = person("jdevries")
+        ids = [declare(owner).id for _ in range(7)]
+        same_moment = utcnow() - timedelta(days=3)
+        db.session.execute(update(Declaration).where(Declaration.id.in_(ids[2:5])).values(submitted_at=same_moment))
+        db.session.commit()
+        from portal.review import queries
+
+        queries_page = queries.QUEUE_PAGE
+        queries.QUEUE_PAGE = 3
+    try:
+        auth.login("mjansen")
+        pages = follow_pages(client, "/review/", lambda html: [_ids_in(html)])
+    finally:
+        queries.QUEUE_PAGE = queries_page
+    assert [len(page) for page in pages] == [3, 3, 1]
+    seen = [i for page in pages for i in page]
+    assert sorted(seen) == sorted(ids) and len(seen) == len(ids)
+    assert seen[:3] == ids[2:5]  # the oldest (three at the same moment, by id) first
+
+
+def test_cursor_round_trip_and_garbage():
+    moment = utcnow()
+    assert decode_cursor(encode_cursor(moment, 42)) == (moment, 42)
+    assert decode_cursor("nonsense") is None and decode_cursor("1.x") is None and decode_cursor(None) is None
+
+
+def _fill(app, count: int) -> None:
+    with app.app_context():
+        departments = ["Burgerzaken", "ICT", "Openbare Werken"]
+        for i in range(count):
+            owner = make_user(f"bulk{i}", display_name=f"Medewerker {i}", department=departments[i % 3])
+            declare(owner, DeclarationKind.side_activity if i % 2 else DeclarationKind.financial_interest)
+        db.session.commit()
+
+
+def _queries_for(app, client, url: str) -> int:
+    client.get(url)  # warm up (templates, user)
+    with app.app_context():
+        engine = db.engine
+    with count_queries(engine) as statements:
+        assert client.get(url).status_code == 200
+    return len(statements)
+
+
+def test_queue_and_register_queries_do_not_grow_with_rows(app, client, auth):
+    _fill(app, 5)
+    auth.login("mjansen")
+    small = {url: _queries_for(app, client, url) for url in ("/review/", "/review/register")}
+    with app.app_context():
+        from portal.declarations.services import decide_version
+
+        reviewer = person("abakker")
+        for declaration in db.session.scalars(
+            db.select(Declaration).where(Declaration.status == DeclarationStatus.submitted)
+        ):
+            decide_version(declaration.pending_version, "approved", reviewer)
+        db.session.commit()
+    _fill(app, 45)
+    html = client.get("/review/").get_data(as_text=True)
+    assert len(_ids_in(html)) == 45
+    assert client.get("/review/register").get_data(as_text=True).count("<tr class=\"utrecht-table__row\">") >= 6
+    large = {url: _queries_for(app, client, url) for url in ("/review/", "/review/register")}
+    assert large == small
