@@ -9,8 +9,6 @@ and guarded by per-person dedup keys.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Iterable, Optional
@@ -26,6 +24,7 @@ from portal.core.audit import record_event
 from portal.core.time import to_local, utcnow
 from portal.declarations.models import Campaign, CampaignScope, CampaignTask, DeclarationKind
 from portal.declarations.states import DeclarationError
+from portal.core.exports import csv_text
 from portal.extensions import db
 
 #: reminder stage → days relative to the due date: two before it, one after it
@@ -231,27 +230,14 @@ def not_done_query(campaign: Campaign):
     )
 
 
-CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """A cell that a spreadsheet never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_FORMULA_STARTS) else text
-
-
 def not_done_csv(campaign: Campaign) -> str:
     """The list of those not done as CSV text (semicolons and a BOM, as Dutch spreadsheet programs expect)."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([str(_l("Naam")), str(_l("Gebruikersnaam")), str(_l("Afdeling")), str(_l("Functie")),
-                     str(_l("Herinneringen verstuurd"))])
-    for task in db.session.scalars(not_done_query(campaign).execution_options(yield_per=1000)):
-        user = task.user
-        writer.writerow([csv_cell(value) for value in (user.display_name, user.username, user.department,
-                                                       user.job_title, task.reminders_sent)])
-    return buffer.getvalue()
+    header = [str(_l("Naam")), str(_l("Gebruikersnaam")), str(_l("Afdeling")), str(_l("Functie")),
+              str(_l("Herinneringen verstuurd"))]
+    tasks = db.session.scalars(not_done_query(campaign).execution_options(yield_per=1000))
+    rows = ((t.user.display_name, t.user.username, t.user.department, t.user.job_title, t.reminders_sent)
+            for t in tasks)
+    return csv_text(header, rows)
 
 
 def nil_kinds_for_confirmation(user, active_kinds: Iterable[DeclarationKind]) -> list[DeclarationKind]:

@@ -10,7 +10,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import User
 from portal.core.time import utcnow
+from portal.core.types import enum_type
 from portal.extensions import db
 
 
@@ -50,19 +50,6 @@ class Formula(enum.StrEnum):
     affirmation = "affirmation"  #: ambtsbelofte
 
 
-def _enum(enum_cls: type[enum.Enum], name: str) -> Enum:
-    """A portable enum column: VARCHAR plus a CHECK constraint, storing the values."""
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=16,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
-
-
 class OathSession(db.Model):
     """A ceremony at which new employees take the oath or affirmation."""
 
@@ -80,7 +67,7 @@ class OathSession(db.Model):
     notes: Mapped[Optional[str]] = mapped_column(Text)
     registration_deadline: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[SessionStatus] = mapped_column(
-        _enum(SessionStatus, "session_status"), default=SessionStatus.scheduled
+        enum_type(SessionStatus, "session_status", length=16), default=SessionStatus.scheduled
     )
     #: iCalendar SEQUENCE of every invitation for this session; bumped at each change invitees must see
     sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -111,8 +98,8 @@ class Registration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("oath_session.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    status: Mapped[RegistrationStatus] = mapped_column(_enum(RegistrationStatus, "registration_status"))
-    formula: Mapped[Formula] = mapped_column(_enum(Formula, "formula"))
+    status: Mapped[RegistrationStatus] = mapped_column(enum_type(RegistrationStatus, "registration_status", length=16))
+    formula: Mapped[Formula] = mapped_column(enum_type(Formula, "formula", length=16))
     accessibility_needs: Mapped[Optional[str]] = mapped_column(Text)
     #: place in the queue, taken inside the session lock: the waiting list is served by (joined_at, id)
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -151,7 +138,7 @@ class OathRecord(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
-    formula: Mapped[Formula] = mapped_column(_enum(Formula, "formula"))
+    formula: Mapped[Formula] = mapped_column(enum_type(Formula, "formula", length=16))
     taken_on: Mapped[date] = mapped_column(Date, index=True)
     session_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("oath_session.id", ondelete="SET NULL"), index=True

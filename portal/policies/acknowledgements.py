@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Optional
@@ -17,12 +15,12 @@ from portal.auth.models import User
 from portal.core.audit import record_event
 from portal.core.registry import ChecklistItem
 from portal.core.time import as_utc, today_local
+from portal.core.exports import csv_text
 from portal.extensions import db
 from portal.policies.models import Acknowledgement, PolicyPage, PolicyVersion, VersionStatus
 
 CODE_OF_CONDUCT = "code-of-conduct"
 #: a cell starting with one of these is a formula to Excel and LibreOffice
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AcknowledgementRefused(ValueError):
@@ -239,22 +237,10 @@ def not_acknowledged_query(target: PolicyVersion, department: Optional[str] = No
     return query.order_by(User.department, User.display_name, User.id)
 
 
-def csv_safe(value: Any) -> str:
-    """A cell value that spreadsheet programs show as text and never run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
-
-
 CSV_HEADER = ("Naam", "Gebruikersnaam", "Afdeling", "Functie", "E-mail")
 
 
 def not_acknowledged_csv(users: Iterable[User]) -> str:
     """The people who have not acknowledged, as CSV for Dutch spreadsheet programs (";", BOM)."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for user in users:
-        values = (user.display_name, user.username, user.department, user.job_title, user.email)
-        writer.writerow([csv_safe(value) for value in values])
-    return buffer.getvalue()
+    rows = ((u.display_name, u.username, u.department, u.job_title, u.email) for u in users)
+    return csv_text(CSV_HEADER, rows)

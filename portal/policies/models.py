@@ -11,7 +11,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -24,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import User
 from portal.core.time import utcnow
+from portal.core.types import enum_type
 from portal.extensions import db
 
 LANGUAGES = ("nl", "en")
@@ -77,14 +77,7 @@ class PolicyVersion(db.Model):
     #: the change summary ("what changed and why")
     summary: Mapped[str] = mapped_column(String(500), default="")
     status: Mapped[VersionStatus] = mapped_column(
-        Enum(
-            VersionStatus,
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            name="status",
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        enum_type(VersionStatus, "status", length=16),
         default=VersionStatus.DRAFT,
     )
     effective_at: Mapped[date] = mapped_column(Date)

@@ -16,7 +16,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.time import utcnow
-from portal.declarations.models._types import enum_type
+from portal.core.types import enum_type
 from portal.declarations.states import VERSION_LABELS, VersionStatus
 from portal.extensions import db
 

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy import event, insert, select
 
 from portal.auth.models import User
-from portal.declarations.campaigns import csv_cell, open_campaign, reminder_stage
+from portal.core.exports import safe_cell as csv_cell
+from portal.declarations.campaigns import open_campaign, reminder_stage
 from portal.declarations.jobs import campaign_mail
 from portal.declarations.models import (
     Campaign,

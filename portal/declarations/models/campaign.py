@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integ
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.time import utcnow
-from portal.declarations.models._types import enum_type
+from portal.core.types import enum_type
 from portal.extensions import db
 
 if TYPE_CHECKING:

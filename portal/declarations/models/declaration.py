@@ -30,7 +30,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Ind
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.time import utcnow
-from portal.declarations.models._types import enum_type
+from portal.core.types import enum_type
 from portal.declarations.states import (
     DECLARATION_LABELS,
     STATUS_TONES,

@@ -13,7 +13,7 @@ from portal.core.forms import EmptyForm
 from portal.extensions import db
 from portal.oath import bp
 from portal.oath.access import get_registration, get_session
-from portal.oath.csvexport import csv_response
+from portal.core.exports import csv_response
 from portal.oath.forms import CancelSessionForm, MarkForm, SessionForm
 from portal.oath.models import OathSession, RegistrationStatus
 from portal.oath.services import exports

@@ -13,7 +13,7 @@ from portal.core.audit import record_event
 from portal.core.time import to_local, today_local
 from portal.extensions import db
 from portal.review import bp
-from portal.review.exports import csv_response
+from portal.core.exports import csv_response
 from portal.review.forms import AuditFilterForm
 from portal.review.trail import AuditFilters, audit_page, audit_statement
 from portal.review.services import load_for_review

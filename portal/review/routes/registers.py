@@ -12,7 +12,7 @@ from portal.core.time import to_local, today_local
 from portal.declarations.display import readable
 from portal.extensions import db
 from portal.review import bp, public_bp
-from portal.review.exports import csv_response, xlsx_response
+from portal.core.exports import csv_response, xlsx_response
 from portal.review.forms import RegisterFilterForm
 from portal.review.public import flat_rows, last_changed, public_register, register_json
 from portal.review.queries import RegisterFilters, departments, register_statement

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from portal.core.access import role_required
 from portal.core.time import today_local
 from portal.review import reports_bp
-from portal.review.exports import csv_response
+from portal.core.exports import csv_response
 from portal.review.forms import AnnualReportForm
 from portal.review.charts import chart_height, chart_rows
 from portal.review.report import HIDDEN, SMALL, annual_report, report_csv_rows

@@ -60,7 +60,13 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[A
     response = Response(stream_with_context(csv_lines(header, rows, **options)), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # exports hold personal data
     return response
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]], **options) -> str:
+    """The whole CSV file as one string (for small exports)."""
+    return "".join(csv_lines(header, rows, **options))
 
 
 def xlsx_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
@@ -87,4 +93,5 @@ def _xlsx_value(value: Any) -> Any:
 def xlsx_response(filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
     response = Response(xlsx_bytes(title, header, rows), mimetype=XLSX_TYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
     return response
