@@ -6,7 +6,7 @@ import importlib
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
@@ -40,6 +40,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     portal_logging.init_app(app)
 
     db.init_app(app)
+    _enforce_sqlite_foreign_keys(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     _init_login(app)
 
@@ -89,6 +90,21 @@ def _derive_config(app: Flask) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
 
+def _enforce_sqlite_foreign_keys(app: Flask) -> None:
+    """SQLite ignores foreign keys (and their ON DELETE rules) unless asked, unlike PostgreSQL."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+
+        @event.listens_for(db.engine, "connect")
+        def _foreign_keys_on(dbapi_connection, _record) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+
 def _init_login(app: Flask) -> None:
     from portal.auth.services import load_user
 
@@ -100,6 +116,8 @@ def _init_login(app: Flask) -> None:
 
 
 def _select_locale() -> str:
+    if not has_request_context():
+        return "nl"  # jobs and CLI commands: mails pass their language explicitly
     lang = session.get("lang")
     if lang in LANGUAGES:
         return lang
@@ -114,9 +132,11 @@ def _init_templates(app: Flask) -> None:
     @app.context_processor
     def inject_layout():
         user = current_user
+        items = nav_items_for(user) if getattr(user, "is_authenticated", False) else []
         return {
             "organisation_name": app.config["ORGANISATION_NAME"],
-            "nav_items": nav_items_for(user) if getattr(user, "is_authenticated", False) else [],
+            "nav_items": items,
+            "current_nav_endpoint": _current_nav_endpoint(items),
             "current_language": _select_locale(),
             "is_demo_directory": str(app.config.get("LDAP_URL", "")).lower() == "demo",
         }
@@ -126,6 +146,19 @@ def _init_templates(app: Flask) -> None:
     )
     app.jinja_env.filters["date"] = lambda value, fmt="d MMMM yyyy": format_date(value, fmt) if value else ""
     app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")
+
+
+def _current_nav_endpoint(items) -> str | None:
+    """The menu item for this page: the longest menu URL that the path starts with."""
+    from flask import url_for
+
+    best, best_len = None, 0
+    for item in items:
+        href = url_for(item.endpoint)
+        matches = request.path == href or (href != "/" and request.path.startswith(href.rstrip("/") + "/"))
+        if matches and len(href) > best_len:
+            best, best_len = item.endpoint, len(href)
+    return best
 
 
 def _register_areas(app: Flask) -> None:

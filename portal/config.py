@@ -80,7 +80,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDAP_ATTR_EMPLOYEE_TYPE", "employeeType", _str, "Attribute with the employee type."),
     Setting("LDAP_ATTR_EMPLOYEE_NUMBER", "employeeNumber", _str, "Attribute with the employee number."),
     Setting("LDAP_DEMO_LDIF", "", _str, "LDIF file for the demo directory; empty: the one shipped with the portal."),
-    Setting("STATEMENT_EMPLOYEE_TYPES", "stagiair,inhuur,extern,vakantiekracht,oproepkracht", _list, "Employee types that sign the integrity statement instead of taking the oath."),
+    Setting("STATEMENT_EMPLOYEE_TYPES", ["stagiair", "inhuur", "extern", "vakantiekracht", "oproepkracht"], _list, "Employee types that sign the integrity statement instead of taking the oath."),
     # Mail
     Setting("SMTP_HOST", "127.0.0.1", _str, "SMTP server."),
     Setting("SMTP_PORT", 25, _int, "SMTP port."),
@@ -92,6 +92,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAIL_MAX_ATTEMPTS", 8, _int, "Attempts before a message is marked failed."),
     # Workflow
     Setting("REVIEW_TARGET_DAYS", 28, _int, "Target review time; older items are marked overdue."),
+    Setting("REVIEW_SECOND_APPROVAL_TOP_OFFICIALS", True, _bool, "A second reviewer confirms every decision on a top official's declaration."),
+    Setting("REVIEW_SECOND_APPROVAL_REFUSALS", True, _bool, "A second reviewer confirms every refusal."),
     Setting("CEREMONY_REMINDER_DAYS", 3, _int, "Days before a ceremony that registrants get a reminder."),
     # Retention (AVG): how long personal data is kept
     Setting("RETENTION_AFTER_LEAVING_DAYS", 730, _int, "Declarations, signatures and registrations of people who left are anonymised this many days after `left_at` (default 2 years)."),

@@ -122,6 +122,14 @@ def _empty_tables() -> None:
             conn.execute(table.delete())
 
 
+@pytest.fixture(autouse=True)
+def _skip_postgres_only_on_sqlite(request):
+    """Tests marked ``postgres_only`` need row locks; on SQLite they are skipped with that reason."""
+    if request.node.get_closest_marker("postgres_only") and "database_url" in request.fixturenames:
+        if not request.getfixturevalue("database_url").startswith("postgresql"):
+            pytest.skip("needs PostgreSQL row locks (set PORTAL_TEST_DATABASE_URL)")
+
+
 @pytest.fixture()
 def app_config(database_url, slapd) -> dict:
     """The configuration of the app under test; tests may change it before using ``app``."""
@@ -157,7 +165,8 @@ class PortalClient(FlaskClient):
     def submit(self, url: str, data: dict | None = None, **kwargs):
         """POST ``data`` to ``url`` with a valid CSRF token."""
         data = dict(data or {})
-        data.setdefault("csrf_token", self.csrf_token())
+        if "csrf_token" not in data:
+            data["csrf_token"] = self.csrf_token()
         return self.post(url, data=data, **kwargs)
 
 

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0001'
+down_revision = '0004'
 branch_labels = None
-depends_on = ('0004',)
+depends_on = None
 
 
 def upgrade():

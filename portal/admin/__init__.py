@@ -10,6 +10,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def init_app(app: Flask) -> None:
+    from portal.admin import cli, retention  # noqa: F401  commands and the retention job
     register_nav_item(
         NavItem(
             "admin.mail", lambda: _l("Beheer: e-mail"), order=90,

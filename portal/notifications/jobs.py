@@ -122,7 +122,7 @@ def _run_job(job: ScheduledJob, now: datetime) -> JobOutcome:
 
 @scheduled_job("mail-cleanup", every=timedelta(days=1), offset=timedelta(hours=2))
 def mail_cleanup(now: datetime) -> int:
-    """Retention: delete sent messages older than 90 days."""
+    """Retention: delete sent messages older than PORTAL_RETENTION_MAIL_DAYS (default 90)."""
     from portal.notifications.services import delete_old_sent_messages
 
     return delete_old_sent_messages(now)

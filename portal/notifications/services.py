@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Mapping, Optional, Sequence, Union
 
-from flask import abort
+from flask import abort, current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
@@ -28,8 +28,6 @@ from portal.notifications.rendering import render_mail
 log = logging.getLogger("portal.notifications")
 
 LANGUAGES = ("nl", "en")
-#: sent messages are deleted this long after sending (job ``mail-cleanup``)
-SENT_RETENTION = timedelta(days=90)
 TEST_TEMPLATE = "notifications/test"
 
 __all__ = ["Attachment", "queue_mail"]
@@ -164,7 +162,8 @@ def queue_test_mail(address: str, actor: User) -> Optional[OutboxMessage]:
 def delete_old_sent_messages(now: datetime) -> int:
     """Delete sent messages older than the retention period; returns how many."""
     old = select(OutboxMessage.id).where(
-        OutboxMessage.status == MailStatus.sent, OutboxMessage.sent_at < now - SENT_RETENTION
+        OutboxMessage.status == MailStatus.sent,
+        OutboxMessage.sent_at < now - timedelta(days=current_app.config["RETENTION_MAIL_DAYS"])
     )
     # SQLite does not enforce ON DELETE CASCADE unless asked to: remove the children explicitly.
     no_sync = {"synchronize_session": False}

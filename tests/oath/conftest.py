@@ -11,11 +11,6 @@ from sqlalchemy import select
 from portal.core.time import utcnow
 
 
-@pytest.fixture(autouse=True)
-def _skip_postgres_only_on_sqlite(request):
-    if request.node.get_closest_marker("postgres_only") and "database_url" in request.fixturenames:
-        if not request.getfixturevalue("database_url").startswith("postgresql"):
-            pytest.skip("needs PostgreSQL row locks (set PORTAL_TEST_DATABASE_URL)")
 
 
 @pytest.fixture()

@@ -35,8 +35,26 @@ def portal_env(config: dict) -> dict[str, str]:
     return env
 
 
+class ServerURL(str):
+    """The base URL of a running server; ``master_pid`` is gunicorn's master process."""
+
+    master_pid: int
+
+    def worker_pids(self) -> list[int]:
+        """The master's children: the worker processes."""
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.master_pid:
+                pids.append(int(stat.parent.name))
+        return pids
+
+
 @contextlib.contextmanager
-def gunicorn(config: dict, *, workers: int = 2, threads: int = 4) -> Iterator[str]:
+def gunicorn(config: dict, *, workers: int = 2, threads: int = 4) -> Iterator[ServerURL]:
     """Start gunicorn on a free port; yield its base URL; stop it afterwards."""
     port = free_port()
     env = portal_env(config)
@@ -45,7 +63,8 @@ def gunicorn(config: dict, *, workers: int = 2, threads: int = 4) -> Iterator[st
         [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = ServerURL(f"http://127.0.0.1:{port}")
+    base.master_pid = process.pid
     try:
         _wait_for(base + "/healthz", process)
         yield base
