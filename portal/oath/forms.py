@@ -140,7 +140,7 @@ class RegisterForm(FlaskForm):
         description=_l("Heeft u iets nodig om goed mee te kunnen doen, bijvoorbeeld een rolstoelplek of een tolk? "
                        "Alleen P&O ziet dit."),
     )
-    submit = SubmitField(_l("Aanmelden"))
+    submit = SubmitField(_l("Inschrijven"))
 
     def __init__(self, *args, is_full: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -93,3 +93,4 @@ def test_language_switch_to_english(client):
     client.post("/language", data={"csrf_token": token, "lang": "en", "next": "/login"})
     html = client.get("/login").get_data(as_text=True)
     assert '<html lang="en"' in html
+    assert ">Sign in</h1>" in html and "Confidential adviser" in html  # the catalog is compiled and used
