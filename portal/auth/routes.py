@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from portal.auth import bp
 from portal.auth.forms import LoginForm
 from portal.auth.services import DirectoryUnavailable, InvalidCredentials, TooManyAttempts, sign_in
 from portal.core.forms import EmptyForm, LanguageForm
 from portal.core.sessions import start_session
-from portal.core.time import utcnow
 from portal.core.urls import safe_next
 from portal.extensions import db
 

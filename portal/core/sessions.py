@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import logout_user
 
 from portal.core.time import utcnow
 
