@@ -1,7 +1,0 @@
-"""Fixtures of the review tests."""
-
-from __future__ import annotations
-
-import pytest
-
-
