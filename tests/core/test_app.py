@@ -94,3 +94,11 @@ def test_language_switch_to_english(client):
     html = client.get("/login").get_data(as_text=True)
     assert '<html lang="en"' in html
     assert ">Sign in</h1>" in html and "Confidential adviser" in html  # the catalog is compiled and used
+
+
+def test_nul_characters_in_input_are_refused_not_a_500(client, auth):
+    auth.login()
+    assert client.get("/policies/search", query_string={"q": "a\x00b"}).status_code == 400
+    response = client.submit("/declarations/nil", {"kind": "side_activity\x00"})
+    assert response.status_code == 400
+    assert "Dit verzoek klopt niet" in response.get_data(as_text=True)
