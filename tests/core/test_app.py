@@ -102,3 +102,10 @@ def test_nul_characters_in_input_are_refused_not_a_500(client, auth):
     response = client.submit("/declarations/nil", {"kind": "side_activity\x00"})
     assert response.status_code == 400
     assert "Dit verzoek klopt niet" in response.get_data(as_text=True)
+
+
+def test_readme_lists_every_setting_with_its_default():
+    from portal.config import readme_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme_table() in readme, "regenerate the table: flask --app wsgi portal config-table"
