@@ -1,0 +1,109 @@
+"""The sign-in baseline: a bare ldap3 search-and-bind against the same slapd.
+
+One cycle is what any directory login has to do at least: open a connection and bind
+as the service account, search the user's entry, open a second connection and bind as
+that entry with the password, unbind both. The portal's sign-in adds the group look-up,
+the database update, the audit line and the session; the target is that it costs at most
+twice this.
+
+Concurrency comes from separate processes (as gunicorn's workers are), each running
+cycles back to back for the given time.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import statistics
+import time
+from dataclasses import dataclass
+
+from ldap3 import NONE, SUBTREE, Connection, Server
+from ldap3.utils.conv import escape_filter_chars
+
+
+@dataclass
+class BaselineResult:
+    clients: int
+    cycles: int
+    duration_s: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    other_cpu: float = 0.0  #: share of the machine's CPU that other processes used meanwhile
+
+    @property
+    def rps(self) -> float:
+        return self.cycles / self.duration_s if self.duration_s else 0.0
+
+
+def search_and_bind(url: str, service_dn: str, service_password: str, user_base: str,
+                    username: str, password: str) -> None:
+    server = Server(url, get_info=NONE, connect_timeout=5)
+    service = Connection(server, service_dn, service_password, read_only=True, receive_timeout=5)
+    try:
+        if not service.bind():
+            raise RuntimeError(f"service bind failed: {service.result}")
+        service.search(user_base, f"(&(objectClass=inetOrgPerson)(uid={escape_filter_chars(username)}))",
+                       search_scope=SUBTREE, attributes=["uid", "cn", "mail", "ou", "title", "employeeType",
+                                                         "employeeNumber", "givenName", "sn"], size_limit=2)
+        entries = [e for e in service.response or [] if e.get("type") == "searchResEntry"]
+        if len(entries) != 1:
+            raise RuntimeError(f"{len(entries)} entries for {username}")
+        user = Connection(server, entries[0]["dn"], password, read_only=True, receive_timeout=5)
+        try:
+            if not user.bind():
+                raise RuntimeError(f"user bind failed for {username}: {user.result}")
+        finally:
+            user.unbind()
+    finally:
+        service.unbind()
+
+
+def _worker(args: tuple) -> list[float]:
+    url, service_dn, service_password, user_base, credentials, offset, deadline = args
+    latencies = []
+    i = offset
+    while time.time() < deadline:
+        username, password = credentials[i % len(credentials)]
+        started = time.perf_counter()
+        search_and_bind(url, service_dn, service_password, user_base, username, password)
+        latencies.append(time.perf_counter() - started)
+        i += 1
+    return latencies
+
+
+def measure(url: str, service_dn: str, service_password: str, user_base: str,
+            credentials: list[tuple[str, str]], clients: int, duration: float) -> BaselineResult:
+    """``clients`` processes doing search-and-bind cycles back to back for ``duration`` seconds."""
+    # warm up (connection set-up paths, slapd caches) before timing
+    for username, password in credentials[:20]:
+        search_and_bind(url, service_dn, service_password, user_base, username, password)
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(clients)
+    try:
+        started = time.time()
+        deadline = started + duration
+        jobs = [(url, service_dn, service_password, user_base, credentials, n * 37, deadline)
+                for n in range(clients)]
+        results = pool.map(_worker, jobs)
+        elapsed = time.time() - started
+    finally:
+        pool.close()
+        pool.join()  # reaped, so that their CPU time counts as the benchmark's own
+    latencies = sorted(lat for chunk in results for lat in chunk)
+    return BaselineResult(
+        clients=clients,
+        cycles=len(latencies),
+        duration_s=elapsed,
+        p50_ms=_percentile(latencies, 50) * 1000,
+        p95_ms=_percentile(latencies, 95) * 1000,
+        p99_ms=_percentile(latencies, 99) * 1000,
+    )
+
+
+def _percentile(sorted_values: list[float], pct: float) -> float:
+    if not sorted_values:
+        return 0.0
+    if len(sorted_values) == 1:
+        return sorted_values[0]
+    return statistics.quantiles(sorted_values, n=100, method="inclusive")[int(pct) - 1]
