@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from flask import Flask, has_request_context, request, session
-from flask_babel import format_date, format_datetime
+from flask_babel import format_datetime
 from flask_login import current_user
 
 from portal.config import PROJECT_ROOT, ConfigError, check_production, load_config
+from portal.core.i18n import format_day
 from portal.extensions import babel, csrf, db, login_manager, migrate
 
 #: feature areas, in navigation order; each is a package with a ``bp`` blueprint
@@ -44,12 +45,15 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     _init_login(app)
 
-    from portal.core import errors, security, sessions
+    from portal.core import cache, errors, i18n, security, sessions
+
+    cache.init_app(app)
 
     # Session lifetime is checked before CSRF so that an expired form can be shown back.
     sessions.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: app.config["TIMEZONE"])
+    i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     _init_templates(app)
@@ -144,7 +148,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="d MMMM yyyy, HH:mm": (
         format_datetime(value, fmt) if value else ""
     )
-    app.jinja_env.filters["date"] = lambda value, fmt="d MMMM yyyy": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = format_day
     app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")
 
 

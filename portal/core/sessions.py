@@ -10,6 +10,9 @@ from flask_login import logout_user
 
 from portal.core.time import utcnow
 
+#: how often the "last seen" time in the session cookie is renewed
+SEEN_AT_PRECISION_SECONDS = 60
+
 
 def start_session(user) -> None:
     """Begin a fresh session for ``user``: nothing from before sign-in survives (no fixation)."""
@@ -42,7 +45,11 @@ def enforce_session_lifetime():
     if "_user_id" not in session:
         return None
     if not _expired():
-        session["seen_at"] = utcnow().timestamp()
+        now = utcnow().timestamp()
+        # Re-signing the cookie on every response costs time and bytes; a minute of
+        # precision is plenty for an idle limit counted in minutes.
+        if now - session.get("seen_at", 0) >= SEEN_AT_PRECISION_SECONDS:
+            session["seen_at"] = now
         return None
     logout_user()
     lang = session.get("lang")

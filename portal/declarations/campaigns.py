@@ -51,12 +51,6 @@ def users_in_scope(scope: CampaignScope, department: str = ""):
     return query
 
 
-def departments() -> list[str]:
-    return [d for d in db.session.scalars(
-        select(User.department).where(User.department.is_not(None)).distinct().order_by(User.department)
-    ) if d]
-
-
 def open_campaign(year: int, due_on: date, scope: CampaignScope, department: str, actor,
                   *, now: Optional[datetime] = None) -> Campaign:
     """Open a campaign and give everyone in scope a task in one INSERT … SELECT.

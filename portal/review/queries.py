@@ -6,7 +6,7 @@ cursor so that page 1,000 is as fast as page 1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Optional
 
@@ -14,6 +14,7 @@ from sqlalchemy import Select, and_, exists, false, func, or_, select, true, uni
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from portal.auth.models import User
+from portal.core.cache import cached, define_cache
 from portal.core.time import today_local
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
 from portal.declarations.states import ACTIVE_STATUSES, APPROVALS, QUEUE_STATUSES, DeclarationStatus
@@ -21,21 +22,20 @@ from portal.extensions import db
 from portal.review.models import PendingDecision, ProposalStatus
 
 QUEUE_PAGE = 50
+#: how old the counts above the queue may be when another process changed a declaration
+#: (a change in this process clears them at once)
+QUEUE_COUNTS_SECONDS = 15
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 #: the default queue: what waits for HR (items with a question open wait for the employee)
 WAITING_FOR_HR = (DeclarationStatus.submitted, DeclarationStatus.in_review)
 
 
+define_cache("review.queue_counts", QUEUE_COUNTS_SECONDS,
+             lambda obj, session: isinstance(obj, (Declaration, User)))
+
+
 def _yes_no(value: Optional[str]):
     return None if value is None else value == "yes"
-
-
-def departments() -> list[str]:
-    """Every department that someone belongs to, for the filter choices."""
-    return list(db.session.scalars(
-        select(User.department).where(User.department.is_not(None), User.department != "")
-        .distinct().order_by(User.department)
-    ))
 
 
 # -- the queue ----------------------------------------------------------------------------
@@ -171,7 +171,10 @@ def queue_page(filters: QueueFilters, reviewer, *, now: datetime, target_days: i
         last = rows[per_page - 1][0]
         next_cursor = encode_cursor(last.submitted_at, last.id)
     needs_owner = bool(filters.department or filters.high_risk is not None or filters.top_official is not None)
-    return QueuePage(items=items, next_cursor=next_cursor, counts=queue_counts(conditions, join_owner=needs_owner))
+    # The counts read every waiting item: shared for a few seconds (see QUEUE_COUNTS_SECONDS).
+    counts = cached("review.queue_counts", (replace(filters, status=None), reviewer.id, target_days),
+                    lambda: queue_counts(conditions, join_owner=needs_owner))
+    return QueuePage(items=items, next_cursor=next_cursor, counts=dict(counts))
 
 
 def _queue_item(declaration: Declaration, awaiting: bool, now: datetime, target_days: int) -> QueueItem:

@@ -156,3 +156,16 @@ def test_queue_and_register_queries_do_not_grow_with_rows(app, client, auth):
     assert client.get("/review/register").get_data(as_text=True).count("<tr class=\"utrecht-table__row\">") >= 6
     large = {url: _queries_for(app, client, url) for url in ("/review/", "/review/register")}
     assert large == small
+
+
+def test_counts_follow_a_new_submission_at_once(app, client, auth, queue):
+    """The counts are shared for a few seconds, but a change made here clears them."""
+    auth.login("mjansen")
+    html = client.get("/review/").get_data(as_text=True)
+    assert re.search(r"Ingediend</a>: <strong>4</strong>", html)
+    with app.app_context():
+        declare(person("sbakker"), DeclarationKind.financial_interest)
+        db.session.commit()
+    html = client.get("/review/").get_data(as_text=True)
+    assert re.search(r"Ingediend</a>: <strong>5</strong>", html)
+    assert len(_ids_in(html)) == 5

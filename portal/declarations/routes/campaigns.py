@@ -6,13 +6,13 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.auth.services import list_departments
 from portal.core.access import role_required
 from portal.core.time import today_local
 from portal.declarations import bp
 from portal.declarations.campaign_forms import ConfirmForm, CampaignForm
 from portal.declarations.campaigns import (
     EntryError,
-    departments,
     get_task,
     nil_kinds_for_confirmation,
     not_done_csv,
@@ -41,7 +41,7 @@ def _get_campaign(campaign_id: int) -> Campaign:
 def campaigns():
     """HR: the campaigns, and a form to open a new one."""
     today = today_local()
-    form = CampaignForm(departments=departments(), today=today)
+    form = CampaignForm(departments=list_departments(), today=today)
     if request.method == "GET":
         form.year.data = today.year
     if form.validate_on_submit():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, render_template, request
 from flask_login import current_user
 
+from portal.auth.services import list_departments
 from portal.core.access import role_required
 from portal.core.audit import record_event
 from portal.core.time import today_local
@@ -14,7 +15,6 @@ from portal.policies.acknowledgements import (
     CODE_OF_CONDUCT,
     acknowledgement_target,
     coverage_by_department,
-    list_departments,
     not_acknowledged_csv,
     not_acknowledged_query,
 )

@@ -27,7 +27,8 @@ from portal.review.forms import (
 )
 from portal.review.models import ASSESSMENT_POINTS, POINT_LABELS, RATING_LABELS
 from portal.review.notes import add_internal_note, assessment_for, internal_notes, save_assessment
-from portal.review.queries import QueueFilters, departments, other_current_declarations, queue_page
+from portal.auth.services import list_departments
+from portal.review.queries import QueueFilters, other_current_declarations, queue_page
 from portal.review.services import (
     FourEyesError,
     NothingToReview,
@@ -62,7 +63,7 @@ def target_days() -> int:
 @role_required("reviewer")
 def queue():
     """Declarations waiting for HR, oldest first, filtered, with counts per status."""
-    form = QueueFilterForm(request.args, departments=departments())
+    form = QueueFilterForm(request.args, departments=list_departments())
     form.validate()
     page = queue_page(QueueFilters.from_form(form), current_user, now=utcnow(), target_days=target_days(),
                       cursor=request.args.get("after"))

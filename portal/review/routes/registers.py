@@ -15,7 +15,8 @@ from portal.review import bp, public_bp
 from portal.core.exports import csv_response, xlsx_response
 from portal.review.forms import RegisterFilterForm
 from portal.review.public import flat_rows, last_changed, public_register, register_json
-from portal.review.queries import RegisterFilters, departments, register_statement
+from portal.auth.services import list_departments
+from portal.review.queries import RegisterFilters, register_statement
 
 PER_PAGE = 50
 #: the open-data files may sit in shared caches for five minutes; the HTML page may not: it carries
@@ -24,7 +25,7 @@ PUBLIC_CACHE = "public, max-age=300"
 
 
 def _register_filters() -> tuple[RegisterFilterForm, RegisterFilters]:
-    form = RegisterFilterForm(request.args, departments=departments())
+    form = RegisterFilterForm(request.args, departments=list_departments())
     form.validate()
     return form, RegisterFilters.from_form(form)
 
