@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.declarations.models import (
     Campaign,
@@ -21,9 +21,10 @@ from portal.extensions import db
 
 HISTORY_PAGE_SIZE = 20
 
+#: the versions in the same query (many-to-one joins), the questions on the pending one in a second
 _WITH_VERSIONS = (
-    selectinload(Declaration.current_version),
-    selectinload(Declaration.pending_version).selectinload(DeclarationVersion.information_requests),
+    joinedload(Declaration.current_version),
+    joinedload(Declaration.pending_version).selectinload(DeclarationVersion.information_requests),
 )
 
 
@@ -45,19 +46,20 @@ def overview_for(user, page: int = 1) -> Overview:
     from portal.declarations.statements import current_nil_statements
 
     base = select(Declaration).where(Declaration.owner_id == user.id).options(*_WITH_VERSIONS)
-    current = db.session.scalars(
-        base.where(Declaration.status.in_(ACTIVE_STATUSES | {DeclarationStatus.refused}))
+    # Current entries and drafts are few per person: one query, split here.
+    open_ones = db.session.scalars(
+        base.where(Declaration.status.in_(ACTIVE_STATUSES | {DeclarationStatus.refused, DeclarationStatus.draft}))
         .order_by(Declaration.kind, Declaration.created_at, Declaration.id)
     ).all()
-    drafts = db.session.scalars(
-        base.where(Declaration.status == DeclarationStatus.draft).order_by(Declaration.updated_at.desc())
-    ).all()
+    current = [d for d in open_ones if d.status != DeclarationStatus.draft]
+    drafts = sorted((d for d in open_ones if d.status == DeclarationStatus.draft),
+                    key=lambda d: d.updated_at, reverse=True)
     history = db.paginate(
         base.where(Declaration.status.in_([DeclarationStatus.ended, DeclarationStatus.withdrawn]))
         .order_by(Declaration.updated_at.desc(), Declaration.id.desc()),
         page=page, per_page=HISTORY_PAGE_SIZE, error_out=False,
     )
-    return Overview(list(current), list(drafts), history, current_nil_statements(user.id), open_tasks_for(user))
+    return Overview(current, drafts, history, current_nil_statements(user.id), open_tasks_for(user))
 
 
 def open_tasks_for(user) -> list[CampaignTask]:
@@ -66,7 +68,7 @@ def open_tasks_for(user) -> list[CampaignTask]:
         select(CampaignTask)
         .join(Campaign, Campaign.id == CampaignTask.campaign_id)
         .where(CampaignTask.user_id == user.id, CampaignTask.completed_at.is_(None), Campaign.closed_at.is_(None))
-        .options(selectinload(CampaignTask.campaign))
+        .options(contains_eager(CampaignTask.campaign))
         .order_by(Campaign.due_on)
     ).all())
 

@@ -18,6 +18,7 @@ from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import aliased
 
 from portal.auth.models import User
+from portal.core.cache import cached, define_cache
 from portal.core.time import as_utc, to_local, today_local
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
 from portal.declarations.states import APPROVALS
@@ -110,6 +111,21 @@ def last_changed() -> Optional[datetime]:
     snapshot = db.session.scalar(select(func.max(RegisterSnapshot.changed_at)))
     moments = [as_utc(m) for m in (decided, ended, snapshot) if m is not None]
     return max(moments) if moments else None
+
+
+#: how old the public register may be when another process changed it (a change in this
+#: process clears it at once; the open-data files may sit in shared caches for five minutes anyway)
+PUBLIC_REGISTER_SECONDS = 30
+define_cache("review.public_register", PUBLIC_REGISTER_SECONDS,
+             lambda obj, session: isinstance(obj, (Declaration, DeclarationVersion, User, RegisterSnapshot)))
+
+
+def published_register() -> tuple[list[PublicOfficial], Optional[datetime]]:
+    """The register and when it last changed, as every visitor sees it (shared for a few seconds).
+
+    The lists are shared between requests: read them, do not change them.
+    """
+    return cached("review.public_register", today_local(), lambda: (public_register(), last_changed()))
 
 
 def flat_rows(officials: list[PublicOfficial]) -> list[dict]:

@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.review import bp, public_bp
 from portal.core.exports import csv_response, xlsx_response
 from portal.review.forms import RegisterFilterForm
-from portal.review.public import flat_rows, last_changed, public_register, register_json
+from portal.review.public import flat_rows, published_register, register_json
 from portal.auth.services import list_departments
 from portal.review.queries import RegisterFilters, register_statement
 
@@ -95,22 +95,22 @@ def _public(response):
 @public_bp.route("/register")
 def public():
     """The public register of top officials' side activities (no sign-in)."""
-    officials = public_register()
+    officials, changed = published_register()
     return render_template("review/public_register.html", officials=officials, rows=flat_rows(officials),
-                           changed=last_changed())
+                           changed=changed)
 
 
 @public_bp.route("/register.csv")
 def public_csv():
     """The public register as open data: one row per side activity (comma separated, UTF-8)."""
-    changed = last_changed()
+    officials, changed = published_register()
     header = ["naam", "functie", "organisatie", "rol", "omschrijving", "bezoldigd", "beperkingen",
               "register_laatst_gewijzigd"]
     stamp = to_local(changed).date().isoformat() if changed else ""
     rows = [
         [r["name"], r["function"], r["organisation"], r["role"], r["description"],
          "" if r["paid"] is None else ("ja" if r["paid"] else "nee"), r["restrictions"], stamp]
-        for r in flat_rows(public_register())
+        for r in flat_rows(officials)
     ]
     return _public(csv_response("register-nevenwerkzaamheden.csv", header, rows, delimiter=",", bom=False))
 
@@ -118,5 +118,6 @@ def public_csv():
 @public_bp.route("/register.json")
 def public_json():
     """The public register as open data (JSON)."""
-    data = register_json(public_register(), last_changed(), current_app.config["ORGANISATION_NAME"])
+    officials, changed = published_register()
+    data = register_json(officials, changed, current_app.config["ORGANISATION_NAME"])
     return _public(jsonify(data))
