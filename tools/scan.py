@@ -66,8 +66,11 @@ def main() -> int:
     flask = str(ROOT / ".venv" / "bin" / "flask")
     subprocess.run([flask, "db", "upgrade"], cwd=ROOT, env=env, check=True)
     subprocess.run([flask, "portal", "seed-demo"], cwd=ROOT, env=env, check=True)
+    # The server's log goes to a file: a pipe nobody reads fills up and then blocks every request.
+    server_log = (workdir / "server.log").open("wb")
     server = subprocess.Popen([flask, "run", "--host", "127.0.0.1", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              stdout=server_log, stderr=subprocess.STDOUT)
+    print(f"portal on {port}, log in {workdir / 'server.log'}", flush=True)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -93,6 +96,7 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(10)
+        server_log.close()
     return summarise(Path(args.report))
 
 

@@ -57,9 +57,3 @@ def retention_job(now: datetime) -> int:
     """Daily: remove personal data past its retention period."""
     return sum(apply_retention(now).values())
 
-
-def mark_left(user: User, when: datetime) -> None:
-    """Record that a person left; their sessions end and the retention period starts."""
-    user.left_at = when
-    user.session_generation += 1
-    record_event("user.left", obj=user, subject_user_id=user.id, details={"left_at": when.isoformat()})

@@ -15,7 +15,7 @@ import re
 import ssl
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from ldap3 import BASE, NONE, SUBTREE, SYNC, Connection, Server, Tls
@@ -63,6 +63,10 @@ class DirectoryError(Exception):
 
 class InvalidCredentials(DirectoryError):
     """Wrong or empty password, unknown or ambiguous username."""
+
+
+class NoEntry(InvalidCredentials):
+    """The directory has no entry for this username."""
 
 
 class DirectoryUnavailable(DirectoryError):
@@ -115,6 +119,50 @@ class Directory:
                 _unbind(service)
             return self._user(dn, attributes, groups, typed_username=username)
         except (LDAPException, OSError) as exc:  # also a malformed group DN in the configuration
+            raise DirectoryUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
+
+    def existing_usernames(self, usernames: Sequence[str], *, batch_size: int = 100) -> set[str]:
+        """Which of these usernames still have an entry (lower-cased); one search per batch.
+
+        For the directory sync: a username without an entry belongs to someone who left.
+        Raises DirectoryUnavailable when any search fails, so that a broken directory is
+        never read as "everyone left".
+        """
+        found: set[str] = set()
+        try:
+            service = self._service_connection()
+            try:
+                for start in range(0, len(usernames), batch_size):
+                    batch = usernames[start:start + batch_size]
+                    clauses = "".join(f"({self.login_attribute}={escape_filter_chars(name)})" for name in batch)
+                    entries = self._search(service, self.config["LDAP_USER_BASE"],
+                                           f"(&{self._user_filter()}(|{clauses}))", [self.login_attribute])
+                    for entry in entries:
+                        values = _decoded(entry.get("raw_attributes") or {}).get(self.login_attribute.lower(), [])
+                        found.update(value.strip().lower() for value in values)
+            finally:
+                _unbind(service)
+        except (LDAPException, OSError) as exc:
+            raise DirectoryUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
+        return found
+
+    def entry_of(self, username: str) -> DirectoryUser | None:
+        """The entry and roles of ``username`` as a sign-in would find them, without a password.
+
+        None when there is no entry; InvalidCredentials when there are several.
+        """
+        try:
+            service = self._service_connection()
+            try:
+                try:
+                    dn, attributes = self._find_user(service, username)
+                except NoEntry:
+                    return None
+                groups = self._groups_of(service, dn)
+            finally:
+                _unbind(service)
+            return self._user(dn, attributes, groups, typed_username=username)
+        except (LDAPException, OSError) as exc:
             raise DirectoryUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
 
     def ping(self) -> None:
@@ -185,17 +233,18 @@ class Directory:
         # With referrals not chased, continuation references (searchResRef) are skipped.
         return [entry for entry in conn.response or [] if entry.get("type") == "searchResEntry"]
 
-    def _find_user(self, conn: Connection, username: str) -> tuple[str, dict[str, list[str]]]:
+    def _user_filter(self) -> str:
         user_filter = (self.config.get("LDAP_USER_FILTER") or "objectClass=*").strip()
-        if not user_filter.startswith("("):
-            user_filter = f"({user_filter})"
-        search_filter = f"(&{user_filter}({self.login_attribute}={escape_filter_chars(username)}))"
+        return user_filter if user_filter.startswith("(") else f"({user_filter})"
+
+    def _find_user(self, conn: Connection, username: str) -> tuple[str, dict[str, list[str]]]:
+        search_filter = f"(&{self._user_filter()}({self.login_attribute}={escape_filter_chars(username)}))"
         attributes = [self.login_attribute, "givenName", "sn"]
         attributes += [self.config[key] for key in self.config if key.startswith("LDAP_ATTR_") and self.config[key]]
         entries = self._search(conn, self.config["LDAP_USER_BASE"], search_filter, attributes,
                                size_limit=2, allowed=(0, _SIZE_LIMIT_EXCEEDED))
         if not entries:
-            raise InvalidCredentials(f"no entry for {username!r}")
+            raise NoEntry(f"no entry for {username!r}")
         if len(entries) > 1:
             raise InvalidCredentials(f"several entries for {username!r}")
         return entries[0]["dn"], _decoded(entries[0].get("raw_attributes") or {})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Optional
 
 from flask import current_app
@@ -149,3 +151,65 @@ def list_departments() -> list[str]:
         select(User.department).where(User.department.is_not(None), User.department != "")
         .distinct().order_by(User.department)
     )))
+
+
+def mark_left(user: User, when: datetime, *, reason: str = "manual") -> None:
+    """Record that a person left; their sessions end and the retention period starts."""
+    user.left_at = when
+    user.session_generation += 1
+    record_event("user.left", obj=user, subject_user_id=user.id,
+                 details={"left_at": when.isoformat(), "reason": reason})
+
+
+@dataclass(frozen=True)
+class DirectorySyncReport:
+    checked: int  #: people without a leaving date that were looked up
+    missing: tuple[str, ...]  #: usernames without a directory entry
+    marked_left: int
+    refreshed: int  #: people with a role whose entry and groups were read again
+    refused: bool = False  #: too many missing: nobody was marked (see DIRECTORY_SYNC_MAX_LEFT)
+
+
+def sync_directory(now: datetime, *, force: bool = False) -> DirectorySyncReport:
+    """Compare the people in the portal with the directory (the nightly job).
+
+    Someone without a directory entry has left: ``left_at`` is set, their sessions end and
+    the retention period starts. People with a role (reviewer, administrator, top official,
+    high risk) get their entry and groups read again, so that a role taken away in the
+    directory is gone here too without waiting for a sign-in. More than
+    DIRECTORY_SYNC_MAX_LEFT missing at once is refused unless ``force``: that looks like a
+    wrong base or filter, not like people leaving. A directory that cannot be read raises
+    DirectoryUnavailable and changes nothing.
+    """
+    directory = get_directory(current_app.config)
+    people = db.session.scalars(select(User).where(User.left_at.is_(None)).order_by(User.id)).all()
+    present = directory.existing_usernames([person.username for person in people])
+    missing = [person for person in people if person.username not in present]
+    limit = int(current_app.config.get("DIRECTORY_SYNC_MAX_LEFT", 20))
+    if len(missing) > limit and not force:
+        log.error("directory sync refused: %d of %d people have no directory entry (limit %d)",
+                  len(missing), len(people), limit)
+        record_event("directory.sync_refused", details={"checked": len(people), "missing": len(missing),
+                                                         "limit": limit})
+        return DirectorySyncReport(len(people), tuple(p.username for p in missing), 0, 0, refused=True)
+    for person in missing:
+        mark_left(person, now, reason="directory")
+    gone = {person.id for person in missing}
+    refreshed = 0
+    for person in people:
+        if person.id in gone or not (person.is_reviewer or person.is_admin or person.is_top_official
+                                     or person.is_high_risk):
+            continue
+        try:
+            entry = directory.entry_of(person.username)
+        except InvalidCredentials:  # several entries: leave this person as they are
+            log.warning("directory sync: several entries for %s; not refreshed", person.username)
+            continue
+        if entry is not None:
+            sync_user(entry)
+            refreshed += 1
+    report = DirectorySyncReport(len(people), tuple(p.username for p in missing), len(missing), refreshed)
+    record_event("directory.sync", details={"checked": report.checked, "marked_left": report.marked_left,
+                                            "refreshed": report.refreshed})
+    log.info("directory sync: %s", report)
+    return report

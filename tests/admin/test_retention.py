@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.admin.retention import apply_retention, mark_left
+from portal.admin.retention import apply_retention
+from portal.auth.services import mark_left
 from portal.auth.models import User
 from portal.core.models import AuditEvent
 from portal.core.time import utcnow
