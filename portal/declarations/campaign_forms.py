@@ -7,8 +7,8 @@ from typing import Sequence
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, HiddenField, SelectField, SubmitField
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
 from portal.declarations.fields import ChoiceField, DutchDateField, WholeNumberField, options
@@ -66,6 +66,14 @@ class CampaignForm(FlaskForm):
         if field.data not in self._departments:
             raise ValidationError(str(_l("Deze afdeling is niet bekend.")))
 
+
+
+class CloseCampaignForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Ik begrijp dat wie nog niet klaar is daarna niet meer kan bevestigen en geen herinneringen meer krijgt"),
+        validators=[DataRequired(message=_l("Vink aan dat u de campagne wilt sluiten."))],
+    )
+    submit = SubmitField(_l("Campagne sluiten"))
 
 class EntryForm(Form):
     """One current declaration in the reconfirmation: still correct, change, or ended."""

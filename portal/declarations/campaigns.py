@@ -39,6 +39,10 @@ class CampaignExists(DeclarationError):
     default_message = _l("Er is al een campagne voor dit jaar en deze groep.")
 
 
+class CampaignClosed(DeclarationError):
+    default_message = _l("Deze campagne is al gesloten.")
+
+
 def users_in_scope(scope: CampaignScope, department: str = ""):
     """SELECT of the ids of active users in scope (used inside the INSERT … SELECT)."""
     query = select(User.id).where(User.is_enabled.is_(True), User.left_at.is_(None))
@@ -83,6 +87,26 @@ def open_campaign(year: int, due_on: date, scope: CampaignScope, department: str
                  details={"year": year, "scope": scope.value, "department": department, "tasks": campaign.task_count})
     db.session.flush()
     return campaign
+
+
+def close_campaign(campaign: Campaign, actor, *, now: Optional[datetime] = None) -> int:
+    """Close a campaign: no more reminders, and its tasks leave everyone's dashboard.
+
+    Returns how many people had not finished. Two people closing at once: one closes it,
+    the other gets CampaignClosed (the UPDATE only takes an open campaign).
+    """
+    now = now or utcnow()
+    closed = db.session.execute(
+        update(Campaign).where(Campaign.id == campaign.id, Campaign.closed_at.is_(None)).values(closed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(campaign, ["closed_at"])
+    if closed != 1:
+        raise CampaignClosed()
+    not_done = db.session.scalar(select(func.count()).select_from(CampaignTask).where(
+        CampaignTask.campaign_id == campaign.id, CampaignTask.completed_at.is_(None)))
+    record_event("campaign.close", actor=actor, obj=campaign, details={"year": campaign.year, "not_done": not_done})
+    return not_done
 
 
 def get_task(campaign_id: int, user) -> CampaignTask:

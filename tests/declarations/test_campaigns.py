@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import event, insert, select
 
 from portal.auth.models import User
+from portal.core.models import AuditEvent
 from portal.core.exports import safe_cell as csv_cell
 from portal.declarations.campaigns import open_campaign, reminder_stage
 from portal.declarations.jobs import campaign_mail
@@ -228,3 +229,36 @@ def test_employee_reconfirms_prefilled_entries_and_the_task_is_done(client, auth
         assert items[f"declarations.campaign.{campaign_id}"].is_done
     again = client.submit(f"/declarations/confirm/{campaign_id}", data, follow_redirects=True)
     assert "al bevestigd" in again.get_data(as_text=True)
+
+
+def test_hr_closes_a_campaign_and_the_task_is_gone_with_no_more_reminders(client, auth, app):
+    with app.app_context():
+        hr = _staff()
+        campaign = open_campaign(2027, DUE, CampaignScope.everyone, "", hr, now=_at(DUE - timedelta(days=40)))
+        db.session.commit()
+        campaign_id = campaign.id
+    auth.login("jdevries")
+    assert "Verklaringen bevestigen voor 2027" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    auth.login("mjansen")
+
+    unticked = client.submit(f"/declarations/campaigns/{campaign_id}/close", {})
+    assert unticked.status_code == 400
+    assert "Vink aan dat u de campagne wilt sluiten." in unticked.get_data(as_text=True)
+    closed = client.submit(f"/declarations/campaigns/{campaign_id}/close", {"confirm": "y"}, follow_redirects=True)
+    html = closed.get_data(as_text=True)
+    assert "De campagne is gesloten. 5 personen waren nog niet klaar." in html
+    assert "Campagne sluiten</h2>" not in html and "Gesloten op" in html
+    again = client.submit(f"/declarations/campaigns/{campaign_id}/close", {"confirm": "y"}, follow_redirects=True)
+    assert "Deze campagne is al gesloten." in again.get_data(as_text=True)
+    auth.logout()
+
+    auth.login("jdevries")
+    assert "Verklaringen bevestigen voor 2027" not in client.get("/").get_data(as_text=True)
+    assert client.get(f"/declarations/confirm/{campaign_id}").status_code == 404
+    with app.app_context():
+        campaign_mail(_at(DUE + timedelta(days=1)))
+        db.session.commit()
+        assert count(OutboxMessage, OutboxMessage.dedup_key.like("%reminder%")) == 0
+        events = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+        assert events.count("campaign.close") == 1

@@ -58,6 +58,7 @@ EXPECTED = {
     "declarations.campaigns": REVIEWER,
     "declarations.campaign": REVIEWER,
     "declarations.campaign_csv": REVIEWER,
+    "declarations.close": REVIEWER,
     "oath.admin_sessions": REVIEWER,
     "oath.admin_outstanding": REVIEWER,
     "oath.admin_outstanding_csv": REVIEWER,

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from portal.auth.services import list_departments
 from portal.core.access import role_required
 from portal.core.time import today_local
 from portal.declarations import bp
-from portal.declarations.campaign_forms import ConfirmForm, CampaignForm
+from portal.declarations.campaign_forms import CampaignForm, CloseCampaignForm, ConfirmForm
 from portal.declarations.campaigns import (
     EntryError,
+    close_campaign,
     get_task,
     nil_kinds_for_confirmation,
     not_done_csv,
@@ -53,23 +55,47 @@ def campaigns():
             form.form_errors.append(exc.message)
         else:
             db.session.commit()
-            flash(_("De campagne is geopend voor %(num)d personen. De uitnodigingen gaan binnen een uur per e-mail uit.",
-                    num=campaign.task_count), "success")
+            flash(ngettext("De campagne is geopend voor %(num)d persoon. De uitnodiging gaat binnen een uur per e-mail uit.",
+                           "De campagne is geopend voor %(num)d personen. De uitnodigingen gaan binnen een uur per e-mail uit.",
+                           campaign.task_count), "success")
             return redirect(url_for("declarations.campaign", campaign_id=campaign.id))
     listing = db.paginate(db.select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc()),
                           per_page=PAGE_SIZE, error_out=False)
     return render_template("declarations/campaigns.html", form=form, listing=listing)
 
 
+def _render_campaign(campaign: Campaign, close_form: CloseCampaignForm | None = None, status: int = 200):
+    not_done = db.paginate(not_done_query(campaign), page=request.args.get("page", 1, type=int),
+                           per_page=PAGE_SIZE, error_out=False)
+    return render_template("declarations/campaign.html", campaign=campaign, progress=progress_by_department(campaign),
+                           not_done=not_done, close_form=close_form or CloseCampaignForm(formdata=None)), status
+
+
 @bp.route("/campaigns/<int:campaign_id>")
 @role_required("reviewer", "admin")
 def campaign(campaign_id: int):
     """HR: progress per department and who has not finished yet."""
+    return _render_campaign(_get_campaign(campaign_id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/close", methods=["POST"])
+@role_required("reviewer", "admin")
+def close(campaign_id: int):
+    """HR: close the campaign (no more reminders; the tasks leave the dashboards)."""
     campaign = _get_campaign(campaign_id)
-    not_done = db.paginate(not_done_query(campaign), page=request.args.get("page", 1, type=int),
-                           per_page=PAGE_SIZE, error_out=False)
-    return render_template("declarations/campaign.html", campaign=campaign,
-                           progress=progress_by_department(campaign), not_done=not_done)
+    form = CloseCampaignForm()
+    if not form.validate_on_submit():
+        return _render_campaign(campaign, form, 400)
+    try:
+        not_done = close_campaign(campaign, current_user)
+    except DeclarationError as exc:
+        db.session.rollback()
+        flash(exc.message, "warning")
+    else:
+        db.session.commit()
+        flash(ngettext("De campagne is gesloten. %(num)d persoon was nog niet klaar.",
+                       "De campagne is gesloten. %(num)d personen waren nog niet klaar.", not_done), "success")
+    return redirect(url_for("declarations.campaign", campaign_id=campaign.id))
 
 
 @bp.route("/campaigns/<int:campaign_id>/not-done.csv")

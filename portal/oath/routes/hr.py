@@ -6,6 +6,7 @@ from typing import Optional
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.core.access import role_required
@@ -98,7 +99,8 @@ def admin_cancel_session(session_id: int):
             form.form_errors.append(exc.message)
         else:
             db.session.commit()
-            flash(_("De bijeenkomst is geannuleerd; %(num)d aangemelde medewerkers krijgen bericht.", num=count),
+            flash(ngettext("De bijeenkomst is geannuleerd; %(num)d aangemelde medewerker krijgt bericht.",
+                           "De bijeenkomst is geannuleerd; %(num)d aangemelde medewerkers krijgen bericht.", count),
                   "success")
             return redirect(url_for("oath.admin_session", session_id=oath_session.id))
     counts = place_counts([oath_session.id])[oath_session.id]
@@ -182,8 +184,8 @@ def admin_outstanding_remind():
     if EmptyForm().validate_on_submit():
         queued, skipped = send_todo_reminders(current_user)
         db.session.commit()
-        flash(_("%(queued)d herinneringen verstuurd; %(skipped)d overgeslagen (al aangemeld, geen e-mailadres of "
-                "deze maand al herinnerd).", queued=queued, skipped=skipped), "success")
+        flash(_("Herinneringen verstuurd: %(queued)d. Overgeslagen (al aangemeld, geen e-mailadres of deze maand "
+                "al herinnerd): %(skipped)d.", queued=queued, skipped=skipped), "success")
     return redirect(url_for("oath.admin_outstanding"))
 
 
