@@ -121,6 +121,27 @@ class PolicyEditForm(FlaskForm):
             raise ValidationError(_l("De datum mag niet in het verleden liggen."))
 
 
+class NewPageForm(FlaskForm):
+    slug = StringField(
+        _l("Adres van de pagina"),
+        description=_l("Komt na /policies/ in de link. Kleine letters, cijfers en koppeltekens, "
+                       "bijvoorbeeld: regeling-geschenken. Dit kunt u later niet meer wijzigen."),
+        filters=[_strip, lambda value: value.lower() if value else value],
+        validators=[
+            DataRequired(message=_l("Vul het adres van de pagina in.")),
+            Length(min=3, max=64, message=_l("Het adres heeft 3 tot 64 tekens.")),
+            Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l(
+                "Gebruik alleen kleine letters, cijfers en koppeltekens (niet aan het begin of eind), "
+                "bijvoorbeeld: regeling-geschenken.")),
+        ],
+    )
+    is_public = BooleanField(
+        _l("Leesbaar zonder aan te melden"),
+        description=_l("Alleen voor hulp die iedereen moet kunnen vinden, zoals meldroutes."),
+    )
+    submit = SubmitField(_l("Pagina aanmaken"))
+
+
 class AcknowledgeForm(FlaskForm):
     """"Ik heb de gedragscode gelezen" for the version on screen."""
 

@@ -8,6 +8,7 @@ from typing import Optional
 
 from flask import abort, current_app
 from sqlalchemy import Select, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core.access import has_role
@@ -22,6 +23,14 @@ from portal.policies.text import build_search_text
 MAX_BODY_CHARS = 200_000
 #: attempts to claim a page when editors of other languages save at the same moment
 _CLAIM_ATTEMPTS = 3
+
+
+#: first path segments that are pages of their own under /policies/
+RESERVED_SLUGS = frozenset({"new", "search", "acknowledgements"})
+
+
+class SlugTaken(ValueError):
+    """Another page already has this address (or it is one of the portal's own)."""
 
 
 class EditConflict(Exception):
@@ -63,6 +72,24 @@ def get_page(slug: str, for_user) -> PolicyPage:
         abort(404)
     if not page.is_public and not getattr(for_user, "is_authenticated", False):
         abort(current_app.login_manager.unauthorized())
+    return page
+
+
+def create_page(slug: str, *, is_public: bool, editor) -> PolicyPage:
+    """A new, empty page at /policies/<slug>; its first text is written in the editor.
+
+    Raises SlugTaken when the address is in use, also when someone else takes it at the same moment.
+    """
+    if slug in RESERVED_SLUGS or db.session.scalar(select(PolicyPage.id).where(PolicyPage.slug == slug)):
+        raise SlugTaken(slug)
+    highest = db.session.scalar(select(func.max(PolicyPage.sort_order))) or 0
+    page = PolicyPage(slug=slug, is_public=is_public, sort_order=highest + 10)
+    try:
+        with db.session.begin_nested():
+            db.session.add(page)
+    except IntegrityError as exc:
+        raise SlugTaken(slug) from exc
+    record_event("policy.create_page", actor=editor, obj=page, details={"slug": slug, "is_public": is_public})
     return page
 
 

@@ -190,3 +190,47 @@ def test_future_version_is_not_current_yet(client, auth, demo_content, publish):
     auth.login("jdevries")
     assert "Toekomstige regels" not in client.get("/policies/regulations").get_data(as_text=True)
     assert "Toekomstige regels" in client.get("/policies/regulations/versions/2").get_data(as_text=True)
+
+
+def test_hr_adds_a_page_and_publishes_its_first_version(client, auth, demo_content):
+    auth.login("mjansen")
+    assert 'href="/policies/new"' in client.get("/policies/").get_data(as_text=True)
+
+    response = client.submit("/policies/new", {"slug": " Regeling-Geschenken "}, follow_redirects=False)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/policies/regeling-geschenken/edit")
+    form = _form(client, "/policies/regeling-geschenken/edit")
+    form.update(title="Regeling geschenken", description="Wat u mag aannemen.", body="## Geschenken\n\nTot € 50.",
+                summary="Eerste versie.")
+    published = client.submit("/policies/regeling-geschenken/edit", {**form, "publish": "Publiceren"})
+    assert published.status_code == 302
+    auth.logout()
+
+    auth.login("jdevries")
+    page = client.get("/policies/regeling-geschenken").get_data(as_text=True)
+    assert "Regeling geschenken" in page and "Tot € 50." in page
+    assert client.get("/policies/new").status_code == 403
+    auth.logout()
+    assert "/login" in client.get("/policies/regeling-geschenken").headers["Location"]  # not public
+
+
+@pytest.mark.parametrize("slug, message", [
+    ("", "Vul het adres van de pagina in."),
+    ("regeling geschenken!", "Gebruik alleen kleine letters, cijfers en koppeltekens"),
+    ("-regeling", "Gebruik alleen kleine letters, cijfers en koppeltekens"),
+    ("ab", "Het adres heeft 3 tot 64 tekens."),
+    ("regulations", "Dit adres is al in gebruik."),
+    ("search", "Dit adres is al in gebruik."),
+])
+def test_a_new_page_needs_a_free_and_readable_address(client, auth, demo_content, app, slug, message):
+    auth.login("mjansen")
+    with app.app_context():
+        from portal.policies.models import PolicyPage
+
+        before = db.session.scalar(select(func.count(PolicyPage.id)))
+    response = client.submit("/policies/new", {"slug": slug, "is_public": "y"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in html
+    assert f'value="{slug.strip().lower()}"' in html or not slug  # what was typed stays in the field
+    with app.app_context():
+        assert db.session.scalar(select(func.count(PolicyPage.id))) == before

@@ -95,3 +95,16 @@ def test_hr_edits_with_preview_and_manages_contacts_accessibly(page, demo_conten
     page.get_by_role("button", name="Opslaan").click()
     assert page.get_by_role("alert").first.is_visible()  # errors shown next to the fields
     assert_accessible(page)
+
+    page.goto("/policies/")
+    page.get_by_role("link", name="Nieuwe pagina toevoegen").click()
+    assert_accessible(page)
+    page.get_by_label("Adres van de pagina").fill("Regeling geschenken")
+    page.get_by_role("button", name="Pagina aanmaken").click()
+    assert "Gebruik alleen kleine letters" in page.locator("main").inner_text()
+    assert page.get_by_label("Adres van de pagina").input_value() == "regeling geschenken"
+    assert_accessible(page)
+    page.get_by_label("Adres van de pagina").fill("regeling-geschenken")
+    page.get_by_label("Adres van de pagina").press("Enter")  # the keyboard alone
+    page.wait_for_url("**/policies/regeling-geschenken/edit")
+    assert_accessible(page)

@@ -59,6 +59,7 @@ EXPECTED = {
     "declarations.campaign": REVIEWER,
     "declarations.campaign_csv": REVIEWER,
     "declarations.close": REVIEWER,
+    "policies.new_page": REVIEWER,
     "oath.admin_sessions": REVIEWER,
     "oath.admin_outstanding": REVIEWER,
     "oath.admin_outstanding_csv": REVIEWER,

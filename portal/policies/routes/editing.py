@@ -10,10 +10,18 @@ from portal.core.access import role_required
 from portal.core.time import today_local
 from portal.extensions import db
 from portal.policies import bp
-from portal.policies.forms import PolicyEditForm
+from portal.policies.forms import NewPageForm, PolicyEditForm
 from portal.policies.markdown import render_markdown
 from portal.policies.routes import requested_language
-from portal.policies.services import EditConflict, VersionInput, get_page, head_version, save_version
+from portal.policies.services import (
+    EditConflict,
+    SlugTaken,
+    VersionInput,
+    create_page,
+    get_page,
+    head_version,
+    save_version,
+)
 
 
 def _fill_from(form: PolicyEditForm, page, language: str) -> None:
@@ -44,6 +52,26 @@ def _version_input(form: PolicyEditForm) -> VersionInput:
         effective_at=form.effective_at.data,
         requires_acknowledgement=form.requires_acknowledgement.data,
     )
+
+
+@bp.route("/policies/new", methods=["GET", "POST"])
+@role_required("reviewer", "admin")
+def new_page():
+    """A new page: choose its address, then write its first version in the editor."""
+    form = NewPageForm()
+    if form.validate_on_submit():
+        try:
+            page = create_page(form.slug.data, is_public=form.is_public.data, editor=current_user)
+        except SlugTaken:
+            db.session.rollback()
+            form.slug.errors.append(_("Dit adres is al in gebruik. Kies een ander."))
+        else:
+            db.session.commit()
+            flash(_("De pagina is aangemaakt. Schrijf nu de eerste versie; medewerkers zien de pagina na publiceren."),
+                  "success")
+            return redirect(url_for("policies.edit", slug=page.slug))
+    status = 400 if form.errors else 200
+    return render_template("policies/new.html", form=form), status
 
 
 @bp.route("/policies/<slug>/edit", methods=["GET", "POST"])
