@@ -69,6 +69,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDAP_START_TLS", False, _bool, "Upgrade an `ldap://` connection with StartTLS."),
     Setting("LDAP_CA_FILE", "", _str, "CA bundle that signs the directory's certificate; empty: the system store. Certificates are always verified."),
     Setting("LDAP_TIMEOUT", 5, _float, "Connect and receive timeout in seconds."),
+    Setting("LDAP_RETRY_SECONDS", 15, _float, "After the directory failed to answer, sign-ins are refused at once for this many seconds, then one tries again; so a hanging directory cannot tie up every worker. 0: always try."),
     Setting("LDAP_GROUP_REVIEWERS", "cn=integriteit-reviewers,ou=groups,dc=example,dc=nl", _str, "Group whose (nested) members review declarations (HR)."),
     Setting("LDAP_GROUP_ADMINS", "cn=portal-beheer,ou=groups,dc=example,dc=nl", _str, "Group whose (nested) members administer the portal."),
     Setting("LDAP_GROUP_TOP_OFFICIALS", "cn=topfunctionarissen,ou=groups,dc=example,dc=nl", _str, "Group of top officials; their side activities are published."),

@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 import re
 import ssl
+import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
@@ -105,10 +107,54 @@ class Directory:
         self.timeout = float(self.config.get("LDAP_TIMEOUT") or 5)
         self.login_attribute = self.config.get("LDAP_LOGIN_ATTRIBUTE") or "uid"
         self._active_directory: bool | None = None  # learnt from the rootDSE on first use
+        #: the circuit breaker: until this moment (time.monotonic) sign-ins do not try the directory
+        self.retry_seconds = float(self.config.get("LDAP_RETRY_SECONDS") or 0)
+        self._not_before = 0.0
+        self._breaker = threading.Lock()
 
     def authenticate(self, username: str, password: str) -> DirectoryUser:
-        """The user whose username and password these are; raises InvalidCredentials or DirectoryUnavailable."""
+        """The user whose username and password these are; raises InvalidCredentials or DirectoryUnavailable.
+
+        After the directory failed, sign-ins fail at once for LDAP_RETRY_SECONDS and then one is
+        let through to try again: a hanging directory ties up one request thread per process at
+        a time, not every thread of every worker while people keep retrying.
+        """
         username = _checked_credentials(username, password)
+        self._pass_breaker()
+        try:
+            user = self._authenticate(username, password)
+        except DirectoryUnavailable:
+            self._trip_breaker()
+            raise
+        except InvalidCredentials:
+            self._reset_breaker()  # the directory answered
+            raise
+        self._reset_breaker()
+        return user
+
+    def _pass_breaker(self) -> None:
+        if not self.retry_seconds:
+            return
+        with self._breaker:
+            now = time.monotonic()
+            if now < self._not_before:
+                raise DirectoryUnavailable(f"{self.url}: not tried: it failed less than "
+                                           f"{self.retry_seconds:g} s ago")
+            if self._not_before:
+                # This one tries; the others keep failing at once until it is back (or has timed out).
+                self._not_before = now + 2 * self.timeout + 1
+
+    def _trip_breaker(self) -> None:
+        if self.retry_seconds:
+            with self._breaker:
+                self._not_before = time.monotonic() + self.retry_seconds
+
+    def _reset_breaker(self) -> None:
+        if self._not_before:
+            with self._breaker:
+                self._not_before = 0.0
+
+    def _authenticate(self, username: str, password: str) -> DirectoryUser:
         try:
             service = self._service_connection()
             try:

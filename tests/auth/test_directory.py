@@ -385,7 +385,7 @@ def test_start_tls_refused_by_the_server_is_an_outage(own_slapd):
 
 
 def test_frozen_directory_times_out(own_slapd):
-    directory = Directory(own_slapd.config(LDAP_TIMEOUT=1))
+    directory = Directory(own_slapd.config(LDAP_TIMEOUT=1, LDAP_RETRY_SECONDS=0))
     own_slapd.freeze()
     # Run in a thread, so that a missing timeout fails the test instead of hanging it.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -400,8 +400,27 @@ def test_frozen_directory_times_out(own_slapd):
     assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"
 
 
+def test_after_a_timeout_sign_ins_fail_at_once_until_one_try_succeeds(own_slapd):
+    """The circuit breaker: one hanging directory call per process at a time, not one per person retrying."""
+    directory = Directory(own_slapd.config(LDAP_TIMEOUT=1, LDAP_RETRY_SECONDS=1.5))
+    own_slapd.freeze()
+    try:
+        with pytest.raises(DirectoryUnavailable, match="timed out"):
+            directory.authenticate("jdevries", password("jdevries"))
+        started = time.monotonic()
+        for _ in range(20):
+            with pytest.raises(DirectoryUnavailable, match="not tried"):
+                directory.authenticate("jdevries", password("jdevries"))
+        assert time.monotonic() - started < 0.5  # twenty refusals without waiting on the directory
+    finally:
+        own_slapd.thaw()
+    time.sleep(1.6)
+    assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"
+    assert directory.authenticate("sbakker", password("sbakker")).username == "sbakker"  # closed again
+
+
 def test_stopped_directory_is_unavailable_quickly(own_slapd):
-    directory = Directory(own_slapd.config())
+    directory = Directory(own_slapd.config(LDAP_RETRY_SECONDS=0))
     directory.ping()
     own_slapd.stop()
     started = time.monotonic()
