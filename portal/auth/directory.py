@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
 
+from flask import current_app, has_app_context
 from ldap3 import BASE, NONE, SUBTREE, SYNC, Connection, Server, Tls
 from ldap3.core.exceptions import LDAPException
 from ldap3.utils.conv import escape_filter_chars
@@ -82,11 +83,14 @@ def get_directory(config: Mapping[str, Any]) -> Directory:
     """The directory client for ``config``; ``LDAP_URL = "demo"`` gives the built-in demo directory.
 
     Clients are kept per LDAP_* configuration, so that what they learn (whether
-    the server is Active Directory) is learnt once per process.
+    the server is Active Directory, whether it failed just now) is learnt once per app.
     """
     settings = {key: value for key, value in config.items() if key.startswith("LDAP_")}
     key = tuple(sorted(settings.items()))
-    directory = _directories.get(key)
+    # Kept with the app when there is one: what a client learns, and its circuit breaker, then
+    # belong to that app (tests build many apps in one process).
+    cache = current_app.extensions.setdefault("portal_directories", {}) if has_app_context() else _directories
+    directory = cache.get(key)
     if directory is None:
         if str(settings.get("LDAP_URL", "")).strip().lower() == "demo":
             from .demo import DemoDirectory
@@ -94,7 +98,7 @@ def get_directory(config: Mapping[str, Any]) -> Directory:
             directory = DemoDirectory(settings)
         else:
             directory = Directory(settings)
-        _directories[key] = directory
+        cache[key] = directory
     return directory
 
 
