@@ -62,7 +62,9 @@ def main() -> int:
     port = free_port()
     env = dict(os.environ, FLASK_APP="wsgi", PORTAL_DATABASE_URL=f"sqlite:///{workdir / 'scan.sqlite3'}",
                PORTAL_LDAP_URL="demo", PORTAL_SECRET_KEY="scan-" + os.urandom(16).hex(), PORTAL_LOG_LEVEL="WARNING",
-               PORTAL_LOGIN_RATE_LIMIT="1000 per minute")
+               PORTAL_LOGIN_RATE_LIMIT="1000 per minute",
+               # wapiti keeps sending the cookie it was given: keep that session alive for the whole scan
+               PORTAL_SESSION_IDLE_MINUTES="600", PORTAL_SESSION_MAX_HOURS="12")
     flask = str(ROOT / ".venv" / "bin" / "flask")
     subprocess.run([flask, "db", "upgrade"], cwd=ROOT, env=env, check=True)
     subprocess.run([flask, "portal", "seed-demo"], cwd=ROOT, env=env, check=True)
