@@ -16,8 +16,9 @@ import ssl
 import threading
 import time
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from flask import current_app, has_app_context
@@ -159,17 +160,12 @@ class Directory:
                 self._not_before = 0.0
 
     def _authenticate(self, username: str, password: str) -> DirectoryUser:
-        try:
-            service = self._service_connection()
-            try:
-                dn, attributes = self._find_user(service, username)
-                self._bind_user(dn, password)
-                groups = self._groups_of(service, dn)
-            finally:
-                _unbind(service)
+        with self._service() as service:
+            dn, attributes = self._find_user(service, username)
+            self._bind_user(dn, password)
+            groups = self._groups_of(service, dn)
+            # inside: a malformed role group DN in the configuration is an outage too
             return self._user(dn, attributes, groups, typed_username=username)
-        except (LDAPException, OSError) as exc:  # also a malformed group DN in the configuration
-            raise DirectoryUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
 
     def existing_usernames(self, usernames: Sequence[str], *, batch_size: int = 100) -> set[str]:
         """Which of these usernames still have an entry (lower-cased); one search per batch.
@@ -179,21 +175,15 @@ class Directory:
         never read as "everyone left".
         """
         found: set[str] = set()
-        try:
-            service = self._service_connection()
-            try:
-                for start in range(0, len(usernames), batch_size):
-                    batch = usernames[start:start + batch_size]
-                    clauses = "".join(f"({self.login_attribute}={escape_filter_chars(name)})" for name in batch)
-                    entries = self._search(service, self.config["LDAP_USER_BASE"],
-                                           f"(&{self._user_filter()}(|{clauses}))", [self.login_attribute])
-                    for entry in entries:
-                        values = _decoded(entry.get("raw_attributes") or {}).get(self.login_attribute.lower(), [])
-                        found.update(value.strip().lower() for value in values)
-            finally:
-                _unbind(service)
-        except (LDAPException, OSError) as exc:
-            raise DirectoryUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
+        with self._service() as service:
+            for start in range(0, len(usernames), batch_size):
+                batch = usernames[start:start + batch_size]
+                clauses = "".join(f"({self.login_attribute}={escape_filter_chars(name)})" for name in batch)
+                entries = self._search(service, self.config["LDAP_USER_BASE"],
+                                       f"(&{self._user_filter()}(|{clauses}))", [self.login_attribute])
+                for entry in entries:
+                    values = _decoded(entry.get("raw_attributes") or {}).get(self.login_attribute.lower(), [])
+                    found.update(value.strip().lower() for value in values)
         return found
 
     def entry_of(self, username: str) -> DirectoryUser | None:
@@ -201,26 +191,19 @@ class Directory:
 
         None when there is no entry; InvalidCredentials when there are several.
         """
-        try:
-            service = self._service_connection()
+        with self._service() as service:
             try:
-                try:
-                    dn, attributes = self._find_user(service, username)
-                except NoEntry:
-                    return None
-                groups = self._groups_of(service, dn)
-            finally:
-                _unbind(service)
+                dn, attributes = self._find_user(service, username)
+            except NoEntry:
+                return None
+            groups = self._groups_of(service, dn)
+            # inside: a malformed role group DN in the configuration is an outage too
             return self._user(dn, attributes, groups, typed_username=username)
-        except (LDAPException, OSError) as exc:
-            raise DirectoryUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
 
     def ping(self) -> None:
         """Raise DirectoryUnavailable unless the service account can bind."""
-        try:
-            _unbind(self._service_connection())
-        except (LDAPException, OSError) as exc:
-            raise DirectoryUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
+        with self._service():
+            pass
 
     # -- connections -----------------------------------------------------
 
@@ -249,6 +232,19 @@ class Directory:
             _unbind(conn)
             raise
         return conn
+
+    @contextmanager
+    def _service(self) -> Iterator[Connection]:
+        """A bound service connection, unbound afterwards; network and protocol errors in the
+        ``with`` block (also a malformed group DN in the configuration) become DirectoryUnavailable."""
+        try:
+            service = self._service_connection()
+            try:
+                yield service
+            finally:
+                _unbind(service)
+        except (LDAPException, OSError) as exc:
+            raise DirectoryUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
 
     def _service_connection(self) -> Connection:
         bind_dn = self.config.get("LDAP_BIND_DN") or None

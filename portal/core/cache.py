@@ -2,9 +2,10 @@
 
 Only for values that are the same for everyone who may see them and that may be a few
 seconds old without harm (the counts above the review queue, the list of departments).
-Nothing personal goes in here. Each app has its own caches (tests build many apps), and
-writes in this process clear a cache at once through ``clear_on_flush``; other processes
-see the change within the cache's lifetime.
+Nothing personal goes in here. Each app has its own caches (tests build many apps). A commit
+in this process that wrote something a cache depends on (``define_cache``'s ``stale_after``)
+clears that cache at once; other processes, and bulk UPDATEs that bypass the ORM's unit of
+work, are seen within the cache's lifetime.
 """
 
 from __future__ import annotations

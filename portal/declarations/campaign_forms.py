@@ -67,13 +67,13 @@ class CampaignForm(FlaskForm):
             raise ValidationError(str(_l("Deze afdeling is niet bekend.")))
 
 
-
 class CloseCampaignForm(FlaskForm):
     confirm = BooleanField(
         _l("Ik begrijp dat wie nog niet klaar is daarna niet meer kan bevestigen en geen herinneringen meer krijgt"),
         validators=[DataRequired(message=_l("Vink aan dat u de campagne wilt sluiten."))],
     )
     submit = SubmitField(_l("Campagne sluiten"))
+
 
 class EntryForm(Form):
     """One current declaration in the reconfirmation: still correct, change, or ended."""

@@ -82,15 +82,6 @@ def version_satisfies(version: PolicyVersion, target: PolicyVersion) -> bool:
     return version_key >= (target.effective_at, as_utc(target.published_at))
 
 
-def latest_acknowledgement(user, page_id: int) -> Optional[Acknowledgement]:
-    return db.session.scalar(
-        select(Acknowledgement)
-        .where(Acknowledgement.user_id == user.id, Acknowledgement.page_id == page_id)
-        .order_by(Acknowledgement.acknowledged_at.desc(), Acknowledgement.id.desc())
-        .limit(1)
-    )
-
-
 def valid_acknowledgement(user, target: PolicyVersion) -> Optional[Acknowledgement]:
     """The user's acknowledgement that satisfies ``target``, if any."""
     return db.session.scalar(

@@ -6,6 +6,7 @@ from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.auth.services import list_departments
 from portal.core.access import role_required
 from portal.core.audit import record_event
 from portal.core.time import to_local, today_local
@@ -15,7 +16,6 @@ from portal.review import bp, public_bp
 from portal.core.exports import csv_response, xlsx_response
 from portal.review.forms import RegisterFilterForm
 from portal.review.public import flat_rows, published_register, register_json
-from portal.auth.services import list_departments
 from portal.review.queries import RegisterFilters, register_statement
 
 PER_PAGE = 50
