@@ -18,7 +18,7 @@ from portal.extensions import babel, csrf, db, login_manager, migrate
 AREAS = ("core", "auth", "policies", "declarations", "review", "oath", "notifications", "admin")
 LANGUAGES = ("nl", "en")
 
-__all__ = ["create_app", "ConfigError"]
+__all__ = ["create_app", "warm_up", "ConfigError"]
 
 
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
@@ -45,9 +45,10 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     _init_login(app)
 
-    from portal.core import cache, errors, i18n, security, sessions
+    from portal.core import cache, errors, i18n, pagecache, security, sessions
 
     cache.init_app(app)
+    pagecache.init_app(app)
 
     # Session lifetime is checked before CSRF so that an expired form can be shown back.
     sessions.init_app(app)
@@ -68,6 +69,22 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app
+
+
+def warm_up(app: Flask) -> None:
+    """Compile every template and load every catalogue now, not in each worker's first requests.
+
+    Under gunicorn (``preload_app``) this runs once in the master; a new or recycled worker
+    starts with them in memory instead of spending its first requests on them.
+    """
+    from flask_babel import force_locale, get_translations
+
+    for name in app.jinja_env.list_templates(filter_func=lambda n: n.endswith((".html", ".txt"))):
+        app.jinja_env.get_template(name)
+    with app.test_request_context("/"):
+        for language in LANGUAGES:
+            with force_locale(language):
+                get_translations()
 
 
 def _derive_config(app: Flask) -> None:

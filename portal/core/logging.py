@@ -60,12 +60,16 @@ def _log_request(response: Response) -> Response:
     started = getattr(g, "request_started", None)
     if started is None:
         return response
-    duration_ms = round((time.perf_counter() - started) * 1000, 1)
-    try:
-        user_id = current_user.get_id().split(":")[0] if current_user.is_authenticated else None
-    except Exception:  # noqa: BLE001 - the user could not be loaded (database down)
-        user_id = None
     response.headers["X-Request-ID"] = g.request_id
+    if not request_log.isEnabledFor(logging.INFO):
+        return response
+    duration_ms = round((time.perf_counter() - started) * 1000, 1)
+    user_id = g.get("portal_user_id")  # a page from the page cache: the user was never loaded
+    if user_id is None:
+        try:
+            user_id = current_user.get_id().split(":")[0] if current_user.is_authenticated else None
+        except Exception:  # noqa: BLE001 - the user could not be loaded (database down)
+            user_id = None
     request_log.info(
         "%s %s %s",
         request.method,
@@ -80,6 +84,7 @@ def _log_request(response: Response) -> Response:
                 "status": response.status_code,
                 "duration_ms": duration_ms,
                 "user_id": user_id,
+                "page_cache": g.get("portal_page_cache"),  # "hit", "miss" or None (not cacheable)
                 "remote_addr": request.remote_addr,
             }
         },

@@ -8,11 +8,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.core import bp
+from portal.core.pagecache import cached_page
 from portal.core.registry import checklist_for, nav_items_for
 from portal.extensions import db
 
 
 @bp.route("/")
+@cached_page()
 @login_required
 def dashboard():
     """The signed-in user's start page: checklist and what they can do."""

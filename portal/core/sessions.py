@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import logout_user
+from flask_wtf.csrf import generate_csrf
 
 from portal.core.time import utcnow
 
@@ -23,6 +25,10 @@ def start_session(user) -> None:
     session["seen_at"] = now
     session["lang"] = lang
     session.permanent = True
+    # A fresh CSRF secret now rather than on the first page, so that the cookie set at sign-in
+    # is the one the pages keep (one cookie write, and pages can be cached for the session).
+    g.pop("csrf_token", None)
+    generate_csrf()
 
 
 def _expired() -> bool:
@@ -68,7 +74,20 @@ def enforce_session_lifetime():
     return redirect(login_url)
 
 
+class PortalSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with its serializer made once per app instead of twice per request."""
+
+    def get_signing_serializer(self, app: Flask):
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = app.extensions.get("portal_session_serializer")
+        if cached is None or cached[0] != key:
+            cached = (key, super().get_signing_serializer(app))
+            app.extensions["portal_session_serializer"] = cached
+        return cached[1]
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = PortalSessionInterface()
     hours = app.config["SESSION_MAX_HOURS"]
     app.config.update(
         PERMANENT_SESSION_LIFETIME=timedelta(hours=hours),
@@ -76,6 +95,9 @@ def init_app(app: Flask) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=app.config["ENV"] == "production",
         SESSION_COOKIE_NAME="portal_session",
+        # The cookie is written when the session changes (sign-in, language, "last seen" once a
+        # minute), not re-signed on every response.
+        SESSION_REFRESH_EACH_REQUEST=False,
         # No "remember me": the only cookie is the session cookie above.
         REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
     )

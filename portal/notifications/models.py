@@ -62,6 +62,8 @@ class OutboxMessage(db.Model):
     """One e-mail, written in the same transaction as the change that causes it."""
 
     __tablename__ = "outbox_message"
+    #: mail is on no cached page
+    __page_scopes__ = None
     audit_type = "outbox_message"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +117,7 @@ class OutboxAttachment(db.Model):
     """A file sent with a message; the bytes live in the database with the message."""
 
     __tablename__ = "outbox_attachment"
+    __page_scopes__ = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
@@ -134,6 +137,7 @@ class JobRun(db.Model):
     """One run of a scheduled job in one time slot; the unique key makes runs idempotent."""
 
     __tablename__ = "job_run"
+    __page_scopes__ = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from portal.auth.models import User
 from portal.core.cache import cached, define_cache
+from portal.core.pagecache import request_stamps
 from portal.core.time import today_local
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
 from portal.declarations.states import ACTIVE_STATUSES, APPROVALS, QUEUE_STATUSES, DeclarationStatus
@@ -171,8 +172,10 @@ def queue_page(filters: QueueFilters, reviewer, *, now: datetime, target_days: i
         last = rows[per_page - 1][0]
         next_cursor = encode_cursor(last.submitted_at, last.id)
     needs_owner = bool(filters.department or filters.high_risk is not None or filters.top_official is not None)
-    # The counts read every waiting item: shared for a few seconds (see QUEUE_COUNTS_SECONDS).
-    counts = cached("review.queue_counts", (replace(filters, status=None), reviewer.id, target_days),
+    # The counts read every waiting item: shared for a few seconds (see QUEUE_COUNTS_SECONDS), and
+    # never older than the review stamp this page is cached under (another server's decision).
+    counts = cached("review.queue_counts",
+                    (replace(filters, status=None), reviewer.id, target_days, request_stamps()),
                     lambda: queue_counts(conditions, join_owner=needs_owner))
     return QueuePage(items=items, next_cursor=next_cursor, counts=dict(counts))
 

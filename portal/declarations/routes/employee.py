@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.core.forms import EmptyForm
+from portal.core.pagecache import cached_page
 from portal.declarations import bp
 from portal.declarations.display import answer_rows, latest_refusal, previous_version
 from portal.declarations.forms import FORMS, AnswerForm, EndForm, NilStatementForm
@@ -58,6 +59,7 @@ def _saved(version, form):
 
 
 @bp.route("/")
+@cached_page()
 @login_required
 def index():
     """My declarations: current entries, drafts, history, nothing-to-declare statements."""

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import load_only
 
+from portal.core.pagecache import cached_page
 from portal.core.time import today_local
 from portal.extensions import db
 from portal.policies import bp
@@ -76,6 +77,7 @@ def index():
 
 
 @bp.route("/policies/<slug>")
+@cached_page()
 def page(slug: str):
     """The current version of a page, in the reader's language when it exists."""
     page = get_page(slug, current_user)

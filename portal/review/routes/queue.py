@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.access import role_required
+from portal.core.pagecache import REVIEW, cached_page
 from portal.core.time import utcnow
 from portal.declarations.display import answer_rows, previous_version
 from portal.declarations.services import OwnDeclarationError, StaleDeclaration
@@ -60,6 +61,7 @@ def target_days() -> int:
 
 
 @bp.route("/")
+@cached_page(REVIEW)
 @role_required("reviewer")
 def queue():
     """Declarations waiting for HR, oldest first, filtered, with counts per status."""
