@@ -14,11 +14,14 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel import dates as babel_dates
-from flask import Flask
+from babel import support
+from flask import Flask, Request
 from flask.globals import _cv_app
 from flask_babel import Domain, get_locale
 from jinja2 import pass_context
 from markupsafe import Markup
+from werkzeug.utils import cached_property
+from wtforms.i18n import messages_path
 
 from portal.core.time import to_local
 
@@ -62,6 +65,7 @@ def _template_gettext(domain: RequestCachedDomain):
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = PortalRequest
     babel_config = app.extensions["babel"]
     domain = RequestCachedDomain(domain=babel_config.default_domain)
     # Flask-Babel builds its default domain lazily (a cached property); ours takes its place,
@@ -76,6 +80,23 @@ def init_app(app: Flask) -> None:
     )
     fast_gettext = _template_gettext(domain)
     app.jinja_env.globals.update(gettext=fast_gettext, _=fast_gettext)
+
+
+@lru_cache(maxsize=None)
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class PortalRequest(Request):
+    """The request, with WTForms' own messages ("Not a valid choice") read once per process.
+
+    Flask-WTF keeps that catalogue on the request (``request.wtforms_translations``) and loads
+    and parses the file again for every request that builds a form: about 0.3 ms each time.
+    """
+
+    @cached_property
+    def wtforms_translations(self) -> support.Translations:
+        return _wtforms_catalogue(str(get_locale() or "nl"))
 
 
 @lru_cache(maxsize=4096)

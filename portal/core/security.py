@@ -20,18 +20,25 @@ CSP = "; ".join(
 )
 
 
-def set_security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
     # The browsers' old XSS filter could itself be abused; OWASP advises switching it off (the CSP protects).
-    response.headers.setdefault("X-XSS-Protection", "0")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if response.mimetype == "text/html":
-        # Pages can hold personal data: never keep them in shared caches.
-        response.headers.setdefault("Cache-Control", "no-store")
+    ("X-XSS-Protection", "0"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+#: pages can hold personal data: never keep them in shared caches
+HTML_HEADERS = (*SECURITY_HEADERS, ("Cache-Control", "no-store"))
+
+
+def set_security_headers(response: Response) -> Response:
+    """Add the headers a view did not set itself (one pass: this runs on every response)."""
+    wanted = HTML_HEADERS if response.mimetype == "text/html" else SECURITY_HEADERS
+    present = {name.lower() for name, _value in response.headers.items()}
+    response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 

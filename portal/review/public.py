@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Optional
 
+from flask import current_app
 from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import aliased
 
@@ -116,8 +117,13 @@ def last_changed() -> Optional[datetime]:
 #: how old the public register may be when another process changed it (a change in this
 #: process clears it at once; the open-data files may sit in shared caches for five minutes anyway)
 PUBLIC_REGISTER_SECONDS = 30
-define_cache("review.public_register", PUBLIC_REGISTER_SECONDS,
-             lambda obj, session: isinstance(obj, (Declaration, DeclarationVersion, User, RegisterSnapshot)))
+def _register_changed(obj, session) -> bool:
+    return isinstance(obj, (Declaration, DeclarationVersion, User, RegisterSnapshot))
+
+
+define_cache("review.public_register", PUBLIC_REGISTER_SECONDS, _register_changed)
+#: the same register as the JSON text itself: encoding it is most of what a request for it costs
+define_cache("review.public_register_json", PUBLIC_REGISTER_SECONDS, _register_changed)
 
 
 def published_register() -> tuple[list[PublicOfficial], Optional[datetime]]:
@@ -126,6 +132,15 @@ def published_register() -> tuple[list[PublicOfficial], Optional[datetime]]:
     The lists are shared between requests: read them, do not change them.
     """
     return cached("review.public_register", today_local(), lambda: (public_register(), last_changed()))
+
+
+def published_register_json(organisation: str) -> str:
+    """The open-data JSON document, encoded once and shared like ``published_register``."""
+    def encode() -> str:
+        officials, changed = published_register()
+        return current_app.json.dumps(register_json(officials, changed, organisation), separators=(",", ":"))
+
+    return cached("review.public_register_json", (today_local(), organisation), encode)
 
 
 def flat_rows(officials: list[PublicOfficial]) -> list[dict]:

@@ -109,3 +109,19 @@ def test_readme_lists_every_setting_with_its_default():
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert readme_table() in readme, "regenerate the table: flask --app wsgi portal config-table"
+
+
+def test_warm_up_compiles_every_template_before_the_workers_start(app, client, monkeypatch):
+    """gunicorn preloads wsgi.py, which calls warm_up: a new worker finds every template compiled."""
+    from jinja2 import TemplateNotFound
+
+    from portal import warm_up
+
+    def no_more_reading(environment, template):
+        raise TemplateNotFound(f"{template} was not compiled by warm_up")
+
+    warm_up(app)
+    monkeypatch.setattr(app.jinja_env.loader, "get_source", no_more_reading)
+    assert client.get("/login").status_code == 200
+    assert client.get("/privacy").status_code == 200
+    assert client.get("/does-not-exist").status_code == 404  # the error page too

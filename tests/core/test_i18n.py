@@ -38,3 +38,24 @@ def test_dates_are_local_days_in_the_readers_language(app):
             english = render_template_string(template, when=late_evening_utc, day=date(2026, 10, 1))
     assert dutch == "29 maart 2026 / 1 okt 2026"
     assert english == "29 March 2026 / 1 Oct 2026"
+
+
+def test_wtforms_messages_are_read_once_per_language_not_per_request(app, client, monkeypatch):
+    """Flask-WTF would load and parse WTForms' catalogue for every request with a form."""
+    from babel import support
+
+    from portal.core import i18n
+
+    i18n._wtforms_catalogue.cache_clear()
+    loads = []
+    real_load = support.Translations.load
+
+    def counting_load(*args, **kwargs):
+        loads.append(kwargs.get("domain"))
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(support.Translations, "load", counting_load)
+    for _ in range(3):
+        page = client.submit("/login", {"username": "", "password": ""})  # a form with errors
+        assert "Vul uw gebruikersnaam in." in page.get_data(as_text=True)
+    assert loads.count("wtforms") == 1

@@ -150,6 +150,9 @@ def test_every_url_answers_as_expected_for_each_role(app, client, auth, runner, 
         else:
             response = client.post(url, data={"csrf_token": token})
         status = response.status_code
+        # As a browser (and the WSGI server) would: finish the response, so that a streamed
+        # export's request context ends before the next request starts.
+        response.close()
         has_id = str(MISSING_ID) in url
         if status >= 500:
             failures.append(f"{method} {url}: {status}")

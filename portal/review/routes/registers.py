@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.review import bp, public_bp
 from portal.core.exports import csv_response, xlsx_response
 from portal.review.forms import RegisterFilterForm
-from portal.review.public import flat_rows, published_register, register_json
+from portal.review.public import flat_rows, published_register, published_register_json
 from portal.review.queries import RegisterFilters, register_statement
 
 PER_PAGE = 50
@@ -118,6 +118,5 @@ def public_csv():
 @public_bp.route("/register.json")
 def public_json():
     """The public register as open data (JSON)."""
-    officials, changed = published_register()
-    data = register_json(officials, changed, current_app.config["ORGANISATION_NAME"])
-    return _public(jsonify(data))
+    body = published_register_json(current_app.config["ORGANISATION_NAME"])
+    return _public(current_app.response_class(body + "\n", mimetype="application/json"))
