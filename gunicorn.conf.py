@@ -2,8 +2,9 @@
 
 Workers follow the cores (2 x cores + 1, override with WEB_CONCURRENCY); each has
 a few threads so that a slow directory or database answer does not block a whole
-worker. The app keeps no state of its own, so several machines can run this
-behind one load balancer.
+worker. The app keeps no state of its own that another machine would need (its
+caches are checked against version stamps in the database), so several machines
+can run this behind one load balancer.
 """
 
 import multiprocessing
@@ -16,8 +17,12 @@ threads = int(os.environ.get("PORTAL_THREADS", 4))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle a worker now and then, a safety net against slow leaks (none is known: the page
+# cache is bounded). A restart costs a cold page cache and new database connections, a
+# fraction of a second of slow answers; at a busy 10 requests/s per worker this is every
+# few hours (under the benchmark's load, every ten minutes).
+max_requests = 100000
+max_requests_jitter = 10000
 preload_app = True
 accesslog = None  # the app writes one JSON line per request itself
 errorlog = "-"
