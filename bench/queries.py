@@ -11,7 +11,7 @@ import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 
 _CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -27,7 +27,8 @@ class QueryCounter:
         self.statements: list[str] = []
         with self.app.app_context():
             self.engine = db.engine
-        event.listen(self.engine, "before_cursor_execute", self._count)
+        # Every engine of the process: the page cache checks through its own (portal.core.pagecache).
+        event.listen(Engine, "before_cursor_execute", self._count)
         self._clients: dict[str, Any] = {}
 
     def _count(self, conn, cursor, statement, parameters, context, executemany) -> None:
@@ -78,5 +79,5 @@ class QueryCounter:
         return response.status_code, len(statements), list(statements)
 
     def close(self) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._count)
+        event.remove(Engine, "before_cursor_execute", self._count)
         self.engine.dispose()

@@ -26,6 +26,8 @@ class PageResult:
     min_ratio: Optional[float]  #: share of the ceiling's throughput the page must reach
     reference: bool = False  #: measured for comparison only (no target)
     runs: dict[int, WrkResult] = field(default_factory=dict)
+    #: the ceiling measured right before this page at the same number of clients (req/s)
+    paired_ceiling: dict[int, float] = field(default_factory=dict)
     queries: Optional[int] = None
     memory: MemoryPeak = field(default_factory=MemoryPeak)
     note: str = ""
@@ -38,11 +40,20 @@ class Verdict:
     passed: bool
 
 
+def ceiling_rps(page: PageResult, ceiling: PageResult, clients: int) -> Optional[float]:
+    """The ceiling to compare ``page`` with: the one measured right before it, else the run's first."""
+    paired = page.paired_ceiling.get(clients)
+    if paired:
+        return paired
+    top = ceiling.runs.get(clients)
+    return top.rps if top is not None and top.rps else None
+
+
 def ratio(page: PageResult, ceiling: PageResult, clients: int) -> Optional[float]:
-    mine, top = page.runs.get(clients), ceiling.runs.get(clients)
-    if mine is None or top is None or not top.rps:
+    mine, top = page.runs.get(clients), ceiling_rps(page, ceiling, clients)
+    if mine is None or not top:
         return None
-    return mine.rps / top.rps
+    return mine.rps / top
 
 
 def verdicts(pages: list[PageResult], ceiling: PageResult, baseline: dict[int, BaselineResult],
@@ -66,7 +77,7 @@ def verdicts(pages: list[PageResult], ceiling: PageResult, baseline: dict[int, B
             share = ratio(page, ceiling, TARGET_CLIENTS)
             result.append(Verdict(
                 f"{page.label}: ≥ {page.min_ratio:.0%} of the ceiling's throughput at {TARGET_CLIENTS} clients",
-                f"{share:.1%} ({run.rps:.0f} of {ceiling.runs[TARGET_CLIENTS].rps:.0f} req/s)"
+                f"{share:.1%} ({run.rps:.0f} of {ceiling_rps(page, ceiling, TARGET_CLIENTS):.0f} req/s)"
                 if share is not None else "n/a",
                 share is not None and share >= page.min_ratio))
     if sign_in is not None:
@@ -92,7 +103,8 @@ def verdicts(pages: list[PageResult], ceiling: PageResult, baseline: dict[int, B
 
 
 def results_table(pages: list[PageResult], ceiling: PageResult, clients: list[int]) -> list[list[str]]:
-    rows = [["page", "clients", "req/s", "p50 ms", "p95 ms", "p99 ms", "× ceiling", "server CPU ms/req",
+    rows = [["page", "clients", "req/s", "p50 ms", "p95 ms", "p99 ms", "ceiling req/s", "× ceiling",
+             "server CPU ms/req",
              "× ceiling by CPU", "queries/req", "peak worker MB (RSS / PSS)", "non-expected", "other CPU"]]
     for page in [ceiling, *pages]:
         for n in clients:
@@ -100,9 +112,11 @@ def results_table(pages: list[PageResult], ceiling: PageResult, clients: list[in
             if run is None:
                 continue
             share = ratio(page, ceiling, n)
+            top = ceiling_rps(page, ceiling, n)
             rows.append([
                 page.label if n == clients[0] else "",
                 str(n), f"{run.rps:.0f}", f"{run.p50_ms:.1f}", f"{run.p95_ms:.1f}", f"{run.p99_ms:.1f}",
+                f"{top:.0f}" if top else "",
                 f"{share:.0%}" if share is not None else "",
                 f"{run.server_cpu_ms:.2f}",
                 _cpu_share(page, ceiling, n),

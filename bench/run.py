@@ -200,9 +200,9 @@ def _clean_environ() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_") or k == "PORTAL_THREADS"}
 
 
-def portal_environment(args, sqlalchemy_url: str, slapd) -> dict[str, str]:
-    env = _clean_environ()
-    env.update({
+def production_settings(sqlalchemy_url: str) -> dict[str, str]:
+    """The portal's settings under measurement (bench/timing.py uses them too), the directory aside."""
+    return {
         "PORTAL_ENV": "production",
         "PORTAL_SECRET_KEY": secrets.token_urlsafe(48),
         "PORTAL_DATABASE_URL": sqlalchemy_url,
@@ -211,7 +211,12 @@ def portal_environment(args, sqlalchemy_url: str, slapd) -> dict[str, str]:
         "PORTAL_BASE_URL": "https://integriteit.example.nl",
         "PORTAL_SMTP_HOST": "127.0.0.1",
         "PORTAL_SMTP_PORT": "1",
-    })
+    }
+
+
+def portal_environment(args, sqlalchemy_url: str, slapd) -> dict[str, str]:
+    env = _clean_environ()
+    env.update(production_settings(sqlalchemy_url))
     for key, value in slapd.config(LDAP_TIMEOUT=5.0).items():
         env[f"PORTAL_{key}"] = "" if value is None else str(value)
     if args.workers:
@@ -276,13 +281,27 @@ class OwnProcesses:
 
 
 def measure(server: load.Gunicorn, page: PageResult, clients: list[int], duration: float, own: OwnProcesses,
-            quiet_wait: float, *, cookie: Optional[str] = None, credentials: Optional[Path] = None) -> None:
+            quiet_wait: float, *, sign_in: Optional[Callable[[], str]] = None,
+            credentials: Optional[Path] = None, ceiling: Optional[load.Gunicorn] = None) -> None:
+    """wrk at each number of clients; with ``ceiling``, the bare app is measured right before each
+    run too (half as long), so that the machine's drift between minutes does not enter the ratio.
+
+    ``sign_in`` gives a fresh session cookie for every run: wrk replays one cookie, where a browser
+    keeps the one the portal renews each minute ("last seen"); an old cookie would be renewed, and
+    its session re-signed, on every request.
+    """
     url = server.url + page.path
     own.server = server
     with load.MemorySampler(server) as sampler:
+        cookie = sign_in() if sign_in else None
         load.run_wrk(url, max(clients), WARMUP_SECONDS, cookie=cookie, credentials_file=credentials)
         for n in clients:
             load.wait_for_quiet(quiet_wait)
+            if ceiling is not None:
+                page.paired_ceiling[n] = load.run_wrk(ceiling.url + "/", n, duration / 2).rps
+            cookie = sign_in() if sign_in else None
+            if cookie:
+                load.run_wrk(url, n, 1.0, cookie=cookie)  # this session's pages into the cache
             with load.CpuWatch(own) as cpu:
                 run = load.run_wrk(url, n, duration, cookie=cookie, credentials_file=credentials)
             run.other_cpu = cpu.other
@@ -475,7 +494,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         log(f"gunicorn settings: {settings}")
         log("ceiling")
         measure(hello, ceiling, clients, args.duration, own, args.quiet_wait)
-        hello.stop()
+        # it keeps running: measured again right before every page (the ratio's reference)
 
         # 5. the portal
         portal = load.Gunicorn("wsgi:app", env, workdir / "gunicorn-portal.log")
@@ -484,12 +503,15 @@ def main(argv: Optional[list[str]] = None) -> int:
         log(f"portal under gunicorn on {portal.url}, workers {portal.workers()}")
         for page in pages:
             person = users[next(s.who for s in PAGES if s.key == page.key)]
-            cookie = load.sign_in(portal.host, portal.port, person.username, person.password) if person else None
-            measure(portal, page, clients, args.duration, own, args.quiet_wait, cookie=cookie)
+            sign_in = (lambda p=person: load.sign_in(portal.host, portal.port, p.username, p.password)) \
+                if person else None
+            measure(portal, page, clients, args.duration, own, args.quiet_wait, sign_in=sign_in,
+                    ceiling=None if page.reference else hello)
         if sign_in_page is not None:
             credentials = sign_in_credentials(portal, employees, workdir / "sign-in.tsv")
             measure(portal, sign_in_page, clients, args.duration, own, args.quiet_wait, credentials=credentials)
         portal.stop()
+        hello.stop()
 
         # 6. bare ldap3 against the same slapd
         baseline: dict[int, ldap_baseline.BaselineResult] = {}
@@ -548,7 +570,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             "- portal: PORTAL_ENV=production, PORTAL_LOG_LEVEL=WARNING (request lines are INFO: logging "
             "is kept out of the measurement), PORTAL_LOG_FORMAT=json, a real slapd on loopback",
             f"- load: wrk, {args.duration:g} s per measurement after a {WARMUP_SECONDS} s warm-up at "
-            f"{max(clients)} clients; keep-alive connections; signed-in pages with one session cookie",
+            f"{max(clients)} clients; keep-alive connections; signed-in pages with a session cookie from "
+            "a fresh sign-in for every measurement; ratios against the ceiling measured right before "
+            "each page",
             f"- data ({scale.name}): " + ", ".join(f"{k} {v}" for k, v in facts.items()),
             f"- pages as: employee `{employee.username}` ({owner_count} declarations, the median among "
             f"the employees who sign in), reviewer `{reviewer.username}`",
@@ -565,7 +589,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         lines += ["", "### Targets", "", report.markdown_table(report.verdict_table(verdicts)),
                   "", "### Every measurement", "",
                   "Latencies from wrk (ms); `× ceiling` is req/s against the bare Flask app at the same "
-                  "number of clients; queries/req counted on one warm request through the test client; "
+                  "number of clients, measured right before the page (`ceiling req/s`: this machine's speed "
+                  "drifts by a fifth within an hour; the reference page uses the first ceiling measurement); "
+                  "queries/req counted on one warm request through the test client; "
                   "peak worker memory is the highest VmHWM (peak resident set, shared pages included) and "
                   "PSS (shared pages divided among the processes) of any worker while the page was measured.",
                   "", report.markdown_table(table), "",
