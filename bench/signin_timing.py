@@ -1,0 +1,104 @@
+"""Where a sign-in's time goes: POST /login in-process against a real slapd, timed or profiled.
+
+    .venv/bin/python bench/signin_timing.py                 # µs per sign-in, and a bare ldap3 cycle
+    .venv/bin/python bench/signin_timing.py --profile       # top functions (cProfile)
+
+Runs against the benchmark database (``bench/run.py --data-only`` builds it) with the production
+settings the benchmark uses, and a slapd holding the benchmark's directory entries. Each
+sign-in is the form as a browser posts it (its own session cookie and CSRF token), cycling
+over the employees, as in the benchmark's sign-in load. Complements bench/timing.py (pages).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--profile", action="store_true", help="print the top functions by own and total time")
+    parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/portal_bench")
+    args = parser.parse_args(argv)
+
+    from bench import dataset, ldap_baseline
+    from bench.queries import _CSRF
+    from bench.run import production_settings
+    from tests.support.slapd import SlapdServer
+
+    scale = dataset.SCALES["full"]
+    everyone = dataset.people(scale)
+    signing_in = dataset.signin_people(everyone, scale)
+    employees = [p for p in signing_in if not (p.is_reviewer or p.is_top_official)]
+    workdir = Path(tempfile.mkdtemp(prefix="portal-signin-"))
+    ldif_path = workdir / "directory.ldif"
+    ldif_path.write_text(dataset.ldif(signing_in))
+    slapd = SlapdServer(ldif_path, workdir=workdir / "slapd")
+    slapd.start()
+    try:
+        os.environ.update(production_settings(args.database_url))
+        for key, value in slapd.config(LDAP_TIMEOUT=5.0).items():
+            os.environ[f"PORTAL_{key}"] = "" if value is None else str(value)
+        from portal import create_app
+
+        app = create_app()
+        app.config["SESSION_COOKIE_SECURE"] = False  # the test client talks plain http
+        forms = []
+        for n in range(args.requests + 20):
+            person = employees[n % len(employees)]
+            client = app.test_client()
+            token = _CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
+            forms.append((client, {"csrf_token": token, "username": person.username,
+                                   "password": person.password, "next": "", "submit": "Aanmelden"}))
+
+        def sign_in(n: int) -> None:
+            client, form = forms[n]
+            status = client.post("/login", data=form).status_code
+            if status != 302:
+                raise SystemExit(f"sign-in of {form['username']} gave {status}")
+
+        for n in range(20):
+            sign_in(args.requests + n)
+        if args.profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for n in range(args.requests):
+                sign_in(n)
+            profiler.disable()
+            stats = pstats.Stats(profiler).strip_dirs()
+            stats.sort_stats("tottime").print_stats(30)
+            stats.sort_stats("cumulative").print_stats(50)
+            return
+        cpu, wall = time.process_time(), time.perf_counter()
+        for n in range(args.requests):
+            sign_in(n)
+        cpu = (time.process_time() - cpu) / args.requests * 1e6
+        wall = (time.perf_counter() - wall) / args.requests * 1e6
+        print(f"sign-in: {cpu:,.0f} µs CPU (this process) and {wall:,.0f} µs wall each, {args.requests} sign-ins")
+        service = slapd.config()
+        credentials = [(p.username, p.password) for p in employees]
+        cpu, wall = time.process_time(), time.perf_counter()
+        for n in range(args.requests):
+            username, password = credentials[n % len(credentials)]
+            ldap_baseline.search_and_bind(slapd.url, service["LDAP_BIND_DN"], service["LDAP_BIND_PASSWORD"],
+                                          service["LDAP_USER_BASE"], username, password)
+        cpu = (time.process_time() - cpu) / args.requests * 1e6
+        wall = (time.perf_counter() - wall) / args.requests * 1e6
+        print(f"bare ldap3 search-and-bind: {cpu:,.0f} µs CPU and {wall:,.0f} µs wall each")
+    finally:
+        slapd.close()
+
+
+if __name__ == "__main__":
+    main()
