@@ -274,7 +274,10 @@ class SlapdServer:
                         return
                 finally:
                     conn.unbind()
-            except LDAPException as exc:
+            except (LDAPException, KeyError) as exc:
+                # KeyError: before slapd listens, a connection to a free port of the ephemeral
+                # range can connect to itself (TCP simultaneous open) and read back its own bind
+                # request, which ldap3 cannot decode as a response.
                 last_error = exc
             time.sleep(0.05)
         raise RuntimeError(f"slapd did not answer within {START_DEADLINE}s ({last_error}):\n{self._log_tail()}")
