@@ -149,6 +149,42 @@ def test_absolute_session_lifetime(app, client, auth):
     assert client.get("/").status_code == 302
 
 
+def _session_cookie(client) -> str:
+    return client.get_cookie("portal_session").value
+
+
+def test_a_cookie_past_its_lifetime_is_refused_also_after_it_was_accepted(app, client, auth, monkeypatch):
+    """A verified cookie is kept per process: its signing time is still checked on every request."""
+    from portal.core import sessions
+
+    auth.login()
+    assert client.get("/").status_code == 200  # verified and kept
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    real_time = time.time
+    monkeypatch.setattr(sessions.time, "time", lambda: real_time() + lifetime + 60)
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_changed_cookie_is_refused_after_the_real_one_was_accepted(client, auth):
+    auth.login()
+    assert client.get("/").status_code == 200
+    genuine = _session_cookie(client)
+    payload, signature = genuine.rsplit(".", 1)
+    forged = f"{payload}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
+    client.set_cookie("portal_session", forged)
+    assert client.get("/").status_code == 302
+    client.set_cookie("portal_session", genuine)
+    assert client.get("/").status_code == 200
+
+
+def test_cookies_signed_with_a_replaced_secret_key_are_refused(app, client, auth):
+    auth.login()
+    assert client.get("/").status_code == 200
+    app.secret_key = "another secret key that replaced the first one"
+    assert client.get("/").status_code == 302
+
+
 def test_form_posted_into_expired_session_is_shown_back_not_lost(client, auth):
     auth.login()
     token = client.csrf_token()

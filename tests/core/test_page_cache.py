@@ -281,3 +281,23 @@ def test_signing_in_again_bumps_nothing_but_a_changed_name_does(app, client, aut
 
     _on(app, rename)
     assert stamp() == before + 1
+
+
+def test_a_check_connection_cut_by_the_database_is_replaced_and_no_page_is_wrong(app, client, auth):
+    """Each request thread keeps a connection for the check; one that PostgreSQL closed (a restart,
+    an administrator) costs one page built the normal way, and the next check connects anew."""
+    from sqlalchemy import text
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite has no server connection: the check runs on the app's engine")
+    auth.login("jdevries")
+    first = _body(client.get("/declarations/"))
+    assert _body(client.get("/declarations/")) == first
+    reader = app.extensions["portal_stamp_reader"]
+    cut = reader._local.connection.driver_connection.info.backend_pid
+    with app.app_context():
+        assert db.session.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": cut})
+        db.session.commit()
+    assert _body(client.get("/declarations/")) == first
+    assert _body(client.get("/declarations/")) == first
+    assert reader._local.connection.driver_connection.info.backend_pid != cut
