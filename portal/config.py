@@ -71,6 +71,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDAP_START_TLS", False, _bool, "Upgrade an `ldap://` connection with StartTLS."),
     Setting("LDAP_CA_FILE", "", _str, "CA bundle that signs the directory's certificate; empty: the system store. Certificates are always verified."),
     Setting("LDAP_TIMEOUT", 5, _float, "Connect and receive timeout in seconds."),
+    Setting("LDAP_POOL_SIZE", 4, _int, "Bound directory connections each worker keeps for reuse (searches, and separately users' binds), each closed after a minute unused; 0: a new connection for every sign-in."),
     Setting("LDAP_RETRY_SECONDS", 15, _float, "After the directory failed to answer, sign-ins are refused at once for this many seconds, then one tries again; so a hanging directory cannot tie up every worker. 0: always try."),
     Setting("LDAP_GROUP_REVIEWERS", "cn=integriteit-reviewers,ou=groups,dc=example,dc=nl", _str, "Group whose (nested) members review declarations (HR)."),
     Setting("LDAP_GROUP_ADMINS", "cn=portal-beheer,ou=groups,dc=example,dc=nl", _str, "Group whose (nested) members administer the portal."),

@@ -36,7 +36,8 @@ class DemoDirectory(Directory):
     client_strategy = MOCK_SYNC
 
     def __init__(self, config: Mapping[str, Any]) -> None:
-        super().__init__({**config, "LDAP_BIND_DN": "", "LDAP_BIND_PASSWORD": "", "LDAP_START_TLS": False})
+        super().__init__({**config, "LDAP_BIND_DN": "", "LDAP_BIND_PASSWORD": "", "LDAP_START_TLS": False,
+                          "LDAP_POOL_SIZE": 0})
         self.url = "demo"
         self.ldif_path = Path(config.get("LDAP_DEMO_LDIF") or DEFAULT_LDIF)
         self._active_directory = False  # the mock has no rootDSE and no extensible match

@@ -11,6 +11,7 @@ attributes.
 from __future__ import annotations
 
 import math
+import os
 import re
 import ssl
 import threading
@@ -18,7 +19,7 @@ import time
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
 from flask import current_app, has_app_context
@@ -39,6 +40,8 @@ AD_IN_CHAIN = "1.2.840.113556.1.4.1941"  # LDAP_MATCHING_RULE_IN_CHAIN
 _REFUSED_BIND = {19, 48, 49, 50, 53}
 _SIZE_LIMIT_EXCEEDED = 4
 _DN_ESCAPE = re.compile(rb"\\([0-9a-fA-F]{2}|.)", re.DOTALL)
+
+T = TypeVar("T")
 
 ROLE_GROUP_SETTINGS = {
     "reviewer": "LDAP_GROUP_REVIEWERS",
@@ -116,6 +119,10 @@ class Directory:
         self.retry_seconds = float(self.config.get("LDAP_RETRY_SECONDS") or 0)
         self._not_before = 0.0
         self._breaker = threading.Lock()
+        pool_size = int(self.config.get("LDAP_POOL_SIZE", 4) or 0)
+        #: bound connections kept for reuse: the service account's (searches) and one for users' binds
+        self._service_pool = ConnectionPool(pool_size)
+        self._bind_pool = ConnectionPool(pool_size)
 
     def authenticate(self, username: str, password: str) -> DirectoryUser:
         """The user whose username and password these are; raises InvalidCredentials or DirectoryUnavailable.
@@ -160,12 +167,14 @@ class Directory:
                 self._not_before = 0.0
 
     def _authenticate(self, username: str, password: str) -> DirectoryUser:
-        with self._service() as service:
+        def work(service: Connection) -> DirectoryUser:
             dn, attributes = self._find_user(service, username)
             self._bind_user(dn, password)
             groups = self._groups_of(service, dn)
             # inside: a malformed role group DN in the configuration is an outage too
             return self._user(dn, attributes, groups, typed_username=username)
+
+        return self._with_service(work)
 
     def existing_usernames(self, usernames: Sequence[str], *, batch_size: int = 100) -> set[str]:
         """Which of these usernames still have an entry (lower-cased); one search per batch.
@@ -175,7 +184,7 @@ class Directory:
         never read as "everyone left".
         """
         found: set[str] = set()
-        with self._service() as service:
+        with self._service(reuse=False) as service:
             for start in range(0, len(usernames), batch_size):
                 batch = usernames[start:start + batch_size]
                 clauses = "".join(f"({self.login_attribute}={escape_filter_chars(name)})" for name in batch)
@@ -191,7 +200,7 @@ class Directory:
 
         None when there is no entry; InvalidCredentials when there are several.
         """
-        with self._service() as service:
+        def work(service: Connection) -> DirectoryUser | None:
             try:
                 dn, attributes = self._find_user(service, username)
             except NoEntry:
@@ -200,9 +209,11 @@ class Directory:
             # inside: a malformed role group DN in the configuration is an outage too
             return self._user(dn, attributes, groups, typed_username=username)
 
+        return self._with_service(work)
+
     def ping(self) -> None:
-        """Raise DirectoryUnavailable unless the service account can bind."""
-        with self._service():
+        """Raise DirectoryUnavailable unless the service account can bind (on a new connection)."""
+        with self._service(reuse=False):
             pass
 
     # -- connections -----------------------------------------------------
@@ -234,17 +245,56 @@ class Directory:
         return conn
 
     @contextmanager
-    def _service(self) -> Iterator[Connection]:
-        """A bound service connection, unbound afterwards; network and protocol errors in the
-        ``with`` block (also a malformed group DN in the configuration) become DirectoryUnavailable."""
+    def _service(self, *, reuse: bool = True) -> Iterator[Connection]:
+        """A bound service connection, kept for reuse afterwards when the ``with`` block went well
+        (unbound when ``reuse`` is false or the pool is full); network and protocol errors in
+        the block (also a malformed group DN in the configuration) become DirectoryUnavailable."""
         try:
-            service = self._service_connection()
+            service = (self._service_pool.take() if reuse else None) or self._service_connection()
             try:
                 yield service
-            finally:
+            except InvalidCredentials:  # the directory answered: the connection is as good as before
+                self._release(service, reuse)
+                raise
+            except BaseException:
                 _unbind(service)
+                raise
+            self._release(service, reuse)
         except (LDAPException, OSError) as exc:
             raise DirectoryUnavailable(f"{self.url}: {type(exc).__name__}: {exc}") from exc
+
+    def _release(self, service: Connection, reuse: bool) -> None:
+        if reuse:
+            self._service_pool.give(service)
+        else:
+            _unbind(service)
+
+    def close(self) -> None:
+        """Unbind the kept connections (tests, and an app that is shut down)."""
+        self._service_pool.clear()
+        self._bind_pool.clear()
+
+    def _with_service(self, work: Callable[[Connection], T]) -> T:
+        """``work(service)`` on a kept service connection, once more on a new one if a kept one failed fast.
+
+        A kept connection may have been closed meanwhile (the directory restarted, or dropped
+        idle connections): that fails at once and is no outage. A failure that took most of the
+        timeout is not tried again, so that a hanging directory still costs one timeout.
+        """
+        if not self._service_pool.has_idle():
+            with self._service() as service:
+                return work(service)
+        started = time.monotonic()
+        try:
+            with self._service() as service:
+                return work(service)
+        except DirectoryUnavailable:
+            if time.monotonic() - started > self.timeout / 2:
+                raise
+            self._service_pool.clear()
+            self._bind_pool.clear()
+            with self._service() as service:
+                return work(service)
 
     def _service_connection(self) -> Connection:
         bind_dn = self.config.get("LDAP_BIND_DN") or None
@@ -259,15 +309,30 @@ class Directory:
         return conn
 
     def _bind_user(self, dn: str, password: str) -> None:
-        conn = self._open(dn, password)
+        """Bind as the user: on a kept connection that only ever binds (never searches), or a new one."""
+        conn = self._bind_pool.take()
         try:
-            if conn.bound:
-                return
-            if conn.result.get("result") in _REFUSED_BIND:
-                raise InvalidCredentials(f"bind refused for {dn}: {_describe(conn)}")
-            raise DirectoryUnavailable(f"{self.url}: user bind failed: {_describe(conn)}")
-        finally:
+            if conn is not None:
+                conn.rebind(user=dn, password=password)
+            else:
+                conn = self._open(dn, password)
+        except BaseException:
+            if conn is not None:
+                _unbind(conn)
+            raise
+        conn.password = None  # not kept in memory with the connection
+        bound = conn.bound
+        description = _describe(conn)
+        refused = conn.result.get("result") in _REFUSED_BIND
+        if bound or refused:
+            self._bind_pool.give(conn)  # after a refused bind the connection is anonymous: still usable
+        else:
             _unbind(conn)
+        if bound:
+            return
+        if refused:
+            raise InvalidCredentials(f"bind refused for {dn}: {description}")
+        raise DirectoryUnavailable(f"{self.url}: user bind failed: {description}")
 
     # -- searches --------------------------------------------------------
 
@@ -409,6 +474,60 @@ def _describe(conn: Connection) -> str:
     result = conn.result or {}
     message = result.get("message") or ""
     return f"{result.get('description', 'no result')} ({result.get('result')}){': ' + message if message else ''}"
+
+
+class ConnectionPool:
+    """Bound connections kept for reuse by the threads of one process: at most ``size`` idle ones,
+    none kept longer than ``MAX_IDLE_SECONDS`` idle (directories drop idle connections; Active
+    Directory after 15 minutes). A process made by fork does not use its parent's connections.
+    """
+
+    MAX_IDLE_SECONDS = 60.0
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._idle: list[tuple[float, Connection]] = []
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+
+    def has_idle(self) -> bool:
+        return bool(self._idle) and self._pid == os.getpid()
+
+    def take(self) -> Connection | None:
+        if not self.size:
+            return None
+        stale: list[Connection] = []
+        found = None
+        with self._lock:
+            if self._pid != os.getpid():  # forked: the sockets are the parent's
+                self._idle, self._pid = [], os.getpid()
+            now = time.monotonic()
+            while self._idle:
+                since, conn = self._idle.pop()
+                if now - since <= self.MAX_IDLE_SECONDS:
+                    found = conn
+                    break
+                stale.append(conn)
+            if found is None:  # the rest is older still
+                stale.extend(conn for _since, conn in self._idle)
+                self._idle = []
+        for conn in stale:
+            _unbind(conn)
+        return found
+
+    def give(self, conn: Connection) -> None:
+        if self.size and not conn.closed:
+            with self._lock:
+                if len(self._idle) < self.size and self._pid == os.getpid():
+                    self._idle.append((time.monotonic(), conn))
+                    return
+        _unbind(conn)
+
+    def clear(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for _since, conn in idle:
+            _unbind(conn)
 
 
 def _unbind(conn: Connection) -> None:

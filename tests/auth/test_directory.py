@@ -433,7 +433,7 @@ def test_stopped_directory_is_unavailable_quickly(own_slapd):
     assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"
 
 
-def test_connections_are_always_unbound(directory, monkeypatch):
+def _tracking_connections(monkeypatch) -> list[ldap3.Connection]:
     opened: list[ldap3.Connection] = []
     real_connection = directory_module.Connection
 
@@ -443,15 +443,75 @@ def test_connections_are_always_unbound(directory, monkeypatch):
         return conn
 
     monkeypatch.setattr(directory_module, "Connection", tracking)
+    return opened
+
+
+def _three_sign_ins(directory) -> None:
     directory.authenticate("jdevries", password("jdevries"))
     with pytest.raises(InvalidCredentials):
         directory.authenticate("jdevries", "wrong")
     with pytest.raises(InvalidCredentials):
         directory.authenticate("dubbel", password("dubbel"))
-    assert len(opened) == 5
+
+
+def test_without_reuse_every_connection_is_unbound(tls_slapd, monkeypatch):
+    directory = Directory(tls_slapd.config(LDAP_POOL_SIZE=0))
+    opened = _tracking_connections(monkeypatch)
+    _three_sign_ins(directory)
+    assert len(opened) == 5  # a service connection each, a bind connection for the two that got that far
     assert all(conn.closed for conn in opened)
     # Timeouts on every connection (defect 8): connect and receive.
     assert {(conn.server.connect_timeout, conn.receive_timeout) for conn in opened} == {(2, 2)}
+
+
+def test_kept_connections_serve_the_next_sign_ins_and_are_unbound_when_closed(directory, monkeypatch):
+    opened = _tracking_connections(monkeypatch)
+    _three_sign_ins(directory)
+    # One service connection (searches) and one for users' binds, also after a refused bind.
+    assert len(opened) == 2
+    assert {(conn.server.connect_timeout, conn.receive_timeout) for conn in opened} == {(2, 2)}
+    assert all(conn.password is None for conn in opened if conn.user != directory.config["LDAP_BIND_DN"])
+    # The kept bind connection is not left bound as the last person who signed in.
+    assert directory.authenticate("sbakker", password("sbakker")).username == "sbakker"
+    with pytest.raises(InvalidCredentials):
+        directory.authenticate("sbakker", password("jdevries"))
+    assert len(opened) == 2
+    directory.close()
+    assert all(conn.closed for conn in opened)
+
+
+def test_kept_connections_idle_too_long_are_replaced(directory, monkeypatch):
+    opened = _tracking_connections(monkeypatch)
+    directory.authenticate("jdevries", password("jdevries"))
+    monkeypatch.setattr(directory_module.ConnectionPool, "MAX_IDLE_SECONDS", 0.0)
+    directory.authenticate("jdevries", password("jdevries"))
+    assert len(opened) == 4
+    assert all(conn.closed for conn in opened[:2])
+
+
+def test_a_directory_restart_between_sign_ins_is_no_outage(own_slapd):
+    """Kept connections die with the server; the next sign-in finds out and takes a new one."""
+    directory = Directory(own_slapd.config(LDAP_RETRY_SECONDS=60))
+    assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"
+    own_slapd.restart()
+    assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"
+    with pytest.raises(InvalidCredentials):
+        directory.authenticate("jdevries", "wrong")
+
+
+def test_a_frozen_directory_costs_one_timeout_also_on_a_kept_connection(own_slapd):
+    directory = Directory(own_slapd.config(LDAP_TIMEOUT=1, LDAP_RETRY_SECONDS=0))
+    directory.authenticate("jdevries", password("jdevries"))  # connections kept
+    own_slapd.freeze()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            started = time.monotonic()
+            with pytest.raises(DirectoryUnavailable, match="timed out"):
+                pool.submit(directory.authenticate, "jdevries", password("jdevries")).result(timeout=5)
+            assert time.monotonic() - started < 1.8  # not tried again on a new connection
+        finally:
+            own_slapd.thaw()
+    assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"
 
 
 # -- 10. several entries ----------------------------------------------------------
