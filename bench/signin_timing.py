@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/signin_timing.py                 # µs per sign-in, and a bare ldap3 cycle
     .venv/bin/python bench/signin_timing.py --profile       # top functions (cProfile)
+    .venv/bin/python bench/signin_timing.py --split         # wall time of each step (no profiler overhead)
 
 Runs against the benchmark database (``bench/run.py --data-only`` builds it) with the production
 settings the benchmark uses, and a slapd holding the benchmark's directory entries. Each
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--profile", action="store_true", help="print the top functions by own and total time")
+    parser.add_argument("--split", action="store_true", help="wall time of each step of a sign-in")
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/portal_bench")
     args = parser.parse_args(argv)
 
@@ -70,6 +72,9 @@ def main(argv: list[str] | None = None) -> None:
 
         for n in range(20):
             sign_in(args.requests + n)
+        if args.split:
+            _print_split(app, args.requests, sign_in)
+            return
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()
@@ -98,6 +103,44 @@ def main(argv: list[str] | None = None) -> None:
         print(f"bare ldap3 search-and-bind: {cpu:,.0f} µs CPU and {wall:,.0f} µs wall each")
     finally:
         slapd.close()
+
+
+def _print_split(app, requests: int, sign_in) -> None:
+    """Wrap each step of a sign-in in a timer (nested steps are counted in their parent too)."""
+    from portal.auth import directory, routes, services
+
+    spent: dict[str, float] = {}
+
+    def timed(name: str, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
+        return wrapper
+
+    steps = [
+        (routes, "sign_in", "service sign_in (all of the below but the commit and session)"),
+        (directory.Directory, "authenticate", "  directory: authenticate"),
+        (directory.Directory, "_find_user", "    search for the user"),
+        (directory.Directory, "_bind_user", "    bind as the user"),
+        (directory.Directory, "_groups_of", "    group searches"),
+        (services, "sync_user", "  sync_user (read and refresh the user row)"),
+        (services, "record_event", "  audit event"),
+        (routes, "commit_keeping_loaded", "commit"),
+        (routes, "start_session", "start_session"),
+        (routes, "login_user", "login_user"),
+    ]
+    for owner, attribute, label in steps:
+        setattr(owner, attribute, timed(label, getattr(owner, attribute)))
+    total_label = "whole request (test client)"
+    started = time.perf_counter()
+    for n in range(requests):
+        sign_in(n)
+    spent[total_label] = time.perf_counter() - started
+    for label, seconds in spent.items():
+        print(f"{label:<66} {seconds / requests * 1e6:8,.0f} µs")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from portal.auth.services import DirectoryUnavailable, InvalidCredentials, TooMa
 from portal.core.forms import EmptyForm, LanguageForm
 from portal.core.sessions import start_session
 from portal.core.urls import safe_next
-from portal.extensions import db
+from portal.extensions import commit_keeping_loaded, db
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,7 +43,7 @@ def login():
             )
             status = 503
         else:
-            db.session.commit()
+            commit_keeping_loaded()
             start_session(user)
             login_user(user, remember=False)
             return redirect(safe_next(form.next.data))

@@ -104,18 +104,25 @@ def sync_user(entry: DirectoryUser) -> User:
             # The same person signed in twice at the same moment: use the other row.
             user = _find_user(entry.username)
             assert user is not None
-    user.dn = entry.dn
-    user.display_name = entry.display_name
-    user.email = entry.email
-    user.department = entry.department
-    user.job_title = entry.job_title
-    user.employee_type = entry.employee_type
-    user.employee_number = entry.employee_number
-    user.is_reviewer = "reviewer" in entry.roles
-    user.is_admin = "admin" in entry.roles
-    user.is_top_official = "top_official" in entry.roles
-    user.is_high_risk = "high_risk" in entry.roles
-    db.session.flush()
+    fresh = {
+        "dn": entry.dn,
+        "display_name": entry.display_name,
+        "email": entry.email,
+        "department": entry.department,
+        "job_title": entry.job_title,
+        "employee_type": entry.employee_type,
+        "employee_number": entry.employee_number,
+        "is_reviewer": "reviewer" in entry.roles,
+        "is_admin": "admin" in entry.roles,
+        "is_top_official": "top_official" in entry.roles,
+        "is_high_risk": "high_risk" in entry.roles,
+    }
+    # Only what changed is set: most sign-ins change nothing, and then nothing is written.
+    changed = {name: value for name, value in fresh.items() if getattr(user, name) != value}
+    for name, value in changed.items():
+        setattr(user, name, value)
+    if changed:
+        db.session.flush()
     return user
 
 
