@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 import time
-import uuid
 
 from flask import Flask, Response, g, request
 from flask_login import current_user
@@ -52,7 +52,7 @@ def configure_logging(app: Flask) -> None:
 
 def _start_request() -> None:
     incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.request_id = incoming if _REQUEST_ID.match(incoming) else os.urandom(16).hex()
     g.request_started = time.perf_counter()
 
 

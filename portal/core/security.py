@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+from functools import lru_cache
+
+from flask import Flask, Response, abort, current_app, request
 
 CSP = "; ".join(
     [
@@ -34,9 +36,18 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
 HTML_HEADERS = (*SECURITY_HEADERS, ("Cache-Control", "no-store"))
 
 
+#: production also tells browsers to use HTTPS only (the portal is served behind TLS there)
+HSTS = (("Strict-Transport-Security", "max-age=31536000"),)
+
+
+@lru_cache(maxsize=None)
+def _security_headers(html: bool, production: bool) -> tuple[tuple[str, str], ...]:
+    return (*(HTML_HEADERS if html else SECURITY_HEADERS), *(HSTS if production else ()))
+
+
 def set_security_headers(response: Response) -> Response:
     """Add the headers a view did not set itself (one pass: this runs on every response)."""
-    wanted = HTML_HEADERS if response.mimetype == "text/html" else SECURITY_HEADERS
+    wanted = _security_headers(response.mimetype == "text/html", current_app.config["ENV"] == "production")
     present = {name.lower() for name, _value in response.headers.items()}
     response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
@@ -56,9 +67,3 @@ def refuse_nul_characters() -> None:
 def init_app(app: Flask) -> None:
     app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)
-    if app.config["ENV"] == "production":
-
-        @app.after_request
-        def hsts(response: Response) -> Response:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-            return response

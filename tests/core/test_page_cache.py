@@ -283,7 +283,7 @@ def test_signing_in_again_bumps_nothing_but_a_changed_name_does(app, client, aut
     assert stamp() == before + 1
 
 
-def test_a_check_connection_cut_by_the_database_is_replaced_and_no_page_is_wrong(app, client, auth):
+def test_a_check_connection_cut_by_the_database_is_replaced_and_no_page_is_wrong(app, client, auth, caplog):
     """Each request thread keeps a connection for the check; one that PostgreSQL closed (a restart,
     an administrator) costs one page built the normal way, and the next check connects anew."""
     from sqlalchemy import text
@@ -293,6 +293,7 @@ def test_a_check_connection_cut_by_the_database_is_replaced_and_no_page_is_wrong
     auth.login("jdevries")
     first = _body(client.get("/declarations/"))
     assert _body(client.get("/declarations/")) == first
+    assert not [r for r in caplog.records if r.name == "portal.core.pagecache"]  # the check worked
     reader = app.extensions["portal_stamp_reader"]
     cut = reader._local.connection.driver_connection.info.backend_pid
     with app.app_context():
