@@ -354,7 +354,12 @@ def request_stamps() -> Optional[tuple]:
 def _csrf_secret() -> str:
     """The session's CSRF secret (hashed): tokens in a stored page are only valid in their session."""
     secret = session.get("csrf_token", "")
-    return hashlib.sha256(secret.encode()).hexdigest()[:16] if secret else ""
+    return _hashed_secret(secret) if secret else ""
+
+
+@lru_cache(maxsize=4096)
+def _hashed_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()[:16]
 
 
 def cached_page(*scopes: str) -> Callable:

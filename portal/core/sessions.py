@@ -33,13 +33,11 @@ def start_session(user) -> None:
     generate_csrf()
 
 
-def _expired() -> bool:
-    now = utcnow().timestamp()
-    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]).total_seconds()
-    absolute = timedelta(hours=current_app.config["SESSION_MAX_HOURS"]).total_seconds()
-    login_at = session.get("login_at", 0)
-    seen_at = session.get("seen_at", 0)
-    return now - seen_at > idle or now - login_at > absolute
+def _expired(now: float) -> bool:
+    config = current_app.config
+    idle = config["SESSION_IDLE_MINUTES"] * 60
+    absolute = config["SESSION_MAX_HOURS"] * 3600
+    return now - session.get("seen_at", 0) > idle or now - session.get("login_at", 0) > absolute
 
 
 def enforce_session_lifetime():
@@ -52,8 +50,8 @@ def enforce_session_lifetime():
         return None
     if "_user_id" not in session:
         return None
-    if not _expired():
-        now = utcnow().timestamp()
+    now = time.time()
+    if not _expired(now):
         # Re-signing the cookie on every response costs time and bytes; a minute of
         # precision is plenty for an idle limit counted in minutes.
         if now - session.get("seen_at", 0) >= SEEN_AT_PRECISION_SECONDS:
