@@ -281,7 +281,7 @@ class Directory:
         idle connections): that fails at once and is no outage. A failure that took most of the
         timeout is not tried again, so that a hanging directory still costs one timeout.
         """
-        if not self._service_pool.has_idle():
+        if not (self._service_pool.has_idle() or self._bind_pool.has_idle()):
             with self._service() as service:
                 return work(service)
         started = time.monotonic()
@@ -516,12 +516,20 @@ class ConnectionPool:
         return found
 
     def give(self, conn: Connection) -> None:
+        stale: list[Connection] = []
+        kept = False
         if self.size and not conn.closed:
             with self._lock:
+                now = time.monotonic()
+                while self._idle and now - self._idle[0][0] > self.MAX_IDLE_SECONDS:
+                    stale.append(self._idle.pop(0)[1])  # the oldest first: no slot held by a stale one
                 if len(self._idle) < self.size and self._pid == os.getpid():
-                    self._idle.append((time.monotonic(), conn))
-                    return
-        _unbind(conn)
+                    self._idle.append((now, conn))
+                    kept = True
+        for old in stale:
+            _unbind(old)
+        if not kept:
+            _unbind(conn)
 
     def clear(self) -> None:
         with self._lock:

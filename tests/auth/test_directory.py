@@ -499,6 +499,15 @@ def test_a_directory_restart_between_sign_ins_is_no_outage(own_slapd):
         directory.authenticate("jdevries", "wrong")
 
 
+def test_a_dead_kept_bind_connection_is_no_outage_either(own_slapd):
+    """Only the bind connection is kept (the service connections were busy or thrown away)."""
+    directory = Directory(own_slapd.config(LDAP_RETRY_SECONDS=60))
+    assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"
+    directory._service_pool.clear()
+    own_slapd.restart()
+    assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"
+
+
 def test_a_frozen_directory_costs_one_timeout_also_on_a_kept_connection(own_slapd):
     directory = Directory(own_slapd.config(LDAP_TIMEOUT=1, LDAP_RETRY_SECONDS=0))
     directory.authenticate("jdevries", password("jdevries"))  # connections kept
