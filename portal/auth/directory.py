@@ -281,20 +281,17 @@ class Directory:
         idle connections): that fails at once and is no outage. A failure that took most of the
         timeout is not tried again, so that a hanging directory still costs one timeout.
         """
-        if not (self._service_pool.has_idle() or self._bind_pool.has_idle()):
-            with self._service() as service:
-                return work(service)
+        reused = self._service_pool.has_idle() or self._bind_pool.has_idle()
         started = time.monotonic()
         try:
             with self._service() as service:
                 return work(service)
         except DirectoryUnavailable:
-            if time.monotonic() - started > self.timeout / 2:
+            if not reused or time.monotonic() - started > self.timeout / 2:
                 raise
-            self._service_pool.clear()
-            self._bind_pool.clear()
-            with self._service() as service:
-                return work(service)
+        self.close()  # every kept connection may be as dead as the one that failed
+        with self._service() as service:
+            return work(service)
 
     def _service_connection(self) -> Connection:
         bind_dn = self.config.get("LDAP_BIND_DN") or None

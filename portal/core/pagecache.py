@@ -18,8 +18,8 @@ bump ``site`` as well. Entries also expire after ``PAGE_CACHE_SECONDS`` (a minut
 bounds what a lost bump (a crash between commit and bump) or a change of time can leave.
 
 The check is one SELECT per request (the person's session generation and state, and the
-stamps), on a connection per request thread in autocommit (``StampReader``); the page is built the normal way whenever
-the check cannot be made. Each worker keeps at most ``PAGE_CACHE_MB`` of pages.
+stamps), on a connection per request thread in autocommit (``StampReader``); the page is
+built the normal way whenever the check cannot be made. Each worker keeps at most ``PAGE_CACHE_MB`` of pages.
 
 Only pages that record nothing when viewed may be cached: a cached answer writes nothing.
 """
@@ -274,22 +274,23 @@ class StampReader:
         self._local.connection = None
         with self._lock:
             self._held.discard(held)
-        try:
-            held.invalidate()
-        except Exception:  # noqa: BLE001 - it is being thrown away
-            pass
+        _invalidate(held)
 
     def close(self) -> None:
         with self._lock:
             held, self._held = list(self._held), weakref.WeakSet()
         for connection in held:
-            try:
-                connection.invalidate()
-            except Exception:  # noqa: BLE001
-                pass
+            _invalidate(connection)
         self._local = threading.local()
         if self.engine is not None:
             self.engine.dispose()
+
+
+def _invalidate(connection) -> None:
+    try:
+        connection.invalidate()
+    except Exception:  # noqa: BLE001 - it is being thrown away
+        pass
 
 
 def _stamp_reader(app: Flask) -> StampReader:
