@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 
 
 def build_app(database_url: str):
-    from bench.run import production_settings
+    from bench.environment import production_settings
 
     os.environ.update(production_settings(database_url))
     os.environ.update({  # never contacted: the session is made directly
