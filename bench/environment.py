@@ -91,8 +91,6 @@ def production_settings(sqlalchemy_url: str) -> dict[str, str]:
         "PORTAL_BASE_URL": "https://integriteit.example.nl",
         "PORTAL_SMTP_HOST": "127.0.0.1",
         "PORTAL_SMTP_PORT": "1",
-        # no page-level cache: measured as people get their pages (a no-op once the cache is gone)
-        "PORTAL_PAGE_CACHE_MB": "0",
     }
 
 

@@ -127,7 +127,7 @@ def register_export(port: int, cookie: str, fmt: str, limit_s: float, workers) -
             from openpyxl import load_workbook
 
             sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
-            rows = str(max(0, (sheet.max_row or 1) - 1))
+            rows = str(max(0, sum(1 for _row in sheet.iter_rows(values_only=True)) - 1))
         except Exception as exc:  # noqa: BLE001 - reported, not fatal
             rows = f"unreadable ({type(exc).__name__})"
     result.figures = {"status": str(status), "time s": f"{elapsed:.1f}", "rows": rows,

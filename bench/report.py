@@ -202,7 +202,7 @@ def header(results: Results, info: dict, pg: dict, command: str, timings: dict) 
         f"work_mem {pg['work_mem']}) on the same machine",
         f"- revision: {info['revision']}",
         "- gunicorn (gunicorn.conf.py): " + ", ".join(f"{k} {v}" for k, v in results.settings.items()),
-        "- portal: PORTAL_ENV=production, PORTAL_LOG_LEVEL=WARNING, PORTAL_PAGE_CACHE_MB=0, a real slapd with "
+        "- portal: PORTAL_ENV=production, PORTAL_LOG_LEVEL=WARNING (no page cache), a real slapd with "
         "every employee on loopback",
         "- data: " + ", ".join(f"{k} {v}" for k, v in results.facts.items()),
     ]
