@@ -134,7 +134,7 @@ def _open_campaigns() -> list[Campaign]:
 
 def send_invitations(now: datetime, *, limit: int = BATCH_SIZE) -> int:
     """Queue the invitation mail for tasks that have none yet; returns how many were queued."""
-    from portal.notifications.services import queue_mail
+    from portal.notifications.services import MailToQueue, queue_mails
 
     query = (
         select(CampaignTask, User, Campaign)
@@ -143,9 +143,8 @@ def send_invitations(now: datetime, *, limit: int = BATCH_SIZE) -> int:
         .order_by(CampaignTask.id).limit(limit)
     )
     rows = db.session.execute(query).all()
-    for task, user, campaign in rows:
-        queue_mail(user, "declarations/campaign_invite", _mail_context(campaign, user),
-                   dedup_key=f"campaign-{campaign.id}-user-{user.id}")
+    queue_mails([MailToQueue(user, "declarations/campaign_invite", _mail_context(campaign, user),
+                             f"campaign-{campaign.id}-user-{user.id}") for _task, user, campaign in rows])
     _stamp([task.id for task, _u, _c in rows], invited_at=now)
     return len(rows)
 

@@ -112,3 +112,21 @@ def test_personal_data_export_lists_the_users_mails(app):
         db.session.commit()
         mails = personal_data_for(user)["notifications"]["mails"]
     assert [m["subject"] for m in mails] == ["Testbericht van het integriteitsportaal"]
+
+
+def test_a_batch_queues_each_person_once_in_their_language_and_skips_taken_keys_and_no_address(app):
+    from portal.notifications.services import MailToQueue, queue_mails
+
+    with app.app_context():
+        nl, en, none = make_user("jdevries"), make_user("rsmit", language="en"), make_user("kbos", email=None)
+        queue_test(nl, dedup_key="invite-jdevries")  # already invited earlier
+        context = {"requested_by": "Lotte Visser", "requested_at": MARCH_12}
+        batch = [MailToQueue(person, "notifications/test", context, f"invite-{person.username}")
+                 for person in (nl, en, en, none)]
+        assert queue_mails(batch) == 1
+        db.session.commit()
+        rows = outbox_rows()
+    assert sorted((row.recipient, row.language) for row in rows) == [("jdevries@example.nl", "nl"),
+                                                                    ("rsmit@example.nl", "en")]
+    english = next(row for row in rows if row.language == "en")
+    assert english.status is MailStatus.pending and "12 March 2026" in english.text_body
