@@ -100,8 +100,8 @@ def parse_args(argv: Optional[list[str]] = None):
     parser.add_argument("--workers", type=int, default=0, help="WEB_CONCURRENCY (default: gunicorn.conf.py)")
     parser.add_argument("--threads", type=int, default=0, help="PORTAL_THREADS (default: gunicorn.conf.py)")
     parser.add_argument("--gunicorn-args", default="", help="extra GUNICORN_CMD_ARGS")
-    parser.add_argument("--quiet-wait", type=float, default=15.0,
-                        help="before each measurement wait up to this many seconds for an idle CPU (default 15)")
+    parser.add_argument("--quiet-wait", type=float, default=5.0,
+                        help="before each measurement wait up to this many seconds for an idle CPU (default 5)")
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"), help="'' to skip")
     return parser.parse_args(argv)
 

@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from bench import dataset, ldap_baseline
     from bench.queries import _CSRF
-    from bench.run import production_settings
+    from bench.environment import production_settings
     from tests.support.slapd import SlapdServer
 
     scale = dataset.SCALES["full"]
@@ -128,11 +128,12 @@ def _print_split(app, requests: int, sign_in) -> None:
         (directory.Directory, "_groups_of", "    group searches"),
         (services, "sync_user", "  sync_user (read and refresh the user row)"),
         (services, "record_event", "  audit event"),
-        (routes, "commit_keeping_loaded", "commit"),
         (routes, "start_session", "start_session"),
         (routes, "login_user", "login_user"),
     ]
     for owner, attribute, label in steps:
+        if not hasattr(owner, attribute):  # the code moved on: time what is still there
+            continue
         setattr(owner, attribute, timed(label, getattr(owner, attribute)))
     total_label = "whole request (test client)"
     started = time.perf_counter()
