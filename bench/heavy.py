@@ -25,6 +25,7 @@ from bench.load import VENV_BIN, free_port
 from bench.web import Connection, csrf_token, form_to, links
 
 ROOT = Path(__file__).resolve().parent.parent
+RUSH_SEATS = 50
 
 
 @dataclass
@@ -317,7 +318,7 @@ def directory_sync(app, slapd_config: dict) -> Heavy:
 # -- the ceremony rush ------------------------------------------------------------------------------------
 
 
-def ceremony_rush(port: int, dsn: str, registrants: list, form, seats: int = 50) -> Heavy:
+def ceremony_rush(port: int, dsn: str, registrants: list, form, seats: int = RUSH_SEATS) -> Heavy:
     """``len(registrants)`` people register for one session with ``seats`` places at the same moment."""
     result = Heavy("rush", f"{len(registrants)} simultaneous registrations for a {seats}-seat ceremony")
     with psycopg.connect(dsn) as conn:

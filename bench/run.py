@@ -82,6 +82,25 @@ def registrant_ids(dsn: str, count: int) -> list[int]:
                ORDER BY u.id DESC LIMIT %s""", (count,))]
 
 
+def undo_previous_run(dsn: str, campaign_year: int) -> None:
+    """With --keep-data: take back what an earlier run added that this run adds again (its campaign,
+    its mails, its registrations and rush sessions), so that the measurements repeat."""
+    with psycopg.connect(dsn) as conn:
+        campaigns = [row[0] for row in conn.execute(
+            "SELECT id FROM declaration_campaign WHERE year = %s", (campaign_year,))]
+        for campaign_id in campaigns:
+            conn.execute("DELETE FROM outbox_message WHERE dedup_key LIKE %s", (f"campaign-{campaign_id}-%",))
+            conn.execute("DELETE FROM declaration_campaign_task WHERE campaign_id = %s", (campaign_id,))
+            conn.execute("DELETE FROM declaration_campaign WHERE id = %s", (campaign_id,))
+        # registrations made through the portal (the data set's own have no session in their audit details)
+        conn.execute("""DELETE FROM oath_registration WHERE id IN (
+                            SELECT object_id FROM audit_event WHERE action = 'oath.register'
+                            AND details::text LIKE '%%session_id%%')""")
+        conn.execute("DELETE FROM oath_session s WHERE capacity = %s AND NOT EXISTS "
+                     "(SELECT 1 FROM oath_registration r WHERE r.session_id = s.id)", (heavy.RUSH_SEATS,))
+        conn.commit()
+
+
 def parse_args(argv: Optional[list[str]] = None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", choices=sorted(dataset.SCALES), default="full")
@@ -158,6 +177,8 @@ def main(argv: Optional[list[str]] = None) -> int:
             t = time.monotonic()
             dataset.analyze(dsn)
             timings["vacuum analyze"] = time.monotonic() - t
+        else:
+            undo_previous_run(dsn, datetime.now(timezone.utc).year + 1)
         problems = dataset.check(dsn)
         if problems:
             raise SystemExit("the data set is inconsistent: " + "; ".join(problems))
