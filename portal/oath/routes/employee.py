@@ -15,9 +15,9 @@ from portal.oath.access import get_record_for_registration, get_registration, ge
 from portal.oath.certificate import CertificateData, render_certificate
 from portal.oath.forms import RegisterForm, StatementForm
 from portal.oath.formulas import FORMULA_LINES
-from portal.oath.models import RegistrationStatus
+from portal.oath.states import RegistrationStatus
 from portal.oath.services.locking import active_registration_for, waitlist_position
-from portal.oath.services.queries import free_places, open_sessions_query, place_counts, record_of, registrations_of
+from portal.oath.queries import free_places, open_sessions_query, place_counts, record_of, registrations_of
 from portal.oath.services.registrations import (
     cancel_refusal,
     cancel_registration,
@@ -31,7 +31,7 @@ from portal.oath.services.statements import (
     signature_of,
     statement_html,
 )
-from portal.oath.workflow import OathError
+from portal.oath.states import OathError
 
 
 def _statement_instead():
