@@ -25,8 +25,8 @@ from portal.oath.services.registrations import (
     register_for_session,
 )
 from portal.oath.services.statements import (
+    current_statement_text,
     is_statement_user,
-    publish_statement_text,
     sign_statement,
     signature_of,
     statement_html,
@@ -118,7 +118,9 @@ def statement():
     """Read and sign the integrity statement (interns, hired staff, holiday and on-call workers)."""
     if not is_statement_user(current_user):
         return redirect(url_for("oath.my"))
-    text = publish_statement_text()
+    text = current_statement_text()
+    if text is None:  # nothing published yet (flask portal run-jobs or seed-demo publishes it)
+        return render_template("oath/statement.html", text=None), 503
     signature = signature_of(current_user.id, text.id)
     form = StatementForm(text_id=text.id)
     if signature is None and form.validate_on_submit():
