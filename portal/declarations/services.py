@@ -14,14 +14,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Mapping, Optional
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.core.time import today_local, utcnow
 from portal.declarations.lifecycle import (
-    LOAD,
     IncompleteVersion,
     OwnDeclarationError,
     StaleDeclaration,
@@ -53,29 +51,10 @@ from portal.extensions import db
 __all__ = [
     "DeclarationError", "IncompleteVersion", "InvalidTransition", "OwnDeclarationError", "StaleDeclaration",
     "answer_information_request", "available_actions", "change_declaration", "check_end_date",
-    "confirm_declaration", "create_declaration", "end_declaration", "file_declaration", "get_declaration",
-    "get_version", "missing_answers", "open_information_request", "save_draft", "start_change",
+    "confirm_declaration", "create_declaration", "end_declaration", "file_declaration",
+    "missing_answers", "open_information_request", "save_draft", "start_change",
     "submit_version", "withdraw_version",
 ]
-
-
-# -- access --------------------------------------------------------------------------------
-
-
-def get_declaration(declaration_id: int, for_user) -> Declaration:
-    """The declaration if ``for_user`` owns it; 404 for any other id (existence must not leak)."""
-    declaration = db.session.get(Declaration, declaration_id, options=LOAD)
-    if declaration is None or for_user is None or declaration.owner_id != getattr(for_user, "id", None):
-        abort(404)
-    return declaration
-
-
-def get_version(declaration: Declaration, number: int) -> DeclarationVersion:
-    """Version ``number`` of an already authorised declaration, or 404."""
-    for version in declaration.versions:
-        if version.number == number:
-            return version
-    abort(404)
 
 
 def find_by_client_token(owner, token: Optional[str]) -> Optional[Declaration]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Optional
 
@@ -24,30 +23,12 @@ from portal.auth.models import User
 from portal.core.time import utcnow
 from portal.core.types import enum_type
 from portal.extensions import db
+from portal.oath.states import ACTIVE_STATUSES, Formula, RegistrationStatus, SessionStatus
 
 
-class SessionStatus(enum.StrEnum):
-    scheduled = "scheduled"
-    cancelled = "cancelled"
-    held = "held"
 
-
-class RegistrationStatus(enum.StrEnum):
-    confirmed = "confirmed"
-    waitlisted = "waitlisted"
-    cancelled = "cancelled"
-    attended = "attended"
-    no_show = "no_show"
-
-
-#: a person has at most one registration in these states, across all sessions
-ACTIVE_STATUSES = (RegistrationStatus.confirmed, RegistrationStatus.waitlisted)
 _ACTIVE_SQL = text("status IN ('confirmed', 'waitlisted')")
 
-
-class Formula(enum.StrEnum):
-    oath = "oath"  #: ambtseed
-    affirmation = "affirmation"  #: ambtsbelofte
 
 
 class OathSession(db.Model):

@@ -65,7 +65,8 @@ def year_2025(app):
         declared("ICT", 2025, None, 0)
         for i in range(5):
             declared("Burgerzaken", 2024, "approved", days=5)
-        from portal.oath.models import Formula, IntegrityStatementText, OathRecord, StatementSignature
+        from portal.oath.models import IntegrityStatementText, OathRecord, StatementSignature
+        from portal.oath.states import Formula
 
         text = IntegrityStatementText(version=1, body="Ik verklaar…")
         db.session.add(text)

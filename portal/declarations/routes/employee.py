@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from portal.core.forms import EmptyForm
 from portal.declarations import bp
+from portal.declarations.access import get_declaration, get_version
 from portal.declarations.display import answer_rows, latest_refusal, previous_version
 from portal.declarations.forms import FORMS, AnswerForm, EndForm, NilStatementForm
 from portal.declarations.models import DeclarationKind, VersionStatus
@@ -21,8 +22,6 @@ from portal.declarations.services import (
     available_actions,
     change_declaration,
     end_declaration,
-    get_declaration,
-    get_version,
     file_declaration,
     open_information_request,
     withdraw_version,

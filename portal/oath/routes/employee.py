@@ -15,9 +15,9 @@ from portal.oath.access import get_record_for_registration, get_registration, ge
 from portal.oath.certificate import CertificateData, render_certificate
 from portal.oath.forms import RegisterForm, StatementForm
 from portal.oath.formulas import FORMULA_LINES
-from portal.oath.models import RegistrationStatus
+from portal.oath.states import RegistrationStatus
 from portal.oath.services.locking import active_registration_for, waitlist_position
-from portal.oath.services.queries import free_places, open_sessions_query, place_counts, record_of, registrations_of
+from portal.oath.queries import free_places, open_sessions_query, place_counts, record_of, registrations_of
 from portal.oath.services.registrations import (
     cancel_refusal,
     cancel_registration,
@@ -25,13 +25,13 @@ from portal.oath.services.registrations import (
     register_for_session,
 )
 from portal.oath.services.statements import (
+    current_statement_text,
     is_statement_user,
-    publish_statement_text,
     sign_statement,
     signature_of,
     statement_html,
 )
-from portal.oath.workflow import OathError
+from portal.oath.states import OathError
 
 
 def _statement_instead():
@@ -118,7 +118,9 @@ def statement():
     """Read and sign the integrity statement (interns, hired staff, holiday and on-call workers)."""
     if not is_statement_user(current_user):
         return redirect(url_for("oath.my"))
-    text = publish_statement_text()
+    text = current_statement_text()
+    if text is None:  # nothing published yet (flask portal run-jobs or seed-demo publishes it)
+        return render_template("oath/statement.html", text=None), 503
     signature = signature_of(current_user.id, text.id)
     form = StatementForm(text_id=text.id)
     if signature is None and form.validate_on_submit():

@@ -16,10 +16,11 @@ from portal.oath import bp
 from portal.oath.access import get_registration, get_session
 from portal.core.exports import csv_response
 from portal.oath.forms import CancelSessionForm, MarkForm, SessionForm
-from portal.oath.models import OathSession, RegistrationStatus
+from portal.oath.models import OathSession
+from portal.oath.states import RegistrationStatus
 from portal.oath.services import exports
 from portal.oath.services.attendance import attendance_open, mark_attendance
-from portal.oath.services.queries import (
+from portal.oath.queries import (
     admin_sessions_query,
     attendance_list,
     free_places,
@@ -38,7 +39,7 @@ from portal.oath.services.reports import (
 from portal.oath.services.registrations import cancel_refusal
 from portal.oath.services.sessions import cancel_session, create_session, update_session
 from portal.oath.services.statements import is_statement_user
-from portal.oath.workflow import OathError
+from portal.oath.states import OathError
 
 hr_only = role_required("reviewer", "admin")
 

@@ -11,10 +11,11 @@ from portal.core.audit import record_event
 from portal.core.time import local_zone, to_local, utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db
-from portal.oath.models import OathRecord, OathSession, Registration, RegistrationStatus, SessionStatus
+from portal.oath.models import OathRecord, OathSession, Registration
+from portal.oath.states import RegistrationStatus, SessionStatus
 from portal.oath.services.locking import active_registration_for, lock_registration
 from portal.oath.services.registrations import has_oath_record
-from portal.oath.workflow import OathError, move_registration, move_session
+from portal.oath.states import OathError, move_registration, move_session
 
 MARKS = (RegistrationStatus.attended, RegistrationStatus.no_show)
 

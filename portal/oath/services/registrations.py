@@ -30,9 +30,9 @@ from portal.oath.services.locking import (
     waiting_queue,
     waitlist_position,
 )
-from portal.oath.services.queries import record_of
+from portal.oath.queries import record_of
 from portal.oath.services.statements import is_statement_user
-from portal.oath.workflow import OathError, move_registration
+from portal.oath.states import OathError, move_registration
 
 
 def has_oath_record(user_id: int) -> bool:

@@ -15,10 +15,11 @@ from portal.core.time import as_utc, utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db
 from portal.oath import mails
-from portal.oath.models import ACTIVE_STATUSES, OathSession, Registration, RegistrationStatus, SessionStatus
+from portal.oath.models import OathSession, Registration
+from portal.oath.states import ACTIVE_STATUSES, RegistrationStatus, SessionStatus
 from portal.oath.services.locking import count_confirmed, lock_session
 from portal.oath.services.registrations import fill_free_places
-from portal.oath.workflow import OathError, TransitionNotAllowed, move_registration, move_session
+from portal.oath.states import OathError, TransitionNotAllowed, move_registration, move_session
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from portal.core.transaction import atomic
 from portal.extensions import db
 from portal.oath.models import IntegrityStatementText, StatementSignature
 from portal.oath.services.locking import insert_or_refuse
-from portal.oath.workflow import OathError
+from portal.oath.states import OathError
 
 STATEMENT_SOURCE = PROJECT_ROOT / "portal" / "policies" / "content" / "integrity-statement.nl.md"
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
