@@ -67,6 +67,10 @@ class Results:
 
     def add_heavy(self, item) -> None:
         self.heavy.append(item)
+        from datetime import datetime
+
+        print(f"[{datetime.now():%H:%M:%S}]   {item.label}: {item.measured} — {'PASS' if item.passed else 'FAIL'}",
+              flush=True)
 
     def verdicts(self) -> list[Verdict]:
         out = []

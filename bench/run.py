@@ -316,8 +316,6 @@ def main(argv: Optional[list[str]] = None) -> int:
             results.add_heavy(heavy.mail_worker(env, dsn, args.mail_seconds, workdir))
             load.wait_for_quiet(args.quiet_wait)
             results.add_heavy(heavy.directory_sync(app, slapd.config()))
-            for item in results.heavy:
-                log(f"  {item.label}: {item.measured} — {'PASS' if item.passed else 'FAIL'}")
     finally:
         for server in servers:
             server.stop()
