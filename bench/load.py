@@ -263,8 +263,8 @@ def wait_for_quiet(max_wait: float, threshold: float = 0.10, sample: float = 2.0
 class CpuWatch:
     """How much of the machine's CPU went to processes that are not part of the benchmark.
 
-    Ours: this process and its reaped children (wrk), plus the pids ``own_pids`` returns
-    (gunicorn, slapd, the PostgreSQL backends of the benchmark database), polled because
+    Ours: this process and its reaped children (the load-generating processes), plus the pids
+    ``own_pids`` returns (gunicorn, slapd, the PostgreSQL backends of the benchmark database), polled because
     gunicorn recycles workers. The rest of the machine's busy time is "other".
     """
 
