@@ -232,10 +232,14 @@ def mail_worker(env: dict[str, str], dsn: str, seconds: float, workdir: Path) ->
             sent_before = conn.execute("SELECT count(*) FROM outbox_message WHERE status = 'sent'").fetchone()[0]
         worker_env = {**env, "PORTAL_SMTP_HOST": "127.0.0.1", "PORTAL_SMTP_PORT": str(port),
                       "PORTAL_SMTP_STARTTLS": "false"}
-        started = time.monotonic()
+        log_path = workdir / "mail-worker.log"
         worker = subprocess.Popen([str(VENV_BIN / "flask"), "--app", "wsgi", "portal", "worker", "--interval", "1"],
-                                  cwd=ROOT, env=worker_env, stdout=subprocess.DEVNULL,
-                                  stderr=(workdir / "mail-worker.log").open("ab"))
+                                  cwd=ROOT, env=worker_env, stdout=subprocess.DEVNULL, stderr=log_path.open("ab"))
+        # the clock starts when the worker runs (starting the app takes seconds on a busy machine)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and worker.poll() is None and "started" not in tail(log_path):
+            time.sleep(0.2)
+        started = time.monotonic()
         time.sleep(seconds)
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
