@@ -14,6 +14,7 @@ from portal.declarations.services import create_declaration, decide_version, sub
 from portal.extensions import db
 from portal.review.report import percentile, suppress_column, suppress_small
 from tests.review.helpers import INTEREST_ANSWERS, SIDE_ANSWERS, make_user, person
+from tests.support.clock import AMSTERDAM
 
 
 @pytest.mark.parametrize("n, shown", [(0, "<5"), (1, "<5"), (4, "<5"), (5, "5"), (123, "123")])
@@ -127,10 +128,11 @@ def test_annual_report_csv_matches_the_page(client, auth, year_2025):
     assert ["Doorlooptijd beoordeling (dagen)", "Mediaan", "30,0", "5,0"] in rows
 
 
-def test_invalid_year_is_reported_and_last_year_shown(client, auth):
+def test_invalid_year_is_reported_and_last_year_shown(clock, client, auth):
     auth.login("mjansen")
     response = client.get("/reports/annual?year=1800")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Kies een jaar tussen 2000 en 2100." in html
-    assert f"Jaarverslag integriteit {date.today().year - 1}" in html
+    # Last year in Amsterdam: on 1 January at 00:30 UTC is still in the year before.
+    assert f"Jaarverslag integriteit {clock.now.astimezone(AMSTERDAM).year - 1}" in html
