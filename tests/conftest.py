@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
-from tests.support.clock import AWKWARD_INSTANTS, start_session_clock
+from tests.support.clock import AWKWARD_INSTANTS, start_session_clock, utc
 from tests.support.slapd import SlapdServer
 
 TESTS = Path(__file__).parent
@@ -68,7 +68,7 @@ class Clock:
         return utcnow()
 
     def move_to(self, instant, *, tick: bool = False) -> None:
-        self._traveller.move_to(instant, tick=tick)
+        self._traveller.move_to(utc(instant), tick=tick)
 
     def shift(self, delta) -> None:
         self._traveller.shift(delta)
@@ -84,7 +84,7 @@ def clock(request) -> Iterator[Clock]:
     import time_machine
 
     instant = request.param if not isinstance(request.param, str) else AWKWARD_INSTANTS[request.param]
-    with time_machine.travel(instant, tick=False) as traveller:
+    with time_machine.travel(utc(instant), tick=False) as traveller:
         yield Clock(traveller)
 
 

@@ -73,9 +73,15 @@ def start_session_clock() -> time_machine.travel | None:
     instant = session_instant(os.environ.get(ENV_SESSION))
     if instant is None:
         return None
-    traveller = time_machine.travel(instant, tick=True)
+    traveller = time_machine.travel(utc(instant), tick=True)
     traveller.start()
     return traveller
+
+
+def utc(instant: datetime) -> datetime:
+    """The instant in UTC: time-machine given a zone would also set the process's TZ, and the portal must
+    not depend on the zone its process runs in (servers run in UTC), so the tests keep the machine's."""
+    return instant.astimezone(timezone.utc)
 
 
 def child_env() -> dict[str, str]:
