@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from portal.declarations.models import DeclarationKind
-from portal.declarations.services import create_declaration, decide_version, submit_version
+from portal.declarations.services import create_declaration, submit_version
+from portal.review.services import decide_version
 from portal.extensions import db
 from portal.review.report import percentile, suppress_column, suppress_small
 from tests.review.helpers import INTEREST_ANSWERS, SIDE_ANSWERS, make_user, person
