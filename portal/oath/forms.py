@@ -24,13 +24,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Regexp
 from wtforms.validators import Optional as Opt
 
-from portal.core.time import to_local, utcnow
+from portal.core.time import as_utc, to_local, utcnow
 from portal.oath.display import NonexistentLocalTime, local_to_utc
 from portal.oath.models import Formula, OathSession, RegistrationStatus
 from portal.oath.services.sessions import SessionData
 
 #: a ceremony is an event of hours; an end time before the start time is the next morning only within this
 MAX_SESSION_LENGTH = timedelta(hours=12)
+
+#: the form's times and the session's columns they are stored in
+_STORED = {"starts_at": "starts_at", "ends_at": "ends_at", "deadline": "registration_deadline"}
 
 LANGUAGES = [SelectChoice("nl", _l("Nederlands")), SelectChoice("en", _l("Engels"))]
 
@@ -90,12 +93,25 @@ class SessionForm(FlaskForm):
         if day_field.data is None or time_field.data is None:
             return None
         day = day_field.data + timedelta(days=1) if next_day else day_field.data
+        kept = self._unchanged(key, day, time_field.data)
+        if kept is not None:
+            self._times[key] = kept
+            return kept
         try:
             self._times[key] = local_to_utc(day, time_field.data)
         except NonexistentLocalTime:
             time_field.errors.append(_l("Dit tijdstip bestaat niet: de klok wordt die nacht een uur vooruitgezet."))
             return None
         return self._times[key]
+
+    def _unchanged(self, key: str, day, at) -> Optional[datetime]:
+        """The stored instant when the form shows it unchanged: the second 02:30 of the October night reads
+        the same as the first, and saving other changes must not move the session an hour."""
+        if self.existing is None:
+            return None
+        stored = as_utc(getattr(self.existing, _STORED[key]))
+        local = to_local(stored)
+        return stored if (local.date(), local.time().replace(second=0, microsecond=0)) == (day, at) else None
 
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):

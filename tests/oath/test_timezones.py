@@ -111,3 +111,26 @@ def test_an_evening_ceremony_may_end_after_midnight_even_across_a_dst_change(cli
     })
     assert response.status_code == 200
     assert "De eindtijd moet na de begintijd liggen." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("clock", [amsterdam(2026, 12, 4, 12, 0)], ids=["noon"], indirect=True)
+def test_a_session_in_the_repeated_hour_keeps_its_time_when_the_form_is_saved_unchanged(client, auth, app, clock):
+    """On 31 October 2027 02:30 comes twice; HR changing only the capacity must not move the session an hour."""
+    second_half_past_two = amsterdam(2027, 10, 31, 2, 30, fold=1).astimezone(timezone.utc)
+    assert second_half_past_two == datetime(2027, 10, 31, 1, 30, tzinfo=timezone.utc)
+    with app.test_request_context():
+        session_id = plan_session(starts_at=second_half_past_two, deadline_before=timedelta(days=2)).id
+        db.session.commit()
+    auth.login("mjansen")
+    form = client.get(f"/oath/admin/sessions/{session_id}/edit").get_data(as_text=True)
+    assert 'value="02:30"' in form and 'value="04:00"' in form
+    response = client.submit(f"/oath/admin/sessions/{session_id}/edit", {
+        "day": "2027-10-31", "start_time": "02:30", "end_time": "04:00", "location": "Raadzaal", "capacity": "12",
+        "official": "wethouder P&O", "language": "nl", "deadline_day": "2027-10-29", "deadline_time": "02:30",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        stored = db.session.get(OathSession, session_id)
+        assert stored.capacity == 12
+        assert as_utc(stored.starts_at) == second_half_past_two
+        assert as_utc(stored.ends_at) == datetime(2027, 10, 31, 3, 0, tzinfo=timezone.utc)
