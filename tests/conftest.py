@@ -19,7 +19,13 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
-from tests.support.clock import AWKWARD_INSTANTS, start_session_clock, utc
+# the clock fixture, and PORTAL_TEST_CLOCK's shifted session (hooks)
+from tests.support.clock_plugin import (  # noqa: F401
+    clock,
+    pytest_configure,
+    pytest_report_header,
+    pytest_unconfigure,
+)
 from tests.support.slapd import SlapdServer
 
 TESTS = Path(__file__).parent
@@ -27,65 +33,6 @@ LDIF = TESTS / "data" / "directory.ldif"
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 PG_URL = os.environ.get("PORTAL_TEST_DATABASE_URL", "").strip()
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-
-
-# -- clock ------------------------------------------------------------------
-
-_session_clock = None
-
-
-def pytest_configure(config):
-    """With PORTAL_TEST_CLOCK set, the whole session (and the servers it starts) runs at that moment."""
-    global _session_clock
-    _session_clock = start_session_clock()
-
-
-def pytest_unconfigure(config):
-    if _session_clock is not None:
-        _session_clock.stop()
-
-
-def pytest_report_header(config):
-    from datetime import datetime, timezone
-
-    from tests.support.clock import AMSTERDAM
-
-    if _session_clock is not None:
-        return f"shifted clock (PORTAL_TEST_CLOCK): started at {datetime.now(timezone.utc).astimezone(AMSTERDAM)}"
-    return None
-
-
-class Clock:
-    """The test's hold on the clock: ``now`` is where it stands; ``move_to``/``shift`` move it."""
-
-    def __init__(self, traveller):
-        self._traveller = traveller
-
-    @property
-    def now(self):
-        from portal.core.time import utcnow
-
-        return utcnow()
-
-    def move_to(self, instant, *, tick: bool = False) -> None:
-        self._traveller.move_to(utc(instant), tick=tick)
-
-    def shift(self, delta) -> None:
-        self._traveller.shift(delta)
-
-
-@pytest.fixture(params=list(AWKWARD_INSTANTS), ids=list(AWKWARD_INSTANTS))
-def clock(request) -> Iterator[Clock]:
-    """The test runs at each of the awkward instants (tests/support/clock.py), the clock standing still.
-
-    A test that needs one fixed moment instead parametrises it: ``@pytest.mark.parametrize("clock",
-    [instant], indirect=True)``.
-    """
-    import time_machine
-
-    instant = request.param if not isinstance(request.param, str) else AWKWARD_INSTANTS[request.param]
-    with time_machine.travel(utc(instant), tick=False) as traveller:
-        yield Clock(traveller)
 
 
 def password_for(username: str) -> str:
