@@ -30,7 +30,7 @@ from portal.declarations.statements import checklist_items
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from tests.declarations.helpers import count, declare, make_user, user_by_name, versions_of
-from tests.support.clock import AMSTERDAM
+from tests.support.clock import AMSTERDAM, amsterdam
 
 DUE = date(2027, 3, 31)
 
@@ -48,7 +48,12 @@ def _staff():
     return make_user("mjansen", department="P&O", is_reviewer=True)
 
 
-def test_hr_opens_a_campaign_and_everyone_active_in_scope_gets_one_task(client, auth, app):
+#: before DUE, so that the tests built on it do not depend on the day they run
+BEFORE_DUE = [pytest.param(amsterdam(2026, 12, 4, 12, 0), id="2026-12-04")]
+
+
+@pytest.mark.parametrize("clock", BEFORE_DUE, indirect=True)
+def test_hr_opens_a_campaign_and_everyone_active_in_scope_gets_one_task(clock, client, auth, app):
     with app.app_context():
         _staff()
         db.session.commit()
@@ -274,3 +279,19 @@ def test_hr_closes_a_campaign_and_the_task_is_gone_with_no_more_reminders(client
         assert count(OutboxMessage, OutboxMessage.dedup_key.like("%reminder%")) == 0
         events = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
         assert events.count("campaign.close") == 1
+
+
+def test_the_due_date_must_be_after_today_in_amsterdam(clock, client, auth, app):
+    """At 00:30 in Amsterdam UTC still says yesterday: today (Amsterdam) is refused, tomorrow accepted."""
+    with app.app_context():
+        _staff()
+        db.session.commit()
+    auth.login("mjansen")
+    today = clock.now.astimezone(AMSTERDAM).date()
+    refused = client.submit("/declarations/campaigns", {"year": str(today.year), "due_on": today.isoformat(),
+                                                        "scope": "everyone", "department": ""})
+    assert "Kies een uiterste datum na vandaag" in refused.get_data(as_text=True)
+    accepted = client.submit("/declarations/campaigns", {"year": str(today.year),
+                                                         "due_on": (today + timedelta(days=1)).isoformat(),
+                                                         "scope": "everyone", "department": ""})
+    assert accepted.status_code == 302, accepted.get_data(as_text=True)

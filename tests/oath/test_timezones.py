@@ -52,7 +52,8 @@ def test_session_on_a_dst_day_is_stored_in_utc_and_invited_at_ten_local(ctx, day
     assert "10:00" in mail.html_body
 
 
-def test_the_hr_form_turns_local_times_into_utc_on_both_sides_of_a_dst_change(client, auth, app):
+@pytest.mark.parametrize("clock", [amsterdam(2026, 12, 4, 12, 0)], ids=["noon"], indirect=True)
+def test_the_hr_form_turns_local_times_into_utc_on_both_sides_of_a_dst_change(clock, client, auth, app):
     auth.login("mjansen")
     for day, expected in [("2027-03-28", datetime(2027, 3, 28, 8, 0)), ("2027-10-31", datetime(2027, 10, 31, 9, 0))]:
         response = client.submit("/oath/admin/sessions/new", {
@@ -68,7 +69,8 @@ def test_the_hr_form_turns_local_times_into_utc_on_both_sides_of_a_dst_change(cl
         assert "10:00–11:30" in page
 
 
-def test_a_time_the_clock_skips_is_refused_with_a_dutch_message(client, auth):
+@pytest.mark.parametrize("clock", [amsterdam(2026, 12, 4, 12, 0)], ids=["noon"], indirect=True)
+def test_a_time_the_clock_skips_is_refused_with_a_dutch_message(clock, client, auth):
     auth.login("mjansen")
     response = client.submit("/oath/admin/sessions/new", {
         "day": "2027-03-28", "start_time": "02:30", "end_time": "04:00", "location": "Raadzaal", "capacity": "20",
