@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Optional
-from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -24,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Regexp
 from wtforms.validators import Optional as Opt
 
+from portal.core.forms import DateField, HttpsUrl, years_from_today
 from portal.core.time import to_local, utcnow
 from portal.oath.display import NonexistentLocalTime, local_to_utc
 from portal.oath.models import Formula, OathSession, RegistrationStatus
@@ -35,7 +34,7 @@ LANGUAGES = [SelectChoice("nl", _l("Nederlands")), SelectChoice("en", _l("Engels
 class SessionForm(FlaskForm):
     """Plan or change a ceremony; times are entered in local time and stored in UTC."""
 
-    day = DateField(_l("Datum"), validators=[InputRequired(_l("Vul de datum in."))])
+    day = DateField(_l("Datum"), latest=years_from_today(2), validators=[InputRequired(_l("Vul de datum in."))])
     start_time = TimeField(_l("Begintijd"), validators=[InputRequired(_l("Vul de begintijd in."))])
     end_time = TimeField(_l("Eindtijd"), validators=[InputRequired(_l("Vul de eindtijd in."))])
     location = StringField(
@@ -43,7 +42,7 @@ class SessionForm(FlaskForm):
         description=_l("Bijvoorbeeld: Raadzaal, gemeentehuis. Laat leeg bij een bijeenkomst die alleen online is."),
     )
     online_url = StringField(
-        _l("Link voor online deelname"), validators=[Opt(), Length(max=512)],
+        _l("Link voor online deelname"), validators=[Opt(), Length(max=512), HttpsUrl()],
         description=_l("Een adres dat begint met https://. Laat leeg als de bijeenkomst niet online is."),
     )
     capacity = IntegerField(
@@ -57,7 +56,8 @@ class SessionForm(FlaskForm):
         description=_l("Bijvoorbeeld: wethouder P&O."),
     )
     language = SelectField(_l("Voertaal"), choices=LANGUAGES, default="nl")
-    deadline_day = DateField(_l("Aanmelden kan tot (datum)"), validators=[InputRequired(_l("Vul de datum in."))])
+    deadline_day = DateField(_l("Aanmelden kan tot (datum)"), latest=years_from_today(2),
+                             validators=[InputRequired(_l("Vul de datum in."))])
     deadline_time = TimeField(_l("Aanmelden kan tot (tijd)"), validators=[InputRequired(_l("Vul de tijd in."))])
     notes = TextAreaField(_l("Opmerkingen"), validators=[Opt(), Length(max=4000)],
                           description=_l("Zichtbaar voor medewerkers bij het aanmelden."))
@@ -105,9 +105,6 @@ class SessionForm(FlaskForm):
             self.deadline_day.errors.append(_l("De aanmelddatum moet vóór het begin van de bijeenkomst liggen."))
         if not (self.location.data or "").strip() and not (self.online_url.data or "").strip():
             self.location.errors.append(_l("Vul een locatie of een link voor online deelname in."))
-        url = (self.online_url.data or "").strip()
-        if url and (urlsplit(url).scheme != "https" or not urlsplit(url).netloc):
-            self.online_url.errors.append(_l("Vul een volledig adres in dat begint met https://."))
         return not any(f.errors for f in self)
 
     def session_data(self) -> SessionData:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,7 +29,7 @@ from portal.review.forms import (
 from portal.review.models import ASSESSMENT_POINTS, POINT_LABELS, RATING_LABELS
 from portal.review.notes import add_internal_note, assessment_for, internal_notes, save_assessment
 from portal.auth.services import list_departments
-from portal.review.queries import QueueFilters, other_current_declarations, queue_page
+from portal.review.queries import QueueFilters, decode_cursor, other_current_declarations, queue_page
 from portal.review.services import (
     FourEyesError,
     NothingToReview,
@@ -67,8 +67,11 @@ def queue():
     """Declarations waiting for HR, oldest first, filtered, with counts per status."""
     form = QueueFilterForm(request.args, departments=list_departments())
     form.validate()
+    cursor = request.args.get("after")
+    if cursor and decode_cursor(cursor) is None:
+        abort(404)  # not a position this page ever linked to
     page = queue_page(QueueFilters.from_form(form), current_user, now=utcnow(), target_days=target_days(),
-                      cursor=request.args.get("after"))
+                      cursor=cursor)
     args = {k: v for k, v in request.args.items() if k not in ("after", "submit")}
     next_url = url_for("review.queue", **args, after=page.next_cursor) if page.next_cursor else None
     first_url = url_for("review.queue", **args) if request.args.get("after") else None
