@@ -81,7 +81,7 @@ class SessionForm(FlaskForm):
         }
 
     def _utc(self, key: str, day_field, time_field) -> Optional[datetime]:
-        if day_field.data is None or time_field.data is None:
+        if day_field.data is None or time_field.data is None or day_field.errors or time_field.errors:
             return None
         try:
             self._times[key] = local_to_utc(day_field.data, time_field.data)
@@ -91,8 +91,7 @@ class SessionForm(FlaskForm):
         return self._times[key]
 
     def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
-            return False
+        super().validate(extra_validators)  # the checks across fields still run: every message at once
         starts_at = self._utc("starts_at", self.day, self.start_time)
         ends_at = self._utc("ends_at", self.day, self.end_time)
         deadline = self._utc("deadline", self.deadline_day, self.deadline_time)
