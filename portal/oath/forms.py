@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Optional
-from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -24,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Regexp
 from wtforms.validators import Optional as Opt
 
+from portal.core.forms import DateField, HttpsUrl, years_from_today
 from portal.core.time import as_utc, to_local, utcnow
 from portal.oath.display import NonexistentLocalTime, local_to_utc
 from portal.oath.models import OathSession
@@ -42,7 +41,7 @@ LANGUAGES = [SelectChoice("nl", _l("Nederlands")), SelectChoice("en", _l("Engels
 class SessionForm(FlaskForm):
     """Plan or change a ceremony; times are entered in local time and stored in UTC."""
 
-    day = DateField(_l("Datum"), validators=[InputRequired(_l("Vul de datum in."))])
+    day = DateField(_l("Datum"), latest=years_from_today(2), validators=[InputRequired(_l("Vul de datum in."))])
     start_time = TimeField(_l("Begintijd"), validators=[InputRequired(_l("Vul de begintijd in."))])
     end_time = TimeField(
         _l("Eindtijd"), validators=[InputRequired(_l("Vul de eindtijd in."))],
@@ -53,7 +52,7 @@ class SessionForm(FlaskForm):
         description=_l("Bijvoorbeeld: Raadzaal, gemeentehuis. Laat leeg bij een bijeenkomst die alleen online is."),
     )
     online_url = StringField(
-        _l("Link voor online deelname"), validators=[Opt(), Length(max=512)],
+        _l("Link voor online deelname"), validators=[Opt(), Length(max=512), HttpsUrl()],
         description=_l("Een adres dat begint met https://. Laat leeg als de bijeenkomst niet online is."),
     )
     capacity = IntegerField(
@@ -67,7 +66,8 @@ class SessionForm(FlaskForm):
         description=_l("Bijvoorbeeld: wethouder P&O."),
     )
     language = SelectField(_l("Voertaal"), choices=LANGUAGES, default="nl")
-    deadline_day = DateField(_l("Aanmelden kan tot (datum)"), validators=[InputRequired(_l("Vul de datum in."))])
+    deadline_day = DateField(_l("Aanmelden kan tot (datum)"), latest=years_from_today(2),
+                             validators=[InputRequired(_l("Vul de datum in."))])
     deadline_time = TimeField(_l("Aanmelden kan tot (tijd)"), validators=[InputRequired(_l("Vul de tijd in."))])
     notes = TextAreaField(_l("Opmerkingen"), validators=[Opt(), Length(max=4000)],
                           description=_l("Zichtbaar voor medewerkers bij het aanmelden."))
@@ -91,7 +91,7 @@ class SessionForm(FlaskForm):
         }
 
     def _utc(self, key: str, day_field, time_field, *, next_day: bool = False) -> Optional[datetime]:
-        if day_field.data is None or time_field.data is None:
+        if day_field.data is None or time_field.data is None or day_field.errors or time_field.errors:
             return None
         day = day_field.data + timedelta(days=1) if next_day else day_field.data
         kept = self._unchanged(key, day, time_field.data)
@@ -115,8 +115,7 @@ class SessionForm(FlaskForm):
         return stored if (local.date(), local.time().replace(second=0, microsecond=0)) == (day, at) else None
 
     def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
-            return False
+        super().validate(extra_validators)  # the checks across fields still run: every message at once
         starts_at = self._utc("starts_at", self.day, self.start_time)
         # An evening ceremony may end after midnight: an end time before the start time is the next day.
         overnight = bool(self.start_time.data and self.end_time.data and self.end_time.data < self.start_time.data)
@@ -131,9 +130,6 @@ class SessionForm(FlaskForm):
             self.deadline_day.errors.append(_l("De aanmelddatum moet vóór het begin van de bijeenkomst liggen."))
         if not (self.location.data or "").strip() and not (self.online_url.data or "").strip():
             self.location.errors.append(_l("Vul een locatie of een link voor online deelname in."))
-        url = (self.online_url.data or "").strip()
-        if url and (urlsplit(url).scheme != "https" or not urlsplit(url).netloc):
-            self.online_url.errors.append(_l("Vul een volledig adres in dat begint met https://."))
         return not any(f.errors for f in self)
 
     def session_data(self) -> SessionData:
