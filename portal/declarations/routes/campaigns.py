@@ -27,6 +27,7 @@ from portal.declarations.models import Campaign, CampaignScope
 from portal.declarations.queries import active_declarations
 from portal.declarations.services import DeclarationError
 from portal.extensions import db
+from portal.core.pagination import paginate
 
 PAGE_SIZE = 50
 
@@ -59,14 +60,12 @@ def campaigns():
                            "De campagne is geopend voor %(num)d personen. De uitnodigingen gaan binnen een uur per e-mail uit.",
                            campaign.task_count), "success")
             return redirect(url_for("declarations.campaign", campaign_id=campaign.id))
-    listing = db.paginate(db.select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc()),
-                          per_page=PAGE_SIZE, error_out=False)
+    listing = paginate(db.select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc()), PAGE_SIZE)
     return render_template("declarations/campaigns.html", form=form, listing=listing)
 
 
 def _render_campaign(campaign: Campaign, close_form: CloseCampaignForm | None = None, status: int = 200):
-    not_done = db.paginate(not_done_query(campaign), page=request.args.get("page", 1, type=int),
-                           per_page=PAGE_SIZE, error_out=False)
+    not_done = paginate(not_done_query(campaign), PAGE_SIZE)
     return render_template("declarations/campaign.html", campaign=campaign, progress=progress_by_department(campaign),
                            not_done=not_done, close_form=close_form or CloseCampaignForm(formdata=None)), status
 

@@ -63,7 +63,7 @@ def _saved(version, form):
 @login_required
 def index():
     """My declarations: current entries, drafts, history, nothing-to-declare statements."""
-    overview = overview_for(current_user, page=request.args.get("page", 1, type=int))
+    overview = overview_for(current_user)
     return render_template("declarations/index.html", overview=overview, nil_labels=NIL_LABELS,
                            nil_form=NilStatementForm())
 

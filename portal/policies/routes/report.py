@@ -10,6 +10,7 @@ from portal.core.access import role_required
 from portal.core.audit import record_event
 from portal.core.time import today_local
 from portal.extensions import db
+from portal.core.pagination import paginate
 from portal.policies import bp
 from portal.policies.acknowledgements import (
     CODE_OF_CONDUCT,
@@ -38,7 +39,7 @@ def acknowledgements():
     coverage = coverage_by_department(target) if target else []
     pagination = None
     if target is not None:
-        pagination = db.paginate(not_acknowledged_query(target, department), per_page=25, error_out=False)
+        pagination = paginate(not_acknowledged_query(target, department), 25)
     return render_template(
         "policies/acknowledgements.html",
         page=page,

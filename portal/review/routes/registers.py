@@ -14,6 +14,7 @@ from portal.declarations.display import readable
 from portal.extensions import db
 from portal.review import bp, public_bp
 from portal.core.exports import csv_response, xlsx_response
+from portal.core.pagination import paginate
 from portal.review.forms import RegisterFilterForm
 from portal.review.public import flat_rows, published_register, published_register_json
 from portal.review.queries import RegisterFilters, register_statement
@@ -35,7 +36,7 @@ def _register_filters() -> tuple[RegisterFilterForm, RegisterFilters]:
 def register():
     """Every current (approved, not ended) side activity and financial interest, filtered."""
     form, filters = _register_filters()
-    page = db.paginate(register_statement(filters), per_page=PER_PAGE, error_out=False, count=True)
+    page = paginate(register_statement(filters), PER_PAGE)
     args = {k: v for k, v in request.args.items() if k not in ("page", "submit")}
     return render_template("review/register.html", form=form, page=page, args=args)
 
