@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -27,6 +27,7 @@ from portal.declarations.models import Campaign, CampaignScope
 from portal.declarations.queries import active_declarations
 from portal.declarations.services import DeclarationError
 from portal.extensions import db
+from portal.core.exports import csv_response
 from portal.core.pagination import paginate
 
 PAGE_SIZE = 50
@@ -102,10 +103,8 @@ def close(campaign_id: int):
 def campaign_csv(campaign_id: int):
     """HR: the list of those not done as CSV (cells never start a formula)."""
     campaign = _get_campaign(campaign_id)
-    body = not_done_csv(campaign)
-    filename = f"campagne-{campaign.year}-{campaign.id}-niet-gedaan.csv"
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    header, rows = not_done_csv(campaign)
+    return csv_response(f"campagne-{campaign.year}-{campaign.id}-niet-gedaan.csv", header, rows)
 
 
 @bp.route("/confirm/<int:campaign_id>", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 
 from portal.auth.services import list_departments
@@ -10,13 +10,15 @@ from portal.core.access import role_required
 from portal.core.audit import record_event
 from portal.core.time import today_local
 from portal.extensions import db
+from portal.core.exports import csv_response
 from portal.core.pagination import paginate
 from portal.policies import bp
 from portal.policies.acknowledgements import (
     CODE_OF_CONDUCT,
     acknowledgement_target,
     coverage_by_department,
-    not_acknowledged_csv,
+    CSV_HEADER,
+    not_acknowledged_rows,
     not_acknowledged_query,
 )
 from portal.policies.forms import DepartmentFilterForm
@@ -57,14 +59,10 @@ def acknowledgements():
 def acknowledgements_csv():
     """The people who have not acknowledged the code of conduct, as CSV."""
     page, target, _form, department = _report_subject()
-    users = db.session.scalars(not_acknowledged_query(target, department)) if target else []
+    rows = not_acknowledged_rows(target, department) if target else iter(())
     record_event(
         "policy.acknowledgement_export", actor=current_user, obj=page, details={"department": department}
     )
     db.session.commit()
     filename = f"gedragscode-niet-bevestigd-{today_local().isoformat()}.csv"
-    return Response(
-        not_acknowledged_csv(users),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
+    return csv_response(filename, CSV_HEADER, rows)
