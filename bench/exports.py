@@ -82,7 +82,7 @@ class Browser:
             if not chunk:
                 break
             size += len(chunk)
-            if sink is None and size < 2_000_000:
+            if size < 2_000_000:
                 text += chunk
         conn.close()
         return response.status, response.getheader("Location"), text.decode("utf-8", "replace"), size
@@ -164,7 +164,7 @@ def fetch(browser: Browser, server, path: str, env: dict, source: Path) -> None:
     started = time.monotonic()
     status, location, html, size = browser.request("GET", path, sink=True)
     elapsed = time.monotonic() - started
-    if status == 200 and 'name="csrf_token"' not in html[:200_000] or size > 2_000_000:
+    if status == 200 and ('name="csrf_token"' not in html[:200_000] or size > 2_000_000):
         log(f"{path}: {status}, {size / 1e6:.1f} MB in {elapsed:.1f} s (streamed in the request)")
         return
     if status != 200:
