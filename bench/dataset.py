@@ -67,7 +67,8 @@ SCALES = {
     "full": Scale("full", employees=10_000, declarations=100_000, audit_events=500_000),
     "small": Scale("small", employees=1_000, declarations=10_000, audit_events=50_000),
     #: the test suite's volume fixture (tests/volume): what CI can afford, still past every first page
-    "ci": Scale("ci", employees=2_000, declarations=20_000, audit_events=100_000, sessions=20, signin_users=20),
+    #: (24 ceremonies: HR's list shows 20 a page)
+    "ci": Scale("ci", employees=2_000, declarations=20_000, audit_events=100_000, sessions=24, signin_users=20),
 }
 
 
@@ -207,6 +208,7 @@ def load(dsn: str, scale: Scale, everyone: list[Person], now: datetime | None = 
             ("campaign", lambda: _run(conn, CAMPAIGN_SQL, params)),
             ("oath", lambda: _run(conn, OATH_SQL, params)),
             ("audit log", lambda: _run(conn, AUDIT_SQL, params)),
+            ("mail outbox", lambda: _run(conn, MAIL_SQL, params)),
             ("sequences", lambda: _reset_sequences(conn)),
         ]
         for name, step in steps:
@@ -540,6 +542,22 @@ FROM (
 """
 
 
+# Sent mail of the last weeks (one message per 20 employees, a few failed): the administrator's outbox page.
+MAIL_SQL = r"""
+INSERT INTO outbox_message (created_at, recipient, recipient_user_id, language, template, subject, text_body,
+                            html_body, dedup_key, status, attempts, next_attempt_at, last_attempt_at, last_error,
+                            sent_at, is_sensitive)
+SELECT %(now)s - i * interval '1 hour', u.email, u.id, 'nl', 'declarations/decided',
+       'Uw verklaring is beoordeeld', 'Beste ' || u.display_name || ', uw verklaring is beoordeeld.',
+       '<p>Beste ' || u.display_name || ', uw verklaring is beoordeeld.</p>', 'bench-mail-' || i,
+       CASE WHEN i %% 25 = 0 THEN 'failed' ELSE 'sent' END, CASE WHEN i %% 25 = 0 THEN 8 ELSE 1 END,
+       %(now)s - i * interval '1 hour', %(now)s - i * interval '1 hour',
+       CASE WHEN i %% 25 = 0 THEN '550 mailbox unavailable' END,
+       CASE WHEN i %% 25 = 0 THEN NULL ELSE %(now)s - i * interval '1 hour' END, false
+FROM generate_series(1, %(n_users)s / 20) AS i JOIN "user" u ON u.id = 1 + (i * 37) %% %(n_users)s
+"""
+
+
 # -- after the demo content ----------------------------------------------------------
 
 
@@ -695,6 +713,8 @@ def ldif(signing_in: list[Person]) -> str:
         "verhoogd-risico": [p for p in signing_in if p.is_high_risk],
     }
     for name, members in groups.items():
+        if not members:  # groupOfNames needs a member
+            continue
         out.write(f"dn: cn={name},ou=groups,{BASE_DN}\nobjectClass: groupOfNames\ncn: {name}\n")
         for member in members:
             out.write(f"member: {member.dn}\n")
