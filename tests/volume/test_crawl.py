@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Callable, Optional
+from typing import Optional
 
 import pytest
 from sqlalchemy import text
