@@ -16,7 +16,6 @@ from portal.extensions import db
 
 class ExportJob(db.Model):
     __tablename__ = "export_job"
-    __page_scopes__ = None  #: on no cached page
     audit_type = "export_job"
 
     id: Mapped[int] = mapped_column(primary_key=True)

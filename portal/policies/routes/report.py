@@ -9,7 +9,6 @@ from portal.auth.services import list_departments
 from portal.core.access import role_required
 from portal.core.audit import record_event
 from portal.core.time import today_local
-from portal.extensions import db
 from portal.core.exports import csv_response
 from portal.core.pagination import paginate
 from portal.policies import bp
@@ -63,6 +62,5 @@ def acknowledgements_csv():
     record_event(
         "policy.acknowledgement_export", actor=current_user, obj=page, details={"department": department}
     )
-    db.session.commit()
     filename = f"gedragscode-niet-bevestigd-{today_local().isoformat()}.csv"
     return csv_response(filename, CSV_HEADER, rows)

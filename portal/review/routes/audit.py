@@ -10,9 +10,9 @@ from portal.core.forms import EmptyForm
 from portal.exports.services import request_export
 from portal.review import bp
 from portal.review.forms import AuditFilterForm
+from portal.review.access import load_for_review
 from portal.review.exports import AUDIT_CSV, audit_parameters
 from portal.review.trail import AuditFilters, audit_page
-from portal.review.services import load_for_review
 
 
 def _before() -> int | None:
