@@ -275,11 +275,27 @@ def _register_select(columns, filters: RegisterFilters, today: Optional[date]) -
     return statement, version
 
 
-def register_statement(filters: RegisterFilters, today: Optional[date] = None) -> Select:
-    """SELECT of every current entry (owner and version in force loaded with it), by name."""
-    statement, version = _register_select(lambda v: [Declaration], filters, today)
-    return statement.options(
-        contains_eager(Declaration.owner), contains_eager(Declaration.current_version.of_type(version)))
+def register_page_ids(filters: RegisterFilters, today: Optional[date] = None) -> Select:
+    """The ids of the current entries in register order: the page's OFFSET sorts narrow rows, not wide ones
+    (sorting the whole rows spilled to disk: 1.5 s for a page deep in a register of 80,000 entries)."""
+    statement, _version = _register_select(lambda v: [Declaration.id], filters, today)
+    return statement
+
+
+def register_entries(ids: list[int]) -> list[Declaration]:
+    """The entries with these ids (owner and version in force loaded with them), in the order of ``ids``."""
+    if not ids:
+        return []
+    version = aliased(DeclarationVersion)
+    rows = db.session.scalars(
+        select(Declaration)
+        .join(User, User.id == Declaration.owner_id)
+        .join(version, version.id == Declaration.current_version_id)
+        .options(contains_eager(Declaration.owner), contains_eager(Declaration.current_version.of_type(version)))
+        .where(Declaration.id.in_(ids))
+    ).unique().all()
+    position = {declaration_id: index for index, declaration_id in enumerate(ids)}
+    return sorted(rows, key=lambda declaration: position[declaration.id])
 
 
 def register_export_statement(filters: RegisterFilters, today: Optional[date] = None) -> Select:

@@ -17,7 +17,7 @@ from portal.core.pagination import paginate
 from portal.review.forms import RegisterFilterForm
 from portal.review.public import flat_rows, published_register, published_register_json
 from portal.review.exports import REGISTER_XLSX, register_columns, register_parameters, register_rows
-from portal.review.queries import RegisterFilters, register_statement
+from portal.review.queries import RegisterFilters, register_entries, register_page_ids
 
 PER_PAGE = 50
 #: the open-data files may sit in shared caches for five minutes; the HTML page may not: it carries
@@ -36,7 +36,8 @@ def _register_filters() -> tuple[RegisterFilterForm, RegisterFilters]:
 def register():
     """Every current (approved, not ended) side activity and financial interest, filtered."""
     form, filters = _register_filters()
-    page = paginate(register_statement(filters), PER_PAGE)
+    page = paginate(register_page_ids(filters), PER_PAGE)
+    page.items = register_entries(page.items)
     return render_template("review/register.html", form=form, page=page, args=_args())
 
 
