@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import re
 import subprocess
 import sys
@@ -176,9 +177,12 @@ def fetch(browser: Browser, server, path: str, env: dict, source: Path) -> None:
     asked = time.monotonic() - started
     job_path = location.replace(server.url, "") if location else ""
     worker_started = time.monotonic()
-    result = subprocess.run([str(load.VENV_BIN / "flask"), "--app", "wsgi", "portal", "run-exports"], cwd=source,
-                            env=env, capture_output=True, text=True)
+    # the job in a process of its own, as the worker runs it; its peak memory from wait4's rusage
+    process = subprocess.Popen([str(load.VENV_BIN / "flask"), "--app", "wsgi", "portal", "run-exports"], cwd=source,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _pid, _status, usage = os.wait4(process.pid, 0)
     worker_seconds = time.monotonic() - worker_started
+    result = subprocess.CompletedProcess(process.args, 0, process.stdout.read(), process.stderr.read())
     _status, _loc, page, _ = browser.request("GET", job_path)
     match = re.search(r'href="([^"]+/download)"', page)
     if not match:
@@ -188,7 +192,7 @@ def fetch(browser: Browser, server, path: str, env: dict, source: Path) -> None:
     status, _loc, _body, size = browser.request("GET", match.group(1), sink=True)
     download = time.monotonic() - t
     log(f"{path}: asked in {asked:.2f} s, built by the job in {worker_seconds:.1f} s "
-        f"({result.stdout.strip()}), downloaded {size / 1e6:.1f} MB in {download:.2f} s (status {status})")
+        f"({result.stdout.strip()}; peak memory of that process {usage.ru_maxrss / 1024:.0f} MB), downloaded {size / 1e6:.1f} MB in {download:.2f} s (status {status})")
 
 
 def main(argv=None) -> int:
