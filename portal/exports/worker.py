@@ -78,14 +78,9 @@ def _held(job_id: int, worker: str):
 
 def _report_progress(job_id: int, worker: str) -> Callable[[int], None]:
     """A callback that stores the rows done and renews the lease, outside the reading transaction."""
-    separate = db.session.get_bind().dialect.name == "postgresql"
 
     def report(rows: int) -> None:
-        values = dict(rows_done=rows, locked_until=utcnow() + LEASE)
-        if not separate:
-            return  # SQLite (development): one writer at a time; the page shows "running" until done
-        with db.engine.begin() as conn:
-            conn.execute(update(ExportJob).where(_held(job_id, worker)).values(**values))
+        _set(job_id, worker, rows_done=rows, locked_until=utcnow() + LEASE)
 
     return report
 
@@ -128,6 +123,9 @@ def build_export(job_id: int, worker: str) -> ExportStatus:
 
 
 def _set(job_id: int, worker: str, **values) -> None:
+    """Write progress on a connection of its own, committed at once (the page shows it while the file grows)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return  # SQLite (development): one writer at a time; the page says "being made" until it is done
     with db.engine.begin() as conn:
         conn.execute(update(ExportJob).where(_held(job_id, worker)).values(**values))
 

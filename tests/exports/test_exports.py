@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -186,3 +187,37 @@ def test_register_csv_streams_in_the_request(client, auth, register_data):
     assert response.is_streamed
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeffNaam;Gebruikersnaam;") and "'@SUM(1+1)" in text
+
+
+@pytest.mark.postgres_only
+def test_the_progress_page_counts_rows_while_the_file_is_written(app, client, auth):
+    """Progress is committed on its own connection, so the page shows it before the job is done (PostgreSQL;
+    SQLite allows one writer, and the page says "being made" until the file is there)."""
+    from portal.core.exports import PROGRESS_EVERY
+    from portal.exports.services import request_export
+    from portal.exports.worker import run_pending_exports
+
+    seen = []
+
+    def rows():
+        for n in range(PROGRESS_EVERY + 1):
+            if n == PROGRESS_EVERY:  # the worker has reported the first batch: look as the person would,
+                # from another thread (its own app context and session, like another process)
+                look = threading.Thread(target=lambda: seen.append(client.get(f"/exports/{job_id}").get_data(as_text=True)))
+                look.start()
+                look.join(30)
+            yield [n, f"rij {n}"]
+
+    register_export_kind(ExportKind(
+        name="test.counting", title=lambda: "Tellen", file_format="csv", role="reviewer", file_stem="tellen",
+        sheet_title=lambda: "Tellen", build=lambda parameters: (["Nummer", "Tekst"], rows(), PROGRESS_EVERY + 1),
+        back_endpoint="review.register"))
+    auth.login("mjansen")
+    with app.test_request_context():
+        job = request_export("test.counting", {}, db.session.scalars(
+            select(User).where(User.username == "mjansen")).one())
+        db.session.commit()
+        job_id = job.id
+        run_pending_exports()
+    assert f"{PROGRESS_EVERY} van {PROGRESS_EVERY + 1} rijen" in seen[0]
+    assert _job(app, job_id).status == ExportStatus.ready
