@@ -221,3 +221,18 @@ def test_the_progress_page_counts_rows_while_the_file_is_written(app, client, au
         run_pending_exports()
     assert f"{PROGRESS_EVERY} van {PROGRESS_EVERY + 1} rijen" in seen[0]
     assert _job(app, job_id).status == ExportStatus.ready
+
+
+def test_the_mail_worker_builds_waiting_exports_between_its_passes(app, smtp, register_data):
+    from portal.exports.services import request_export
+    from portal.exports.worker import run_pending_exports
+    from portal.notifications.delivery import run_worker
+
+    with app.test_request_context():
+        job = request_export("review.register_xlsx", {}, person("mjansen"))
+        db.session.commit()
+        job_id = job.id
+        passes = []
+        run_worker(lambda: len(passes) > 0, interval=0,
+                   also=lambda should_stop: passes.append(run_pending_exports(should_stop)))
+    assert passes == [1] and _job(app, job_id).status == ExportStatus.ready
