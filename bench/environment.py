@@ -57,24 +57,6 @@ def migrate(sqlalchemy_url: str, log_path: Path) -> str:
     raise SystemExit(f"migrating the benchmark database failed; see {log_path}")
 
 
-def run_demo_loaders(app) -> list[str]:
-    """The areas' demo content (policy pages, advisers, statement text …), as ``flask portal seed-demo``."""
-    from portal.core.registry import demo_loaders
-    from portal.extensions import db
-
-    problems = []
-    with app.app_context():
-        for loader in demo_loaders():
-            try:
-                loader()
-                db.session.commit()
-            except Exception as exc:  # noqa: BLE001 - report and go on: the rest of the data is still useful
-                db.session.rollback()
-                problems.append(f"{loader.__module__}.{loader.__name__}: {type(exc).__name__}: {exc}")
-        db.session.remove()
-    return problems
-
-
 def _clean_environ() -> dict[str, str]:
     """This process's environment without PORTAL_* settings (the benchmark sets its own)."""
     return {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_") or k == "PORTAL_THREADS"}

@@ -40,7 +40,7 @@ from bench import cold, dataset, heavy, journeys, ldap_baseline, load, report  #
 from bench.drive import Call, run_calls, run_scenarios  # noqa: E402
 from bench.environment import (  # noqa: E402
     OwnProcesses, database_urls, gunicorn_settings, log, machine, migrate, portal_environment, postgres_facts,
-    recreate_database, run_demo_loaders,
+    recreate_database,
 )
 from bench.web import Connection, sign_in  # noqa: E402
 
@@ -149,8 +149,6 @@ def main(argv: Optional[list[str]] = None) -> int:
         recreate_database(dsn)
         migrate(sqlalchemy_url, workdir / "migrate.log")
         timings["migrate"] = time.monotonic() - t
-        log(f"loading the {scale.name} data set")
-        timings.update(dataset.load(dsn, scale, everyone))
     # every employee has a directory entry: the sync reads them all, anyone may sign in
     ldif_path = workdir / "directory.ldif"
     ldif_path.write_text(dataset.ldif(everyone))
@@ -168,15 +166,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     results = report.Results()
     try:
         if not args.keep_data:
-            t = time.monotonic()
-            problems = run_demo_loaders(app)
-            timings["demo content"] = time.monotonic() - t
+            log(f"loading the {scale.name} data set")
+            steps, problems = dataset.build(dsn, scale, app)
+            timings.update(steps)
             for problem in problems:
                 log(f"demo loader failed: {problem}")
-            dataset.load_after_demo(dsn, scale)
-            t = time.monotonic()
-            dataset.analyze(dsn)
-            timings["vacuum analyze"] = time.monotonic() - t
         else:
             undo_previous_run(dsn, datetime.now(timezone.utc).year + 1)
         problems = dataset.check(dsn)
