@@ -1,7 +1,7 @@
 """the audit trail of one object, newest first: an index that fits it
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-05 00:20:00.000000
 
 The review page shows a declaration's trail newest first, paged by id (``ORDER BY id DESC``).
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0009'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
