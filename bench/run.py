@@ -215,8 +215,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         ctx.oath_takers = [s for s in ctx.employees if by_id[s.user_id].employee_type == "medewerker"]
         log(f"signed in {len(ctx.employees)} employees, {len(ctx.reviewers)} reviewer sessions, "
             f"{len(ctx.registrants)} registrants in {time.monotonic() - t:.0f} s")
-        rush_people = ctx.registrants[:RUSH]
-        ctx.registrants = ctx.registrants[RUSH:]
+        rush = min(RUSH, len(ctx.registrants) // 2)  # a small data set has fewer people who may register
+        rush_people = ctx.registrants[:rush]
+        ctx.registrants = ctx.registrants[rush:]
         ctx.policy_path = cold.policy_path(ctx)
         ctx.deep_path, ctx.deep_page = cold.deep_queue_path(ctx, DEEP_PAGE)
         log(f"policy page {ctx.policy_path}; queue page {ctx.deep_page}: {ctx.deep_path}")
@@ -279,7 +280,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             admin = ctx.reviewers[0]  # id 1: reviewer and administrator
             for fmt, limit in (("csv", 10.0), ("xlsx", 30.0)):
                 load.wait_for_quiet(args.quiet_wait)
-                results.add_heavy(heavy.register_export(portal.port, admin.cookie, fmt, limit, portal.workers))
+                results.add_heavy(heavy.register_export(portal.port, admin.cookie, fmt, limit, portal.workers, env))
             load.wait_for_quiet(args.quiet_wait)
             results.add_heavy(heavy.annual_report(portal.port, admin.cookie))
             load.wait_for_quiet(args.quiet_wait)
