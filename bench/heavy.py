@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional
 
@@ -221,7 +221,12 @@ def launch_campaign(port: int, admin_cookie: str, app, year: int) -> Heavy:
     result.target = "≤ 30 s"
     result.measured = (f"{total:.1f} s for {queued} invitations (opening {opened:.2f} s, the job's "
                        f"{batches - 1} batches {queueing:.1f} s)")
-    result.passed = queued >= 9000 and total <= 30
+    with psycopg.connect(app.config["SQLALCHEMY_DATABASE_URI"].replace("+psycopg", "")) as conn:
+        left = conn.execute("SELECT count(*) FROM declaration_campaign_task t JOIN declaration_campaign c "
+                            "ON c.id = t.campaign_id WHERE c.year = %s AND t.invited_at IS NULL "
+                            "AND t.completed_at IS NULL", (year,)).fetchone()[0]
+    result.measured += f"; {left} not invited"
+    result.passed = queued > 0 and left == 0 and total <= 30
     return result
 
 
@@ -237,7 +242,6 @@ def mail_worker(env: dict[str, str], dsn: str, seconds: float, workdir: Path) ->
         _wait_for_port(port, 10)
         with psycopg.connect(dsn) as conn:
             pending = conn.execute("SELECT count(*) FROM outbox_message WHERE status = 'pending'").fetchone()[0]
-            sent_before = conn.execute("SELECT count(*) FROM outbox_message WHERE status = 'sent'").fetchone()[0]
         worker_env = {**env, "PORTAL_SMTP_HOST": "127.0.0.1", "PORTAL_SMTP_PORT": str(port),
                       "PORTAL_SMTP_STARTTLS": "false"}
         log_path = workdir / "mail-worker.log"
@@ -248,20 +252,23 @@ def mail_worker(env: dict[str, str], dsn: str, seconds: float, workdir: Path) ->
         while time.monotonic() < deadline and worker.poll() is None and "started" not in tail(log_path):
             time.sleep(0.2)
         started = time.monotonic()
+        since = datetime.now(timezone.utc)
         time.sleep(seconds)
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
         elapsed = time.monotonic() - started
-        with psycopg.connect(dsn) as conn:
+        with psycopg.connect(dsn) as conn:  # only what this worker did (the data set has sent mail of its own)
             sent, first, last = conn.execute(
-                "SELECT count(*), min(sent_at), max(sent_at) FROM outbox_message WHERE status = 'sent'").fetchone()
-            failed = conn.execute("SELECT count(*) FROM outbox_message WHERE status = 'failed'").fetchone()[0]
+                "SELECT count(*), min(sent_at), max(sent_at) FROM outbox_message WHERE status = 'sent' "
+                "AND sent_at >= %s", (since,)).fetchone()
+            failed = conn.execute("SELECT count(*) FROM outbox_message WHERE status = 'failed' "
+                                  "AND last_attempt_at >= %s", (since,)).fetchone()[0]
     finally:
         if worker is not None and worker.poll() is None:
             worker.kill()
         smtp.terminate()
         smtp.wait(timeout=10)
-    delivered = sent - sent_before
+    delivered = sent
     span = (last - first).total_seconds() if delivered > 1 and first and last else elapsed
     rate = delivered / span if span else 0.0
     result.figures = {"pending before": str(pending), "sent": str(delivered), "failed": str(failed),
