@@ -62,9 +62,14 @@ def sign_in(username: str, password: str, address: str) -> User:
     directory = directory_in_use()
     seen: dict = {}
 
+    typed_key = name_key(username)
+
     def before_bind(key: str, account: Optional[Account]) -> None:
-        check_account(key)
-        seen["key"] = key
+        # Counted under the entry and under the typed name folded, so that no spelling of a name
+        # has a budget of its own, whether or not the directory maps it to the entry.
+        seen["keys"] = keys = (key,) if key == typed_key else (key, typed_key)
+        for each in keys:
+            check_account(each)
         # Looked up on every path (also for a wrong password), so that a refusal of someone who
         # left does the same work as any other.
         seen["user"] = _match_user(account.directory_id if account else None,
@@ -78,7 +83,7 @@ def sign_in(username: str, password: str, address: str) -> User:
     try:
         entry = directory.authenticate(username, password, before_bind=before_bind, after_bind=after_bind)
     except InvalidCredentials as exc:
-        record_failure(seen.get("key") or name_key(username), address)
+        record_failure(seen.get("keys") or (typed_key,), address)
         log.info("sign-in refused (%s) from %s", exc.reason, address)
         raise
     except AccountUnusable as exc:
@@ -95,7 +100,7 @@ def sign_in(username: str, password: str, address: str) -> User:
         raise
     user = sync_user(entry, user=seen.get("user"))
     if not user.is_active:  # disabled in the portal itself
-        record_failure(seen["key"], address)
+        record_failure(seen["keys"], address)
         raise InvalidCredentials("account disabled in the portal", reason="portal_disabled")
     user.last_login_at = utcnow()
     record_event("auth.sign_in", actor=user, obj=user, subject_user_id=user.id)

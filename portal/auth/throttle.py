@@ -65,10 +65,11 @@ def check_account(key: str) -> None:
     _check(_throttle().per_account, f"acct:{key}", per_account=True)
 
 
-def record_failure(key: str, address: str) -> None:
-    """Count one failed sign-in for the account and the address."""
+def record_failure(keys: tuple[str, ...], address: str) -> None:
+    """Count one failed sign-in for the account (under each of its keys) and the address."""
     throttle = _throttle()
-    for limit in throttle.per_account:
-        throttle.limiter.hit(limit, "login", f"acct:{key}")
+    for key in keys:
+        for limit in throttle.per_account:
+            throttle.limiter.hit(limit, "login", f"acct:{key}")
     for limit in throttle.per_address:
         throttle.limiter.hit(limit, "login", f"addr:{address}")

@@ -56,11 +56,11 @@ class OpenLdapUnderTest:
         """A new login name (and RDN, when the RDN is the login name), as after a marriage."""
         dn = self.dn_of(username)
         with ldap3.Connection(self.server.url, self.server.admin_dn, self.server.admin_password, auto_bind=True) as conn:
-            conn.modify(dn, {"uid": [(MODIFY_REPLACE, [new_username])]})
-            assert conn.result["result"] == 0, conn.result
             if dn.lower().startswith("uid="):
-                conn.modify_dn(dn, f"uid={new_username}")
-                assert conn.result["result"] == 0, conn.result
+                conn.modify_dn(dn, f"uid={new_username}", delete_old_dn=True)  # the uid value goes with it
+            else:
+                conn.modify(dn, {"uid": [(MODIFY_REPLACE, [new_username])]})
+            assert conn.result["result"] == 0, conn.result
 
 
 class AdUnderTest:

@@ -42,6 +42,8 @@ AD_ONLY = {
     "eprimair": "primary group verhoogd-risico, member of no group by `member`",
     "fvaak": "for the lockout test (nothing special until the test locks it)",
 }
+#: password set 400 days ago (made with libfaketime; AD has no other way), maximum age 365 days
+PASSWORD_EXPIRED = "gwwverlopen"
 
 
 def password_for(username: str) -> str:
@@ -270,7 +272,7 @@ class SambaDC:
         # The lockout policy of a typical municipality; no complexity rule, because the test
         # passwords contain the username (as the OpenLDAP test directory's do).
         self._run("samba-tool", "domain", "passwordsettings", "set", "-s", str(self._smb_conf),
-                  "--complexity=off", "--history-length=0", "--min-pwd-age=0", "--max-pwd-age=0",
+                  "--complexity=off", "--history-length=0", "--min-pwd-age=0", "--max-pwd-age=365",
                   f"--account-lockout-threshold={LOCKOUT_THRESHOLD}", "--account-lockout-duration=30",
                   "--reset-account-lockout-after=30")
 
@@ -334,3 +336,9 @@ class SambaDC:
         finally:
             conn.unbind()
         self.lock("dvergrendeld")
+        if shutil.which("faketime"):
+            # Written into the database directly (the server's clock sets pwdLastSet over LDAP).
+            self._run("faketime", "-f", "-400d", "samba-tool", "user", "create", PASSWORD_EXPIRED,
+                      password_for(PASSWORD_EXPIRED), "--userou=OU=people", "-s", str(self._smb_conf),
+                      "-H", str(self.workdir / "private" / "sam.ldb"))
+            self.dns[PASSWORD_EXPIRED] = f"CN={PASSWORD_EXPIRED},{self.people_dn}"
