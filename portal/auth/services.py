@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from datetime import datetime, timedelta
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import and_, inspect, select, update
+from sqlalchemy import and_, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.directory import (
@@ -25,6 +26,7 @@ from portal.auth.directory import (
 from portal.auth.models import User, UserSession
 from portal.auth.refusal import record_refusal, refusal_for
 from portal.auth.throttle import TooManyAttempts, check_account, check_address, record_failure
+from portal.auth.timing import refusal_padding
 from portal.core.audit import record_event
 from portal.core.cache import cached, define_cache
 from portal.core.time import utcnow
@@ -60,6 +62,7 @@ def sign_in(username: str, password: str, address: str) -> User:
     """
     check_address(address)
     directory = directory_in_use()
+    started = time.perf_counter()
     seen: dict = {}
 
     typed_key = name_key(username)
@@ -85,6 +88,7 @@ def sign_in(username: str, password: str, address: str) -> User:
     except InvalidCredentials as exc:
         record_failure(seen.get("keys") or (typed_key,), address)
         log.info("sign-in refused (%s) from %s", exc.reason, address)
+        refusal_padding().hold(started)
         raise
     except AccountUnusable as exc:
         log.info("sign-in refused with the right password (%s) from %s", exc.reason, address)
@@ -101,6 +105,7 @@ def sign_in(username: str, password: str, address: str) -> User:
     user = sync_user(entry, user=seen.get("user"))
     if not user.is_active:  # disabled in the portal itself
         record_failure(seen["keys"], address)
+        refusal_padding().hold(started)
         raise InvalidCredentials("account disabled in the portal", reason="portal_disabled")
     user.last_login_at = utcnow()
     record_event("auth.sign_in", actor=user, obj=user, subject_user_id=user.id)
@@ -108,13 +113,17 @@ def sign_in(username: str, password: str, address: str) -> User:
 
 
 def _match_user(directory_id: Optional[str], username: str) -> Optional[User]:
-    """The local row of a directory account: by its stable id, else (before the id is known) by name."""
-    if directory_id:
-        user = db.session.scalar(select(User).where(User.directory_id == directory_id))
-        if user is not None:
-            return user
-        return db.session.scalar(select(User).where(User.username == username, User.directory_id.is_(None)))
-    return db.session.scalar(select(User).where(User.username == username))
+    """The local row of a directory account: by its stable id, else (before the id is known) by name.
+
+    One query whatever the case, so that looking someone up costs the same for everyone.
+    """
+    if not directory_id:
+        return db.session.scalar(select(User).where(User.username == username))
+    rows = db.session.scalars(
+        select(User).where(or_(User.directory_id == directory_id,
+                               and_(User.username == username, User.directory_id.is_(None))))
+    ).all()
+    return next((row for row in rows if row.directory_id == directory_id), rows[0] if rows else None)
 
 
 def _free_username(username: str, keep: Optional[User]) -> None:
