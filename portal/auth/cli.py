@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from sqlalchemy import select
 
-from portal.auth.directory import DirectoryUnavailable, get_directory
+from portal.auth.directory import DirectoryUnavailable, ServiceAccountRefused, get_directory
 from portal.auth.models import User
-from portal.auth.refusal import clear_refusals
+from portal.auth.refusal import clear_refusals, record_refusal
 from portal.auth.services import mark_left, mark_returned
 from portal.auth.sync import sync_directory
 from portal.cli import portal_cli
 from portal.core.time import utcnow
+from portal.core.transaction import transaction
 from portal.extensions import db
 
 
@@ -26,9 +28,9 @@ def _person(username: str) -> User:
 @click.argument("username")
 def mark_left_command(username: str) -> None:
     """Record that USERNAME left the organisation (starts the retention period, ends sessions)."""
-    user = _person(username)
-    mark_left(user, utcnow())
-    db.session.commit()
+    with transaction():
+        user = _person(username)
+        mark_left(user, utcnow())
     click.echo(f"{user.username} marked as left")
 
 
@@ -36,11 +38,11 @@ def mark_left_command(username: str) -> None:
 @click.argument("username")
 def mark_returned_command(username: str) -> None:
     """Record that USERNAME, marked as left, is back (stops the retention countdown)."""
-    user = _person(username)
-    if user.left_at is None:
-        raise click.ClickException(f"{user.username} has not left")
-    mark_returned(user)
-    db.session.commit()
+    with transaction():
+        user = _person(username)
+        if user.left_at is None:
+            raise click.ClickException(f"{user.username} has not left")
+        mark_returned(user)
     click.echo(f"{user.username} is back: no longer marked as left")
 
 
@@ -49,11 +51,10 @@ def mark_returned_command(username: str) -> None:
 def sync_directory_command(force: bool) -> None:
     """Compare the people in the portal with the directory now (the nightly job does the same)."""
     try:
-        report = sync_directory(utcnow(), force=force)
+        with transaction():
+            report = sync_directory(utcnow(), force=force)
     except DirectoryUnavailable as exc:
-        db.session.commit()  # the refusal record, if any, and nothing else
         raise click.ClickException(f"the directory cannot be read, nothing changed: {exc}") from exc
-    db.session.commit()
     if report.refused:
         raise click.ClickException(
             f"{len(report.missing)} of {report.checked} people have no directory entry; nobody was marked as "
@@ -68,16 +69,11 @@ def sync_directory_command(force: bool) -> None:
 @portal_cli.command("retry-directory")
 def retry_directory_command() -> None:
     """Try the directory's service account again after its password was refused (fix the setting first)."""
-    from flask import current_app
-
-    forgotten = clear_refusals()
-    db.session.commit()
+    with transaction():
+        forgotten = clear_refusals()
     try:
         get_directory(current_app.config).ping()
     except DirectoryUnavailable as exc:
-        from portal.auth.refusal import record_refusal
-        from portal.auth.directory import ServiceAccountRefused
-
         if isinstance(exc, ServiceAccountRefused):
             record_refusal(current_app.config, str(exc))
         raise click.ClickException(f"the directory still refuses: {exc}") from exc

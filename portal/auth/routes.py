@@ -22,7 +22,6 @@ from portal.auth.services import (
 from portal.core.forms import EmptyForm, LanguageForm
 from portal.core.sessions import start_session
 from portal.core.urls import safe_next
-from portal.extensions import db
 
 
 def _unusable_message(reason: str) -> str:
@@ -56,7 +55,6 @@ def login():
         except AccountUnusable as exc:
             form.form_errors.append(_unusable_message(exc.reason))
             help_shown = True
-            db.session.commit()  # TODO(merge): the request wrapper commits (someone disabled has left)
         except TooManyAttempts as exc:
             form.form_errors.append(ngettext(
                 "Te veel mislukte pogingen. Wacht %(num)d minuut en probeer het dan opnieuw.",
@@ -73,7 +71,6 @@ def login():
             status = 503
         else:
             session_id = open_session(user)
-            db.session.commit()  # TODO(merge): the request wrapper commits (portal/core/transaction.py)
             start_session(user, session_id)
             login_user(user, remember=False)
             return redirect(safe_next(form.next.data))
@@ -89,7 +86,6 @@ def logout():
     form = EmptyForm()
     if form.validate_on_submit():
         end_session(session.get("sid"))
-        db.session.commit()  # TODO(merge): the request wrapper commits
         logout_user()
         session.clear()
         flash(_("U bent afgemeld."), "info")
@@ -110,7 +106,6 @@ def sign_out_everywhere():
     form = EmptyForm()
     if form.validate_on_submit():
         end_all_sessions(current_user, actor=current_user)
-        db.session.commit()  # TODO(merge): the request wrapper commits
         logout_user()
         session.clear()
         flash(_("U bent overal afgemeld."), "info")
@@ -126,5 +121,4 @@ def set_language():
         session["lang"] = form.lang.data
         if current_user.is_authenticated:
             current_user.language = form.lang.data
-            db.session.commit()  # TODO(merge): the request wrapper commits
     return redirect(safe_next(form.next.data))

@@ -30,6 +30,7 @@ from portal.auth.timing import refusal_padding
 from portal.core.audit import record_event
 from portal.core.cache import cached, define_cache
 from portal.core.time import utcnow
+from portal.core.transaction import atomic
 from portal.extensions import db
 
 log = logging.getLogger("portal.auth")
@@ -147,7 +148,7 @@ def sync_user(entry: DirectoryUser, *, user: Optional[User] = None) -> User:
         user = User(username=entry.username, dn=entry.dn, display_name=entry.display_name,
                     directory_id=entry.directory_id)
         try:
-            with db.session.begin_nested():
+            with atomic():
                 db.session.add(user)
         except IntegrityError:
             # The same person signed in twice at the same moment: use the other row.

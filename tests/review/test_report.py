@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from portal.declarations.models import DeclarationKind
-from portal.declarations.services import create_declaration, decide_version, submit_version
+from portal.declarations.services import create_declaration, submit_version
+from portal.review.services import decide_version
 from portal.extensions import db
 from portal.review.report import percentile, suppress_column, suppress_small
 from tests.review.helpers import INTEREST_ANSWERS, SIDE_ANSWERS, make_user, person
@@ -64,7 +65,8 @@ def year_2025(app):
         declared("ICT", 2025, None, 0)
         for i in range(5):
             declared("Burgerzaken", 2024, "approved", days=5)
-        from portal.oath.models import Formula, IntegrityStatementText, OathRecord, StatementSignature
+        from portal.oath.models import IntegrityStatementText, OathRecord, StatementSignature
+        from portal.oath.states import Formula
 
         text = IntegrityStatementText(version=1, body="Ik verklaar…")
         db.session.add(text)
