@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import and_, inspect, or_, select, update
+from sqlalchemy import and_, delete, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.directory import (
@@ -209,10 +209,11 @@ def mark_returned(user: User, *, actor: Optional[User] = None, reason: str = "ma
 def open_session(user: User) -> str:
     """Record a new sign-in of ``user``; returns the session id the cookie carries."""
     now = utcnow()
-    # Sessions past their absolute lifetime are of no use to anyone: tidy this person's up.
+    # Ended sessions and those past their absolute lifetime are of no use to anyone: this
+    # person's are removed, so the table holds little more than the open sessions.
     cutoff = now - timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
-    db.session.execute(update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None),
-                                                 UserSession.started_at < cutoff).values(ended_at=now))
+    db.session.execute(delete(UserSession).where(
+        UserSession.user_id == user.id, or_(UserSession.ended_at.is_not(None), UserSession.started_at < cutoff)))
     session_id = secrets.token_urlsafe(32)
     db.session.add(UserSession(id=session_id, user_id=user.id, started_at=now))
     db.session.flush()

@@ -74,7 +74,6 @@ def test_another_domain_is_not_this_account(auth, typed):
 
 
 def test_expired_account_is_gone_for_the_sync_and_its_session_ends(app, runner):
-    app.config["PAGE_CACHE_MB"] = 0  # the page cache (removed on main) would answer from memory
     with app.app_context():
         for name in ("jdevries", "bverlopen"):
             make_user(name)

@@ -11,12 +11,6 @@ from tests.conftest import AuthActions, PortalClient
 pytestmark = pytest.mark.directories("openldap")
 
 
-@pytest.fixture()
-def app_config(app_config):
-    app_config["PAGE_CACHE_MB"] = 0  # the page cache (being removed on main) answers before the session check
-    return app_config
-
-
 def _cookie(client) -> str:
     return client.get_cookie("portal_session").value
 

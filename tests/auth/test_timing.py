@@ -25,7 +25,7 @@ GENERIC = "De combinatie van gebruikersnaam en wachtwoord is niet bekend."
 @pytest.fixture()
 def app_config(app_config):
     # Measure the refusals, not the throttle: no lockout budget and a generous address limit.
-    app_config.update(LDAP_LOCKOUT_THRESHOLD=0, LOGIN_RATE_LIMIT="100000 per minute", PAGE_CACHE_MB=0)
+    app_config.update(LDAP_LOCKOUT_THRESHOLD=0, LOGIN_RATE_LIMIT="100000 per minute")
     return app_config
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import ConfigError, create_app
+from portal import ConfigError
 from portal.config import check_production, secret_bits
 
 ROOT = Path(__file__).resolve().parents[2]

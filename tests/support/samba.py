@@ -21,7 +21,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -137,12 +137,16 @@ class SambaDC:
             raise RuntimeError("samba not found: the AD tests need Samba. Run tools/system-deps.sh "
                                "(apt-get install samba samba-ad-dc samba-ad-provision)")
         self.address = _free_loopback_address()
-        self._provision()
-        self._make_certificates()
-        self._spawn()
-        self._wait_until_ready()
-        self._populate()
         atexit.register(self.close)
+        try:
+            self._provision()
+            self._make_certificates()
+            self._spawn()
+            self._wait_until_ready()
+            self._populate()
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         process, self._process = self._process, None

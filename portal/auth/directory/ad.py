@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timezone
+from typing import Any, Callable, Sequence
 
+from ldap3 import BASE
 from ldap3.utils.conv import escape_filter_chars
+
+from .dn import normalise_dn
+from .entry import decoded
+
+#: ``search(base, filter, attributes, scope=SUBTREE, allowed=(0,))`` on an open connection
+Search = Callable[..., list]
+_NO_SUCH_OBJECT = 32
 
 #: LDAP_CAP_ACTIVE_DIRECTORY_OID in the rootDSE's supportedCapabilities
 AD_CAPABILITY = "1.2.840.113556.1.4.800"
@@ -106,3 +115,38 @@ def logon_name_clauses(typed: str, login_attribute: str, netbios: str | None, dn
             clauses = f"(|{clauses}({login_attribute}={escape_filter_chars(name)}))"
         return clauses
     return None
+
+
+def read_root(search: Search) -> dict[str, Any]:
+    """What the rootDSE says: whether this is AD, and then the domain's DNS and NetBIOS names."""
+    entries = search("", "(objectClass=*)", ["supportedCapabilities", "defaultNamingContext",
+                                             "configurationNamingContext"], scope=BASE, allowed=(0, _NO_SUCH_OBJECT))
+    values = decoded(entries[0].get("raw_attributes") or {}) if entries else {}
+    root: dict[str, Any] = {"ad": AD_CAPABILITY in values.get("supportedcapabilities", [])}
+    if root["ad"]:
+        naming = (values.get("defaultnamingcontext") or [""])[0]
+        root["dns_domain"] = ".".join(part.split("=", 1)[1] for part in naming.split(",") if "=" in part)
+        partitions = f"CN=Partitions,{(values.get('configurationnamingcontext') or [''])[0]}"
+        found = search(partitions, f"(&(objectClass=crossRef)(nCName={escape_filter_chars(naming)}))",
+                       ["nETBIOSName"], allowed=(0, _NO_SUCH_OBJECT))
+        names = decoded(found[0].get("raw_attributes") or {}).get("netbiosname", []) if found else []
+        root["netbios"] = names[0] if names else None
+    return root
+
+
+def role_group_sids(search: Search, group_dns: Sequence[str]) -> dict[str, bytes]:
+    """``objectSid`` of each configured role group that exists, by normalised DN."""
+    sids: dict[str, bytes] = {}
+    for dn in group_dns:
+        found = search(dn, "(objectClass=*)", ["objectSid"], scope=BASE, allowed=(0, _NO_SUCH_OBJECT))
+        sid = (found[0].get("raw_attributes") or {}).get("objectSid") if found else None
+        if sid:
+            sids[normalise_dn(dn)] = sid[0]
+    return sids
+
+
+def role_groups_in_token(search: Search, user_dn: str, role_sids: dict[str, bytes]) -> set[str]:
+    """The role groups among the user's ``tokenGroups``: every group, nested, the primary group included."""
+    entries = search(user_dn, "(objectClass=*)", ["tokenGroups"], scope=BASE)
+    token = set((entries[0].get("raw_attributes") or {}).get("tokenGroups", [])) if entries else set()
+    return {dn for dn, sid in role_sids.items() if sid in token}

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, Callable, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from ldap3 import BASE, NONE, SUBTREE, SYNC, Connection, Server, Tls
+from ldap3 import NONE, SUBTREE, SYNC, Connection, Server, Tls
 from ldap3.core.exceptions import LDAPException
 from ldap3.utils.conv import escape_filter_chars
 
@@ -27,8 +27,15 @@ from portal.core.time import utcnow
 
 from . import ad
 from .breaker import CircuitBreaker
-from .dn import normalise_dn
-from .entry import ROLE_GROUP_SETTINGS, Account, DirectoryUser, checked_credentials, decoded, name_key
+from .entry import (
+    ROLE_GROUP_SETTINGS,
+    Account,
+    DirectoryUser,
+    checked_credentials,
+    decoded,
+    name_key,
+    to_directory_user,
+)
 from .errors import AccountUnusable, DirectoryUnavailable, InvalidCredentials, NoEntry, ServiceAccountRefused
 from .groups import nested_groups
 
@@ -38,7 +45,6 @@ from .groups import nested_groups
 _REFUSED_BIND = {19, 48, 49, 50, 53}
 _INVALID_CREDENTIALS = 49
 _SIZE_LIMIT_EXCEEDED = 4
-_NO_SUCH_OBJECT = 32
 
 #: called with the account key (and the entry, when one was found) before the password is tried
 BeforeBind = Callable[[str, "Account | None"], None]
@@ -290,75 +296,27 @@ class Directory:
         return nested_groups(lambda f: self._search(conn, base, f, ["1.1"]), account.dn)
 
     def _ad_role_groups(self, conn: Connection, account: Account) -> set[str]:
-        """AD: the user's ``tokenGroups`` (every group, nested, primary group included) against the
-        role groups' ``objectSid``; one base search per sign-in, the role groups' ids learnt once."""
+        """AD: the user's ``tokenGroups`` against the role groups' ``objectSid`` (learnt once)."""
         if self._role_sids is None:
-            sids: dict[str, bytes] = {}
-            for key in ROLE_GROUP_SETTINGS.values():
-                dn = self.config.get(key)
-                if dn:
-                    found = self._search(conn, dn, "(objectClass=*)", ["objectSid"], scope=BASE,
-                                         allowed=(0, _NO_SUCH_OBJECT))
-                    sid = (found[0].get("raw_attributes") or {}).get("objectSid") if found else None
-                    if sid:
-                        sids[normalise_dn(dn)] = sid[0]
-            self._role_sids = sids
-        entries = self._search(conn, account.dn, "(objectClass=*)", ["tokenGroups"], scope=BASE)
-        token = set((entries[0].get("raw_attributes") or {}).get("tokenGroups", [])) if entries else set()
-        return {dn for dn, sid in self._role_sids.items() if sid in token}
+            dns = [self.config[key] for key in ROLE_GROUP_SETTINGS.values() if self.config.get(key)]
+            self._role_sids = ad.role_group_sids(self._searcher(conn), dns)
+        return ad.role_groups_in_token(self._searcher(conn), account.dn, self._role_sids)
 
     def _is_active_directory(self, conn: Connection) -> bool:
         if self._root is None:
-            entries = self._search(conn, "", "(objectClass=*)", ["supportedCapabilities", "defaultNamingContext",
-                                                                  "configurationNamingContext"],
-                                   scope=BASE, allowed=(0, 32))
-            values = decoded(entries[0].get("raw_attributes") or {}) if entries else {}
-            root: dict[str, Any] = {"ad": ad.AD_CAPABILITY in values.get("supportedcapabilities", [])}
-            if root["ad"]:
-                naming = (values.get("defaultnamingcontext") or [""])[0]
-                root["dns_domain"] = ".".join(part.split("=", 1)[1] for part in naming.split(",") if "=" in part)
-                partitions = f"CN=Partitions,{(values.get('configurationnamingcontext') or [''])[0]}"
-                found = self._search(conn, partitions, f"(&(objectClass=crossRef)(nCName={escape_filter_chars(naming)}))",
-                                     ["nETBIOSName"], allowed=(0, 32))
-                names = decoded(found[0].get("raw_attributes") or {}).get("netbiosname", []) if found else []
-                root["netbios"] = names[0] if names else None
-            self._root = root
+            self._root = ad.read_root(self._searcher(conn))
         return bool(self._root["ad"])
+
+    def _searcher(self, conn: Connection) -> ad.Search:
+        def search(base: str, search_filter: str, attributes: list[str], scope: str = SUBTREE,
+                   allowed: tuple[int, ...] = (0,)) -> list[dict]:
+            return self._search(conn, base, search_filter, attributes, scope=scope, allowed=allowed)
+        return search
 
     # -- result ----------------------------------------------------------
 
     def _user(self, account: Account, groups: set[str], *, typed_username: str) -> DirectoryUser:
-        attributes = account.attributes
-
-        def first(name: str | None) -> str | None:
-            values = attributes.get(name.lower(), []) if name else []
-            return next((value.strip() for value in values if value.strip()), None)
-
-        def setting(key: str) -> str | None:
-            return first(self.config.get(key))
-
-        logins = attributes.get(self.login_attribute.lower(), [])
-        # The login attribute may hold several values; keep the one that was typed.
-        login = next((value for value in logins if value.lower() == typed_username.lower()), None)
-        username = (login or first(self.login_attribute) or typed_username).strip().lower()
-        full_name = " ".join(filter(None, (first("givenName"), first("sn"))))
-        employee_type = setting("LDAP_ATTR_EMPLOYEE_TYPE")
-        roles = frozenset(
-            role for role, key in ROLE_GROUP_SETTINGS.items()
-            if self.config.get(key) and normalise_dn(self.config[key]) in groups
-        )
-        return DirectoryUser(
-            dn=account.dn,
-            username=username,
-            directory_id=account.directory_id,
-            display_name=setting("LDAP_ATTR_DISPLAY_NAME") or full_name or username,
-            email=setting("LDAP_ATTR_MAIL"),
-            department=setting("LDAP_ATTR_DEPARTMENT"),
-            job_title=setting("LDAP_ATTR_JOB_TITLE"),
-            employee_type=employee_type.lower() if employee_type else None,
-            employee_number=setting("LDAP_ATTR_EMPLOYEE_NUMBER"),
-            roles=roles,
-        )
+        return to_directory_user(self.config, self.login_attribute, account, groups, typed_username)
 
 
 def _describe(conn: Connection) -> str:

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from .dn import normalise_dn
 from .errors import InvalidCredentials
 
 MAX_USERNAME_LENGTH = 256
@@ -85,3 +86,39 @@ def decoded(raw_attributes: Mapping[str, Any]) -> dict[str, list[str]]:
             value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value) for value in values
         ]
     return result
+
+
+def to_directory_user(config: Mapping[str, Any], login_attribute: str, account: Account, groups: set[str],
+                      typed_username: str) -> DirectoryUser:
+    """The entry as the portal keeps it: attributes by the LDAP_ATTR_* settings, roles by group."""
+    attributes = account.attributes
+
+    def first(name: str | None) -> str | None:
+        values = attributes.get(name.lower(), []) if name else []
+        return next((value.strip() for value in values if value.strip()), None)
+
+    def setting(key: str) -> str | None:
+        return first(config.get(key))
+
+    logins = attributes.get(login_attribute.lower(), [])
+    # The login attribute may hold several values; keep the one that was typed.
+    login = next((value for value in logins if value.lower() == typed_username.lower()), None)
+    username = (login or first(login_attribute) or typed_username).strip().lower()
+    full_name = " ".join(filter(None, (first("givenName"), first("sn"))))
+    employee_type = setting("LDAP_ATTR_EMPLOYEE_TYPE")
+    roles = frozenset(
+        role for role, key in ROLE_GROUP_SETTINGS.items()
+        if config.get(key) and normalise_dn(config[key]) in groups
+    )
+    return DirectoryUser(
+        dn=account.dn,
+        username=username,
+        directory_id=account.directory_id,
+        display_name=setting("LDAP_ATTR_DISPLAY_NAME") or full_name or username,
+        email=setting("LDAP_ATTR_MAIL"),
+        department=setting("LDAP_ATTR_DEPARTMENT"),
+        job_title=setting("LDAP_ATTR_JOB_TITLE"),
+        employee_type=employee_type.lower() if employee_type else None,
+        employee_number=setting("LDAP_ATTR_EMPLOYEE_NUMBER"),
+        roles=roles,
+    )
