@@ -8,7 +8,7 @@ is left out.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from ldap3 import MODIFY_ADD, MODIFY_REPLACE
 from ldap3.utils.dn import escape_rdn, parse_dn
@@ -91,14 +91,16 @@ def populate(dc, conn) -> dict[str, str]:
 
 def _add_ad_only(dc, conn) -> dict[str, str]:
     dns = {}
-    yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+    # A fixed past moment, not "yesterday": the suite may run at a shifted clock (PORTAL_TEST_CLOCK),
+    # the DC never does.
+    expired = datetime(2020, 1, 1, tzinfo=timezone.utc)
     for username in AD_ONLY:
         dn = f"CN={username},{dc.people_dn}"
         values = {"sAMAccountName": username, "userPrincipalName": f"{username}@{dc.dns_domain}",
                   "displayName": f"Test {username}", "unicodePwd": f'"{password_for(username)}"'.encode("utf-16-le"),
                   "userAccountControl": str(USER_ACCOUNT_NORMAL)}
         if username == "bverlopen":
-            values["accountExpires"] = str(filetime(yesterday))
+            values["accountExpires"] = str(filetime(expired))
         if username == "cuitgeschakeld":
             values["userAccountControl"] = "514"
         _add(conn, dn, "user", values)

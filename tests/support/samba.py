@@ -36,7 +36,7 @@ LOCKOUT_THRESHOLD = 5
 #: accounts that exist only in the AD test directory (username: what is special about it)
 AD_ONLY = {
     "amoetwijzigen": "must change the password at next logon (pwdLastSet 0)",
-    "bverlopen": "account expired yesterday (accountExpires)",
+    "bverlopen": "account expired on 1 January 2020 (accountExpires)",
     "cuitgeschakeld": "disabled (userAccountControl ACCOUNTDISABLE)",
     "dvergrendeld": "locked by wrong passwords (lockoutTime)",
     "eprimair": "primary group verhoogd-risico, member of no group by `member`",
