@@ -144,6 +144,14 @@ def test_wrong_service_password_is_an_outage_not_bad_user_credentials(tls_slapd,
     assert opened == []
 
 
+@pytest.mark.parametrize("secret", ["Welkom\x01-2026", "tab\there", "bell\x07"])
+def test_a_password_with_a_control_character_is_refused_not_an_outage(tls_slapd, secret):
+    directory = Directory(tls_slapd.config(LDAP_RETRY_SECONDS=60))
+    with pytest.raises(InvalidCredentials):
+        directory.authenticate("jdevries", secret)
+    assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"  # breaker not tripped
+
+
 def test_anonymous_search_when_no_service_account(tls_slapd):
     config = tls_slapd.config(LDAP_BIND_DN="", LDAP_BIND_PASSWORD="")
     user = Directory(config).authenticate("mjansen", password("mjansen"))

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from ldap3 import NONE, SUBTREE, SYNC, Connection, Server, Tls
-from ldap3.core.exceptions import LDAPException
+from ldap3.core.exceptions import LDAPException, LDAPSASLPrepError
 from ldap3.utils.conv import escape_filter_chars
 
 from portal.core.time import utcnow
@@ -219,7 +219,10 @@ class Directory:
 
     def _bind(self, dn: str, password: str) -> None:
         """Bind as the user on a connection of its own; raise unless the password is right."""
-        conn = self._open(dn, password)
+        try:
+            conn = self._open(dn, password)
+        except LDAPSASLPrepError as exc:  # a control character: no directory accepts it as a password
+            raise InvalidCredentials(f"unusable password for {dn}: {exc}", reason="unusable_password") from exc
         try:
             conn.password = None  # not kept in memory with the connection
             if conn.bound:
