@@ -81,6 +81,7 @@ def portal_environment(args, sqlalchemy_url: str, slapd) -> dict[str, str]:
     env.update(production_settings(sqlalchemy_url))
     for key, value in slapd.config(LDAP_TIMEOUT=5.0).items():
         env[f"PORTAL_{key}"] = "" if value is None else str(value)
+    env["PORTAL_LDAP_ALLOW_PLAIN"] = "1"  # the benchmark's slapd is on loopback, without TLS
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
     if args.threads:
