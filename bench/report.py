@@ -112,7 +112,10 @@ class Results:
 
 
 def ratio(run: RunResult, base: RunResult) -> float:
-    return run.server_cpu_ms / base.server_cpu_ms if base.server_cpu_ms else float("inf")
+    """Server CPU per request against bare Flask's; no answered request is no figure (infinite)."""
+    if not run.timings.count or not base.server_cpu_ms:
+        return float("inf")
+    return run.server_cpu_ms / base.server_cpu_ms
 
 
 # -- tables ------------------------------------------------------------------------------------------
