@@ -299,7 +299,10 @@ def directory_sync(app, slapd_config: dict) -> Heavy:
     """The nightly sync of every person against the directory, next to one bare paged search of them all."""
     from ldap3 import NONE, SUBTREE, Connection as LdapConnection, Server
 
-    from portal.auth.services import sync_directory
+    try:
+        from portal.auth.sync import sync_directory
+    except ImportError:  # before the directory code was split into modules
+        from portal.auth.services import sync_directory
     from portal.core.time import utcnow
     from portal.extensions import db
 
