@@ -6,16 +6,16 @@ from flask import render_template, request, url_for
 from flask_login import current_user
 
 from portal.core.access import role_required
+from portal.core.params import id_arg
 from portal.review import bp
-from portal.review.forms import AuditFilterForm
 from portal.review.access import load_for_review
 from portal.review.exports import AUDIT_CSV
+from portal.review.forms import AuditFilterForm
 from portal.review.trail import AuditFilters, audit_page
 
 
 def _before() -> int | None:
-    value = request.args.get("before", "")
-    return int(value) if value.isdigit() else None
+    return id_arg("before")
 
 
 def _filter_args() -> dict:
