@@ -13,7 +13,12 @@ from sqlalchemy import Select
 from portal.extensions import db
 
 
-def paginate(statement: Select, per_page: int, *, count: bool = True) -> Pagination:
-    """The page ``?page=`` of ``statement``; not a number, below 1 or past the last page: 404."""
-    # error_out aborts with 404 for a bad or empty page; max_per_page keeps ?per_page= from changing the size
-    return db.paginate(statement, per_page=per_page, max_per_page=per_page, error_out=True, count=count)
+def paginate(statement: Select, per_page: int) -> Pagination:
+    """The page ``?page=`` of ``statement``; past the last page: the last page. (A page that is not a
+    number, below 1 or absurdly far answers 404 before any view: portal/core/params.py.)"""
+    # max_per_page keeps ?per_page= from changing the size
+    page = db.paginate(statement, per_page=per_page, max_per_page=per_page, error_out=False, count=True)
+    if page.pages and page.page > page.pages:
+        page = db.paginate(statement, page=page.pages, per_page=per_page, max_per_page=per_page, error_out=False,
+                           count=True)
+    return page

@@ -23,6 +23,8 @@ class ExportKind:
     build: Builder
     #: the page the export was asked from (link back from the progress page)
     back_endpoint: str
+    #: the query string of that page (its filters) -> the job's parameters, validated by the area's form
+    parameters: Callable[[Any], dict[str, Any]]
 
 
 _kinds: dict[str, ExportKind] = {}

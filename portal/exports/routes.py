@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, send_file
+from flask import abort, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from portal.core.forms import EmptyForm
 from portal.core.pagination import paginate
 from portal.exports import bp
-from portal.exports.access import get_export
+from portal.exports.access import get_export, may_export
 from portal.exports.kinds import export_kind
-from portal.exports.services import my_exports_query, record_download, stored_path
+from portal.exports.services import my_exports_query, record_download, request_export, stored_path
 
 #: the progress page reloads itself this often while the file is being made
 REFRESH_SECONDS = 3
@@ -21,6 +22,19 @@ def index():
     """The exports this person asked for, newest first."""
     page = paginate(my_exports_query(current_user), 20)
     return render_template("exports/index.html", page=page, kind_of=export_kind)
+
+
+@bp.route("/new/<kind_name>", methods=["POST"])
+@login_required
+def create(kind_name: str):
+    """Queue an export with the filters in the query string (the page it was asked from), then show it."""
+    if not may_export(current_user, kind_name):
+        abort(403)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    parameters = export_kind(kind_name).parameters(request.args)
+    job = request_export(kind_name, parameters, current_user)
+    return redirect(url_for("exports.detail", job_id=job.id))
 
 
 @bp.route("/<int:job_id>")

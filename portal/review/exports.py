@@ -102,12 +102,30 @@ def _build_audit(parameters: dict[str, Any]):
     return audit_columns(), audit_rows(filters), total
 
 
+def _register_parameters_from(args) -> dict[str, Any]:
+    from portal.auth.services import list_departments
+    from portal.review.forms import RegisterFilterForm
+
+    form = RegisterFilterForm(args, departments=list_departments())
+    form.validate()
+    return register_parameters(RegisterFilters.from_form(form))
+
+
+def _audit_parameters_from(args) -> dict[str, Any]:
+    from portal.review.forms import AuditFilterForm
+
+    form = AuditFilterForm(args)
+    form.validate()
+    return audit_parameters(AuditFilters.from_form(form))
+
+
 REGISTER_XLSX = register_export_kind(ExportKind(
     name="review.register_xlsx", title=lambda: _l("Register van nevenwerkzaamheden en financiële belangen (Excel)"),
     file_format="xlsx", role="reviewer", file_stem="register", sheet_title=lambda: _l("Register"),
-    build=_build_register, back_endpoint="review.register",
+    build=_build_register, back_endpoint="review.register", parameters=_register_parameters_from,
 ))
 AUDIT_CSV = register_export_kind(ExportKind(
     name="review.audit_csv", title=lambda: _l("Audittrail (CSV)"), file_format="csv", role="admin",
     file_stem="audit", sheet_title=lambda: _l("Audittrail"), build=_build_audit, back_endpoint="review.audit",
+    parameters=_audit_parameters_from,
 ))

@@ -19,6 +19,7 @@ from portal.exports.models import ExportJob
 from portal.exports.states import ExportStatus
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
+from tests.exports.helpers import ask_export
 from tests.review.helpers import declare, person
 
 
@@ -39,9 +40,11 @@ def _job(app, job_id: int) -> ExportJob:
 
 
 def _ask(client, path: str = "/review/register.xlsx") -> int:
-    response = client.submit(path)
+    response = ask_export(client, path)
     assert response.status_code == 302
-    return int(re.search(r"/exports/(\d+)$", response.headers["Location"]).group(1))
+    location = response.headers["Location"]
+    assert re.search(r"/exports/\d+$", location), location
+    return int(re.search(r"/exports/(\d+)$", location).group(1))
 
 
 def test_reviewer_asks_sees_progress_gets_mail_and_downloads_a_workbook(app, client, auth, runner, register_data):
@@ -95,7 +98,9 @@ def test_only_the_person_who_asked_downloads_and_only_while_they_hold_the_role(a
     auth.login("jdevries")
     assert client.get(f"/exports/{job_id}/download").status_code == 404
     assert client.get("/review/register.xlsx").status_code == 403
-    assert client.submit("/review/register.xlsx").status_code == 403
+    assert client.submit("/exports/new/review.register_xlsx").status_code == 403
+    assert client.submit("/exports/new/review.audit_csv").status_code == 403
+    assert client.submit("/exports/new/no.such_kind").status_code == 403
     auth.logout()
     auth.login("mjansen")
     with app.app_context():  # the nightly sync took the role away
@@ -164,7 +169,7 @@ def test_a_failing_export_is_tried_three_times_then_failed_with_a_mail(app, clie
 
     register_export_kind(ExportKind(
         name="test.broken", title=lambda: "Kapot", file_format="csv", role="reviewer", file_stem="kapot",
-        sheet_title=lambda: "Kapot", build=explode, back_endpoint="review.register"))
+        sheet_title=lambda: "Kapot", build=explode, back_endpoint="review.register", parameters=lambda args: {}))
     from portal.exports.services import request_export
 
     with app.test_request_context():
@@ -211,7 +216,7 @@ def test_the_progress_page_counts_rows_while_the_file_is_written(app, client, au
     register_export_kind(ExportKind(
         name="test.counting", title=lambda: "Tellen", file_format="csv", role="reviewer", file_stem="tellen",
         sheet_title=lambda: "Tellen", build=lambda parameters: (["Nummer", "Tekst"], rows(), PROGRESS_EVERY + 1),
-        back_endpoint="review.register"))
+        back_endpoint="review.register", parameters=lambda args: {}))
     auth.login("mjansen")
     with app.test_request_context():
         job = request_export("test.counting", {}, db.session.scalars(

@@ -14,6 +14,7 @@ from portal.core.audit import record_event
 from portal.core.models import AuditEvent
 from portal.extensions import db
 from tests.review.helpers import declare, follow_pages, person
+from tests.exports.helpers import ask_export
 from tests.support.clock import AMSTERDAM
 
 
@@ -90,7 +91,7 @@ def test_administrator_exports_the_filtered_trail_and_the_export_is_recorded(app
     auth.login("lvisser")
     page = client.get("/review/audit.csv?actor=mjansen&action=declaration.")
     assert page.status_code == 200 and "mjansen" in page.get_data(as_text=True)  # the filters it will use
-    job_url = client.submit("/review/audit.csv?actor=mjansen&action=declaration.").headers["Location"]
+    job_url = ask_export(client, "/review/audit.csv?actor=mjansen&action=declaration.").headers["Location"]
     assert runner.invoke(args=["portal", "run-exports"]).exit_code == 0
     response = client.get(job_url + "/download")
     assert response.status_code == 200

@@ -55,6 +55,7 @@ EXPECTED = {
     "oath.certificate": USER,
     "oath.cancel": USER,
     "exports.index": USER,
+    "exports.create": USER,
     "exports.detail": USER,
     "exports.download": USER,
     "policies.edit": REVIEWER,

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from portal.core.access import role_required
-from portal.core.forms import EmptyForm
 from portal.core.params import id_arg
-from portal.exports.services import request_export
 from portal.review import bp
 from portal.review.access import load_for_review
+from portal.review.exports import AUDIT_CSV
 from portal.review.forms import AuditFilterForm
-from portal.review.exports import AUDIT_CSV, audit_parameters
 from portal.review.trail import AuditFilters, audit_page
 
 
@@ -40,19 +38,13 @@ def audit():
                            next_url=_next_url("review.audit", before), first_url=first_url)
 
 
-@bp.route("/audit.csv", methods=["GET", "POST"])
+@bp.route("/audit.csv")
 @role_required("admin")
 def audit_csv():
-    """The filtered audit trail as CSV, made by a job (GET asks, POST queues); the export is recorded."""
+    """The filtered audit trail as CSV: asks for it (a job makes it; asking and downloading are recorded)."""
     form = AuditFilterForm(request.args)
     form.validate()
-    filters = AuditFilters.from_form(form)
-    if request.method == "POST":
-        if not EmptyForm().validate_on_submit():
-            abort(400)
-        job = request_export(AUDIT_CSV.name, audit_parameters(filters), current_user)
-        return redirect(url_for("exports.detail", job_id=job.id))
-    return render_template("exports/request.html", kind=AUDIT_CSV, filters=form.chosen(),
+    return render_template("exports/request.html", kind=AUDIT_CSV, filters=form.chosen(), query=_filter_args(),
                            back_url=url_for("review.audit", **_filter_args()))
 
 

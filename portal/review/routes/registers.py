@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_login import current_user
 
 from portal.auth.services import list_departments
 from portal.core.access import role_required
 from portal.core.audit import record_event
-from portal.core.forms import EmptyForm
 from portal.core.time import to_local, today_local
-from portal.exports.services import request_export
 from portal.review import bp, public_bp
 from portal.core.exports import csv_response
 from portal.core.pagination import paginate
@@ -50,17 +48,12 @@ def register_csv():
     return csv_response(f"register-{today_local().isoformat()}.csv", register_columns(), register_rows(filters))
 
 
-@bp.route("/register.xlsx", methods=["GET", "POST"])
+@bp.route("/register.xlsx")
 @role_required("reviewer")
 def register_xlsx():
-    """The HR register as an Excel workbook, with the page's filters: made by a job (GET asks, POST queues)."""
-    form, filters = _register_filters()
-    if request.method == "POST":
-        if not EmptyForm().validate_on_submit():
-            abort(400)
-        job = request_export(REGISTER_XLSX.name, register_parameters(filters), current_user)
-        return redirect(url_for("exports.detail", job_id=job.id))
-    return render_template("exports/request.html", kind=REGISTER_XLSX, filters=form.chosen(),
+    """The HR register as an Excel workbook, with the page's filters: asks for it (a job makes it)."""
+    form, _filters = _register_filters()
+    return render_template("exports/request.html", kind=REGISTER_XLSX, filters=form.chosen(), query=_args(),
                            back_url=url_for("review.register", **_args()))
 
 
