@@ -139,6 +139,7 @@ class SambaDC:
         self.address = _free_loopback_address()
         atexit.register(self.close)
         try:
+            (self.workdir / "run").mkdir()
             self._provision()
             self._make_certificates()
             self._spawn()
@@ -268,6 +269,8 @@ class SambaDC:
             # /8: the address is not configured on lo, but lies in its network
             f"--option=interfaces={self.address}/8", "--option=bind interfaces only=yes",
             "--option=server services=ldap", f"--option=log file={self.workdir / 'samba.log'}",
+            # its own pid file: another DC (a second test run on the machine) must not stop this one
+            f"--option=pid directory={self.workdir / 'run'}",
             "--option=tls enabled=yes",
             f"--option=tls keyfile={self.workdir / 'server.key'}",
             f"--option=tls certfile={self.workdir / 'server.pem'}",
