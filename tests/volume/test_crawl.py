@@ -63,6 +63,8 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "auth.login": {**everyone(), EMPLOYEE: 302, REVIEWER: 302, ADMIN: 302},
     "auth.logout": POST_ONLY,
     "auth.set_language": POST_ONLY,
+    "auth.account": signed_in(),
+    "auth.sign_out_everywhere": POST_ONLY,
     "policies.advisers": everyone(),
     "policies.adviser_photo": everyone(404),  # the demo advisers have no photo
     "public_register.public": everyone(),
