@@ -46,15 +46,20 @@ def client_for(app, username: str | None):
 
     client = app.test_client()
     if username:
-        with app.app_context():
-            row = db.session.execute(text('SELECT id, session_generation FROM "user" WHERE username = :u'),
-                                     {"u": username}).first()
+        from portal.auth.models import User
+        from portal.auth.services import open_session
+
+        with app.test_request_context():
+            user = db.session.scalar(db.select(User).where(User.username == username))
+            if user is None:
+                raise SystemExit(f"no user {username!r} in the database")
+            user_id, session_id = user.get_id(), open_session(user)  # the server-side session row
+            db.session.commit()
             db.session.remove()
-        if row is None:
-            raise SystemExit(f"no user {username!r} in the database")
         with client.session_transaction() as session:
             now = utcnow().timestamp()
-            session.update({"_user_id": f"{row[0]}:{row[1]}", "_fresh": True, "login_at": now, "seen_at": now})
+            session.update({"_user_id": user_id, "sid": session_id, "_fresh": True, "login_at": now,
+                            "seen_at": now})
     return client
 
 
