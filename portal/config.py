@@ -76,6 +76,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDAP_GROUP_REVIEWERS", "cn=integriteit-reviewers,ou=groups,dc=example,dc=nl", _str, "Group whose (nested) members review declarations (HR)."),
     Setting("LDAP_GROUP_ADMINS", "cn=portal-beheer,ou=groups,dc=example,dc=nl", _str, "Group whose (nested) members administer the portal."),
     Setting("LDAP_GROUP_TOP_OFFICIALS", "cn=topfunctionarissen,ou=groups,dc=example,dc=nl", _str, "Group of top officials; their side activities are published."),
+    Setting("LDAP_GROUP_INTEGRITY_OFFICERS", "cn=integriteitscoordinatoren,ou=groups,dc=example,dc=nl", _str, "Group whose (nested) members are integrity coordinators: the only people who see reports of suspected breaches (meldingen)."),
+    Setting("LDAP_GROUP_CONFIDENTIAL_ADVISERS", "cn=vertrouwenspersonen-portaal,ou=groups,dc=example,dc=nl", _str, "Group whose (nested) members are confidential advisers; they log their contacts (no names) for the annual report."),
     Setting("LDAP_GROUP_HIGH_RISK", "cn=verhoogd-risico,ou=groups,dc=example,dc=nl", _str, "Group of high-risk functions; they must declare financial interests."),
     Setting("LDAP_ATTR_DISPLAY_NAME", "cn", _str, "Attribute with the display name (`displayName` on Active Directory)."),
     Setting("LDAP_ATTR_MAIL", "mail", _str, "Attribute with the e-mail address."),
@@ -100,9 +102,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REVIEW_SECOND_APPROVAL_TOP_OFFICIALS", True, _bool, "A second reviewer confirms every decision on a top official's declaration."),
     Setting("REVIEW_SECOND_APPROVAL_REFUSALS", True, _bool, "A second reviewer confirms every refusal."),
     Setting("CEREMONY_REMINDER_DAYS", 3, _int, "Days before a ceremony that registrants get a reminder."),
+    # Reports of suspected breaches (meldingen) and the annual report
+    Setting("CONCERN_CATEGORIES", ["financieel", "belangenverstrengeling", "informatie", "bevoegdheden", "omgangsvormen", "privesfeer", "nevenwerkzaamheden", "overig"], _list, "Categories of a report (after the national guideline on reporting integrity breaches); known codes are translated, another code is shown as typed."),
+    Setting("CONCERN_MEASURES", ["geen", "gesprek", "schriftelijke-waarschuwing", "disciplinaire-maatregel", "ontslag", "aangifte"], _list, "Measures after a report; `ontslag` (disciplinary dismissal) is counted separately in the annual report."),
+    Setting("CONCERN_ATTACHMENT_MAX_BYTES", 1_500_000, _int, "Largest attachment to a report, in bytes (PDF, PNG, JPEG or plain text; checked by content). Must stay below PORTAL_MAX_CONTENT_LENGTH."),
+    Setting("CONCERN_RECEIPT_DAYS", 7, _int, "Days within which the receipt of a report is confirmed (Wet bescherming klokkenluiders: 7)."),
+    Setting("CONCERN_ASSESSMENT_MONTHS", 3, _int, "Months within which the reporter hears the assessment (Wet bescherming klokkenluiders: 3)."),
+    Setting("REPORT_MIN_CELL", 0, _int, "Annual report: counts of reports, investigations and advisers' contacts below this number are shown as `<N` (0: every count shown, as the seed reports publish them). Breakdowns by department always hide counts below 5."),
     # Retention (AVG): how long personal data is kept
     Setting("RETENTION_AFTER_LEAVING_DAYS", 730, _int, "Declarations, signatures and registrations of people who left are anonymised this many days after `left_at` (default 2 years)."),
     Setting("RETENTION_AUDIT_DAYS", 2555, _int, "Audit entries are deleted after this many days (default 7 years)."),
+    Setting("RETENTION_CONCERN_DAYS", 1826, _int, "Closed reports, their notes and files, and advisers' contact lines are deleted this many days after closing (default 5 years; see the README on the Archiefwet and the AVG). Frozen annual figures stay."),
     Setting("RETENTION_MAIL_DAYS", 90, _int, "Sent mails are deleted from the outbox after this many days."),
     Setting("TIMEZONE", "Europe/Amsterdam", _str, "Time zone in which times are shown."),
 )

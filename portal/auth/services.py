@@ -116,6 +116,8 @@ def sync_user(entry: DirectoryUser) -> User:
         "is_admin": "admin" in entry.roles,
         "is_top_official": "top_official" in entry.roles,
         "is_high_risk": "high_risk" in entry.roles,
+        "is_integrity_officer": "integrity_officer" in entry.roles,
+        "is_confidential_adviser": "confidential_adviser" in entry.roles,
     }
     # Only what changed is set: most sign-ins change nothing, and then nothing is written.
     changed = {name: value for name, value in fresh.items() if getattr(user, name) != value}
@@ -205,7 +207,8 @@ def sync_directory(now: datetime, *, force: bool = False) -> DirectorySyncReport
     refreshed = 0
     for person in people:
         if person.id in gone or not (person.is_reviewer or person.is_admin or person.is_top_official
-                                     or person.is_high_risk):
+                                     or person.is_high_risk or person.is_integrity_officer
+                                     or person.is_confidential_adviser):
             continue
         try:
             entry = directory.entry_of(person.username)

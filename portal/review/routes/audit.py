@@ -8,7 +8,7 @@ from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.core.access import role_required
+from portal.core.access import has_role, role_required
 from portal.core.audit import record_event
 from portal.core.time import to_local, today_local
 from portal.extensions import db
@@ -32,13 +32,18 @@ def _next_url(endpoint: str, before: int | None, **values) -> str | None:
     return url_for(endpoint, **values, **_filter_args(), before=before) if before is not None else None
 
 
+def _filters(form) -> AuditFilters:
+    """The form's filters; events about concerns only for integrity coordinators."""
+    return AuditFilters.from_form(form, include_confidential=has_role(current_user, "integrity_officer"))
+
+
 @bp.route("/audit")
 @role_required("admin")
 def audit():
     """Every audit event, newest first, filtered by actor, action, subject and dates (administrators)."""
     form = AuditFilterForm(request.args)
     form.validate()
-    rows, before = audit_page(AuditFilters.from_form(form), before=_before())
+    rows, before = audit_page(_filters(form), before=_before())
     first_url = url_for("review.audit", **_filter_args()) if request.args.get("before") else None
     return render_template("review/audit.html", form=form, rows=rows, args=_filter_args(),
                            next_url=_next_url("review.audit", before), first_url=first_url)
@@ -50,7 +55,7 @@ def audit_csv():
     """The filtered audit trail as CSV; the export itself is recorded."""
     form = AuditFilterForm(request.args)
     form.validate()
-    filters = AuditFilters.from_form(form)
+    filters = _filters(form)
     record_event("audit.export", actor=current_user, details={
         k: str(v) for k, v in vars(filters).items() if v is not None})
     db.session.commit()

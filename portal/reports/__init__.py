@@ -1,0 +1,24 @@
+"""The annual integrity report for the council (/reports/annual): HTML, PDF and CSV.
+
+HR reviewers and integrity coordinators read it; coordinators write the explanation per section
+and close a year (its figures are then frozen) or reopen it with a reason.
+"""
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+from portal.core.registry import NavItem, register_nav_item
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+def init_app(app: Flask) -> None:
+    from portal.reports.access import can_read_report
+
+    register_nav_item(NavItem("reports.annual", lambda: _l("Jaarverslag"), order=32, visible=can_read_report))
+
+
+from portal.concerns.interim_commit import commit_after_success  # noqa: E402  (INTERIM, see the module)
+from portal.reports import routes  # noqa: E402,F401
+
+bp.after_request(commit_after_success)
