@@ -148,8 +148,8 @@ def year_figures(year: int) -> dict[str, dict[str, int]]:
     return {section: {k: int(v) for k, v in counts[section][year].items() if v} for section in SECTION_KEYS}
 
 
-def report_counts(years: list[int]) -> tuple[dict[str, dict[int, dict[str, int]]], frozenset[int]]:
-    """Counts per section and year: frozen for closed years, live for the others."""
+def report_counts(years: list[int]) -> tuple[dict[str, dict[int, dict[str, int]]], frozenset[int], dict]:
+    """Counts per section and year: frozen for closed years, live for the others; and the stored years."""
     stored = {row.year: row for row in db.session.scalars(select(ReportYear).where(ReportYear.year.in_(years)))}
     frozen = frozenset(y for y, row in stored.items() if row.is_closed and row.figures is not None)
     open_years = [y for y in years if y not in frozen]
@@ -158,7 +158,7 @@ def report_counts(years: list[int]) -> tuple[dict[str, dict[int, dict[str, int]]
         figures = stored[year].figures or {}
         for section in SECTION_KEYS:
             counts.setdefault(section, {})[year] = dict(figures.get(section, {}))
-    return counts, frozen
+    return counts, frozen, stored
 
 
 # -- suppression -----------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def _bars(years: list[int], row: ReportRow) -> list[Bar]:
 def annual_report(year: int) -> AnnualReport:
     """The report of ``year``: every section over six years, with the coordinator's explanations."""
     years = [year - offset for offset in range(YEARS_SHOWN)]
-    counts, frozen = report_counts(years)
+    counts, frozen, stored = report_counts(years)
     min_cell = int(current_app.config.get("REPORT_MIN_CELL", 0))
     explanations = explanations_of(year)
     sections = []
@@ -242,7 +242,7 @@ def annual_report(year: int) -> AnnualReport:
         section = _section(spec, years, counts.get(spec.key, {}), min_cell)
         section.explanation = explanations.get(spec.key, "")
         sections.append(section)
-    return AnnualReport(year, years, sections, db.session.get(ReportYear, year), frozen, min_cell)
+    return AnnualReport(year, years, sections, stored.get(year), frozen, min_cell)
 
 
 def report_csv_rows(report: AnnualReport) -> list[list[str]]:
