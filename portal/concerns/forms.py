@@ -6,10 +6,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.validators import Optional as OptionalValidator
 
+from portal.declarations.fields import DutchDateField
 from portal.concerns.states import (
     CATEGORY_LABELS,
     CHANNEL_LABELS,
@@ -24,7 +25,7 @@ from portal.concerns.states import (
 
 NOT_PREMATURELY_RED = {"required": False}
 _TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
-_DATE = _l("Vul een datum in als dd-mm-jjjj, bijvoorbeeld 3-2-2026.")
+_DATE = _l("Vul een bestaande datum in, bijvoorbeeld 31-01-2026.")
 
 
 def _required(message):
@@ -55,9 +56,8 @@ class FileConcernForm(ConcernFieldsForm):
 class RegisterConcernForm(ConcernFieldsForm):
     channel = SelectField(_l("Hoe kwam de melding binnen?"), validate_choice=True, choices=[
         (c.value, label) for c, label in CHANNEL_LABELS.items() if c != Channel.portal])
-    received_on = DateField(_l("Datum van ontvangst"), format=["%d-%m-%Y", "%Y-%m-%d"], validators=[
-        InputRequired(message=_DATE)], render_kw={"inputmode": "numeric", "autocomplete": "off"},
-        description=_l("dd-mm-jjjj. De termijnen tellen vanaf deze datum."))
+    received_on = DutchDateField(_l("Datum van ontvangst"), validators=[InputRequired(message=_DATE)],
+                                 description=_l("De termijnen tellen vanaf deze datum."))
     reporter_name = StringField(_l("Naam of contactgegevens van de melder"), validators=[
         OptionalValidator(), Length(max=256, message=_TOO_LONG)],
         description=_l("Leeg laten als de melder onbekend is of anoniem wil blijven."))
@@ -98,9 +98,7 @@ class InvestigationForm(FlaskForm):
     investigation_type = RadioField(_l("Wie doet het onderzoek?"), validate_choice=True, choices=[
         (t.value, INVESTIGATION_LABELS[t]) for t in InvestigationType if t != InvestigationType.none],
         validators=[InputRequired(message=_l("Kies wie het onderzoek doet."))])
-    started_on = DateField(_l("Start van het onderzoek"), format=["%d-%m-%Y", "%Y-%m-%d"],
-                           validators=[InputRequired(message=_DATE)], description=_l("dd-mm-jjjj"),
-                           render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    started_on = DutchDateField(_l("Start van het onderzoek"), validators=[InputRequired(message=_DATE)])
     submit = SubmitField(_l("Onderzoek vastleggen"))
 
 
@@ -108,9 +106,7 @@ class OutcomeForm(FlaskForm):
     outcome = RadioField(_l("Uitkomst"), validate_choice=True, choices=list(
         (o.value, label) for o, label in OUTCOME_LABELS.items()),
         validators=[InputRequired(message=_l("Kies de uitkomst."))])
-    decided_on = DateField(_l("Datum van de beoordeling"), format=["%d-%m-%Y", "%Y-%m-%d"],
-                           validators=[InputRequired(message=_DATE)], description=_l("dd-mm-jjjj"),
-                           render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    decided_on = DutchDateField(_l("Datum van de beoordeling"), validators=[InputRequired(message=_DATE)])
     measure = SelectField(_l("Maatregel"), validate_choice=True)
     submit = SubmitField(_l("Beoordeling vastleggen"))
 
@@ -133,9 +129,7 @@ class AttachmentForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    contact_on = DateField(_l("Datum van het contact"), format=["%d-%m-%Y", "%Y-%m-%d"],
-                           validators=[InputRequired(message=_DATE)], description=_l("dd-mm-jjjj"),
-                           render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    contact_on = DutchDateField(_l("Datum van het contact"), validators=[InputRequired(message=_DATE)])
     nature = SelectField(_l("Aard van het contact"), validate_choice=True, choices=[
         ("", _l("Kies…"))] + list(CONTACT_NATURES.items()),
         validators=[DataRequired(message=_l("Kies de aard van het contact."))])

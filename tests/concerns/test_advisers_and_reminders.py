@@ -22,7 +22,7 @@ def test_an_adviser_logs_contacts_and_sees_only_their_own_lines_and_totals(app, 
         other = make_user("vp2", display_name="Andere vertrouwenspersoon", is_confidential_adviser=True)
         contact(today_local(), "discriminatie", people=4, adviser=other)
         db.session.commit()
-        day = today_local().strftime("%d-%m-%Y")
+        day = today_local().isoformat()
     auth.login("bhaan")
     for nature, people, referred in (("pesten", "1", "y"), ("pesten", "2", ""), ("werksituatie", "1", "")):
         form = {"contact_on": day, "nature": nature, "people": people}

@@ -18,7 +18,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def _day(app, days_ago: int = 0) -> str:
     with app.app_context():
-        return (today_local() - timedelta(days=days_ago)).strftime("%d-%m-%Y")
+        return (today_local() - timedelta(days=days_ago)).isoformat()
 
 
 def _register(client, app) -> int:
@@ -77,7 +77,7 @@ def test_a_measure_before_the_assessment_and_a_future_date_are_refused(app, clie
     response = client.submit(f"/concerns/{concern_id}/classify", {"category": "", "measure": "ontslag"})
     assert response.status_code == 400 and "Een maatregel kan pas na de beoordeling." in response.get_data(as_text=True)
     with app.app_context():
-        tomorrow = (today_local() + timedelta(days=1)).strftime("%d-%m-%Y")
+        tomorrow = (today_local() + timedelta(days=1)).isoformat()
     response = client.submit("/concerns/register", {"channel": "citizen", "received_on": tomorrow,
                                                     "what_happened": "Iets"})
     assert response.status_code == 400 and "De datum van ontvangst ligt in de toekomst." in response.get_data(as_text=True)
