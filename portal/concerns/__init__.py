@@ -7,7 +7,7 @@ integrity coordinators only) and ``adviser_contacts`` (/advisers/contacts, confi
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
-from portal.core.registry import NavItem, register_demo_loader, register_nav_item
+from portal.core.registry import NavItem, register_demo_loader, register_nav_item, register_personal_data_provider
 
 bp = Blueprint("concerns", __name__, url_prefix="/concerns")
 advisers_bp = Blueprint("adviser_contacts", __name__, url_prefix="/advisers/contacts")
@@ -23,13 +23,18 @@ def init_app(app: Flask) -> None:
     register_nav_item(NavItem("adviser_contacts.index", lambda: _l("Contacten vertrouwenspersoon"), order=34,
                               visible=is_adviser))
     register_demo_loader(load_demo_concerns, order=60)
+    from portal.concerns.queries import personal_concern_data
+
+    register_personal_data_provider("concerns", personal_concern_data)
 
 
 def _labels() -> dict:
     from portal.concerns.states import CHANNEL_LABELS, INVESTIGATION_LABELS, OUTCOME_LABELS
 
+    from portal.review.labels import action_label
+
     return {"channel_label": CHANNEL_LABELS.get, "investigation_label": INVESTIGATION_LABELS.get,
-            "outcome_label": OUTCOME_LABELS.get}
+            "outcome_label": OUTCOME_LABELS.get, "action_label": action_label}
 
 
 bp.context_processor(_labels)

@@ -85,3 +85,22 @@ def contact_totals(adviser, year: int) -> dict[str, int]:
     totals["_people"] = sum(int(r[2] or 0) for r in rows)
     totals["_referred"] = sum(int(r[3] or 0) for r in rows)
     return totals
+
+
+def personal_concern_data(user) -> dict:
+    """What a reporter may see of their own reports (AVG right of access): number, dates, status; no notes."""
+    return {"reports": [
+        {"reference": c.reference, "received_on": c.received_on.isoformat(), "status": c.status.value,
+         "what_happened": c.what_happened, "receipt_due_on": c.receipt_due_on.isoformat(),
+         "assessment_due_on": c.assessment_due_on.isoformat()}
+        for c in reports_of(user)
+    ]}
+
+
+def case_history(concern: Concern) -> list:
+    """The concern's own audit trail (transitions, views, notes, files), newest first, for the case page."""
+    from portal.review.trail import AuditFilters, audit_page
+
+    rows, _more = audit_page(AuditFilters(object_type="concern", object_id=concern.id, include_confidential=True),
+                             per_page=50)
+    return rows

@@ -70,3 +70,12 @@ def test_the_reporter_sees_the_status_but_never_the_notes(app, client, auth):
     html = client.get("/concerns/mine").get_data(as_text=True)
     assert "Ontvangst bevestigd" in html and "Geheime notitie" not in html
     assert client.get(f"/concerns/{concern_id}").status_code == 403
+
+
+def test_the_reporters_own_data_export_lists_their_reports_without_notes(app, client, auth):
+    auth.login("jdevries")
+    client.submit("/concerns/new", FORM)
+    data = client.get("/declarations/my-data.json").get_json()
+    [report] = data["concerns"]["reports"]
+    assert report["status"] == "received" and "zwager" in report["what_happened"]
+    assert "notes" not in report

@@ -22,7 +22,7 @@ from portal.concerns.forms import (
     OutcomeForm,
     RegisterConcernForm,
 )
-from portal.concerns.queries import assessment_deadline, case_list, receipt_deadline
+from portal.concerns.queries import assessment_deadline, case_history, case_list, receipt_deadline
 from portal.concerns.services import (
     ConcernData,
     ConcernError,
@@ -108,7 +108,7 @@ def _case_page(concern, status: int = 200, **forms):
     return render_template(
         "concerns/case.html", concern=concern, today=today_local(), receipt=receipt_deadline(concern),
         assessment=assessment_deadline(concern), can=lambda target: can_transition(concern.status, target),
-        Status=ConcernStatus, button_form=EmptyForm(), **forms,
+        Status=ConcernStatus, button_form=EmptyForm(), history=case_history(concern), **forms,
     ), status
 
 
