@@ -2,9 +2,8 @@
 
 Workers follow the cores (2 x cores + 1, override with WEB_CONCURRENCY); each has
 a few threads so that a slow directory or database answer does not block a whole
-worker. The app keeps no state of its own that another machine would need (its
-caches are checked against version stamps in the database), so several machines
-can run this behind one load balancer.
+worker. The app keeps no state of its own that another machine would need, so
+several machines can run this behind one load balancer.
 """
 
 import multiprocessing
@@ -17,13 +16,9 @@ threads = int(os.environ.get("PORTAL_THREADS", 4))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-# Recycle a worker now and then, a safety net against slow leaks (none is known: the page
-# cache is bounded). A restart costs a cold page cache and new database connections, a
-# fraction of a second of slow answers; at a busy 10 requests/s per worker this is about once
-# a day (under the benchmark's load, 600 requests/s per worker, every half hour: with 100,000
-# it was every three minutes, and those restarts were the slow tail of the queue's p99).
-max_requests = 1000000
-max_requests_jitter = 100000
+# Recycle a worker now and then, a safety net against slow leaks (none is known).
+max_requests = 10000
+max_requests_jitter = 1000
 preload_app = True
 accesslog = None  # the app writes one JSON line per request itself
 errorlog = "-"

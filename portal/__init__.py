@@ -22,29 +22,6 @@ LANGUAGES = ("nl", "en")
 __all__ = ["create_app", "warm_up", "ConfigError"]
 
 
-class PortalFlask(Flask):
-    """Flask, with each hook's and view's sync wrapper found once instead of on every request.
-
-    Flask asks ``inspect.iscoroutinefunction`` for every hook and view of every request (ten on
-    a page); the portal's functions do not change while it runs.
-    """
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._sync_functions: dict[Any, Any] = {}
-
-    def ensure_sync(self, func):
-        try:
-            return self._sync_functions[func]
-        except KeyError:
-            pass
-        except TypeError:  # not hashable
-            return super().ensure_sync(func)
-        if len(self._sync_functions) > 4096:
-            self._sync_functions.clear()
-        sync = self._sync_functions[func] = super().ensure_sync(func)
-        return sync
-
 
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     """Build the app from ``PORTAL_*`` variables, with ``config`` overriding them (tests)."""
@@ -53,7 +30,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
         settings.update(config)
     check_production(settings)
 
-    app = PortalFlask(
+    app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
@@ -70,10 +47,10 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     _init_login(app)
 
-    from portal.core import cache, errors, i18n, pagecache, security, sessions
+    from portal.core import cache, errors, i18n, security, sessions, transaction
 
     cache.init_app(app)
-    pagecache.init_app(app)
+    transaction.init_app(app)
 
     # Session lifetime is checked before CSRF so that an expired form can be shown back.
     sessions.init_app(app)

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from portal.config import readme_table
 from portal.core.registry import demo_loaders
-from portal.extensions import db
+from portal.core.transaction import transaction
 
 portal_cli = AppGroup("portal", help="Integrity portal commands.")
 
@@ -17,8 +17,8 @@ portal_cli = AppGroup("portal", help="Integrity portal commands.")
 def seed_demo() -> None:
     """Load demo content (policy pages, contacts, sessions); safe to run twice."""
     for loader in demo_loaders():
-        loader()
-        db.session.commit()
+        with transaction():
+            loader()
     click.echo("demo content loaded")
 
 

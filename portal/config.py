@@ -57,8 +57,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_MAX_HOURS", 10, _int, "A session ends this many hours after sign-in, active or not."),
     Setting("LOGIN_RATE_LIMIT", "5 per minute;20 per hour", _str, "Failed sign-ins allowed per username and per client address."),
     Setting("RATELIMIT_STORAGE_URI", "memory://", _str, "Where rate-limit counters live; `redis://…` when several app servers run."),
-    Setting("PAGE_CACHE_MB", 16, _float, "Rendered pages kept per worker process for the person who asked, until something they show changes (version stamps in the database, so every app server sees a change at once). 0: off."),
-    Setting("PAGE_CACHE_SECONDS", 60, _float, "A kept page is built again after this many seconds even when nothing changed."),
     Setting("TRUSTED_PROXIES", 0, _int, "Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted."),
     # Directory
     Setting("LDAP_URL", "demo", _str, "`ldap://host:389`, `ldaps://host:636`, or `demo` (development only: built-in directory)."),

@@ -27,20 +27,3 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-
-
-def commit_keeping_loaded() -> None:
-    """Commit without expiring the loaded objects.
-
-    For a request that goes on to use rows it has just written itself (sign-in goes on to the
-    session with the user it refreshed): a normal commit forgets them, and the next attribute
-    read is another SELECT of what this transaction wrote. Values the database generates are
-    read back at the flush, as always.
-    """
-    session = db.session()
-    before = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = before

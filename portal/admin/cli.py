@@ -11,6 +11,7 @@ from portal.auth.models import User
 from portal.auth.services import mark_left, sync_directory
 from portal.cli import portal_cli
 from portal.core.time import utcnow
+from portal.core.transaction import transaction
 from portal.extensions import db
 
 
@@ -18,19 +19,19 @@ from portal.extensions import db
 @click.argument("username")
 def mark_left_command(username: str) -> None:
     """Record that USERNAME left the organisation (starts the retention period, ends sessions)."""
-    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None:
-        raise click.ClickException(f"no user {username!r}")
-    mark_left(user, utcnow())
-    db.session.commit()
+    with transaction():
+        user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+        if user is None:
+            raise click.ClickException(f"no user {username!r}")
+        mark_left(user, utcnow())
     click.echo(f"{user.username} marked as left")
 
 
 @portal_cli.command("apply-retention")
 def apply_retention_command() -> None:
     """Remove personal data past its retention period now (the daily job does the same)."""
-    counts = apply_retention(utcnow())
-    db.session.commit()
+    with transaction():
+        counts = apply_retention(utcnow())
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
 
 
@@ -39,10 +40,10 @@ def apply_retention_command() -> None:
 def sync_directory_command(force: bool) -> None:
     """Compare the people in the portal with the directory now (the nightly job does the same)."""
     try:
-        report = sync_directory(utcnow(), force=force)
+        with transaction():
+            report = sync_directory(utcnow(), force=force)
     except DirectoryUnavailable as exc:
         raise click.ClickException(f"the directory cannot be read, nothing changed: {exc}") from exc
-    db.session.commit()
     if report.refused:
         raise click.ClickException(
             f"{len(report.missing)} of {report.checked} people have no directory entry; nobody was marked as "

@@ -68,7 +68,6 @@ def mail_message(message_id: int):
     show_bodies = not message.is_sensitive or request.args.get("show") == "1"
     if message.is_sensitive and show_bodies:
         record_body_view(message, current_user)
-        db.session.commit()
     return render_template(
         "admin/mail_message.html", message=message, show_bodies=show_bodies, labels=STATUS_LABELS
     )
@@ -86,7 +85,6 @@ def retry_mail(message_id: int):
     except InvalidTransition:
         flash(_("Alleen een mislukt bericht kan opnieuw worden geprobeerd."), "error")
         return redirect(url_for("admin.mail_message", message_id=message.id))
-    db.session.commit()
     flash(_("Het bericht staat weer in de wachtrij en wordt binnen een minuut opnieuw verstuurd."), "success")
     return redirect(url_for("admin.mail", status=MailStatus.failed.value))
 
@@ -99,7 +97,6 @@ def send_test_mail():
     if not form.validate_on_submit():
         return _mail_page(form, 400)
     message = queue_test_mail(form.address.data, current_user)
-    db.session.commit()
     sent = deliver_one(message.id)
     if sent is not None and sent.status is MailStatus.sent:
         flash(_("Het testbericht is verstuurd naar %(address)s.", address=message.recipient), "success")

@@ -6,10 +6,9 @@ from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, DateTime, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.core.pagecache import user_scope
 from portal.core.time import utcnow
 from portal.extensions import db
 
@@ -46,12 +45,8 @@ class User(UserMixin, db.Model):
     left_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     #: bumped to end every session of this user at once
     session_generation: Mapped[int] = mapped_column(default=0)
-    #: bumped after every change to what this person's pages show (portal.core.pagecache)
-    page_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     __table_args__ = (CheckConstraint("language in ('nl', 'en')", name="language"),)
-    __page_scopes__ = staticmethod(lambda user: [user_scope(user.id)])
-    __page_unshown__ = frozenset({"last_login_at", "page_version"})
 
     def get_id(self) -> str:
         # The generation in the id means a bumped generation invalidates old cookies.

@@ -12,7 +12,6 @@ from portal.auth.services import DirectoryUnavailable, InvalidCredentials, TooMa
 from portal.core.forms import EmptyForm, LanguageForm
 from portal.core.sessions import start_session
 from portal.core.urls import safe_next
-from portal.extensions import commit_keeping_loaded, db
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -43,7 +42,6 @@ def login():
             )
             status = 503
         else:
-            commit_keeping_loaded()
             start_session(user)
             login_user(user, remember=False)
             return redirect(safe_next(form.next.data))
@@ -70,5 +68,4 @@ def set_language():
         session["lang"] = form.lang.data
         if current_user.is_authenticated:
             current_user.language = form.lang.data
-            db.session.commit()
     return redirect(safe_next(form.next.data))

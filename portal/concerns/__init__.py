@@ -29,19 +29,11 @@ def init_app(app: Flask) -> None:
 
 
 def _labels() -> dict:
-    from portal.concerns.states import CHANNEL_LABELS, INVESTIGATION_LABELS, OUTCOME_LABELS
-
     from portal.review.labels import action_label
 
-    return {"channel_label": CHANNEL_LABELS.get, "investigation_label": INVESTIGATION_LABELS.get,
-            "outcome_label": OUTCOME_LABELS.get, "action_label": action_label}
+    return {"action_label": action_label}
 
 
 bp.context_processor(_labels)
-
-from portal.concerns.interim_commit import commit_after_success  # noqa: E402  (INTERIM, see the module)
-
-bp.after_request(commit_after_success)
-advisers_bp.after_request(commit_after_success)
 
 from portal.concerns.routes import advisers, cases, employee  # noqa: E402,F401

@@ -13,13 +13,11 @@ from wtforms.validators import Optional as OptionalValidator
 from portal.declarations.fields import DutchDateField
 from portal.concerns.states import (
     CATEGORY_LABELS,
-    CHANNEL_LABELS,
     CONTACT_NATURES,
-    INVESTIGATION_LABELS,
     MEASURE_LABELS,
-    OUTCOME_LABELS,
     Channel,
     InvestigationType,
+    Outcome,
     label_of,
 )
 
@@ -55,7 +53,7 @@ class FileConcernForm(ConcernFieldsForm):
 
 class RegisterConcernForm(ConcernFieldsForm):
     channel = SelectField(_l("Hoe kwam de melding binnen?"), validate_choice=True, choices=[
-        (c.value, label) for c, label in CHANNEL_LABELS.items() if c != Channel.portal])
+        (c.value, c.label) for c in Channel if c != Channel.portal])
     received_on = DutchDateField(_l("Datum van ontvangst"), validators=[InputRequired(message=_DATE)],
                                  description=_l("De termijnen tellen vanaf deze datum."))
     reporter_name = StringField(_l("Naam of contactgegevens van de melder"), validators=[
@@ -96,15 +94,14 @@ class ClassifyForm(FlaskForm):
 
 class InvestigationForm(FlaskForm):
     investigation_type = RadioField(_l("Wie doet het onderzoek?"), validate_choice=True, choices=[
-        (t.value, INVESTIGATION_LABELS[t]) for t in InvestigationType if t != InvestigationType.none],
+        (t.value, t.label) for t in InvestigationType if t != InvestigationType.none],
         validators=[InputRequired(message=_l("Kies wie het onderzoek doet."))])
     started_on = DutchDateField(_l("Start van het onderzoek"), validators=[InputRequired(message=_DATE)])
     submit = SubmitField(_l("Onderzoek vastleggen"))
 
 
 class OutcomeForm(FlaskForm):
-    outcome = RadioField(_l("Uitkomst"), validate_choice=True, choices=list(
-        (o.value, label) for o, label in OUTCOME_LABELS.items()),
+    outcome = RadioField(_l("Uitkomst"), validate_choice=True, choices=Outcome.choices(),
         validators=[InputRequired(message=_l("Kies de uitkomst."))])
     decided_on = DutchDateField(_l("Datum van de beoordeling"), validators=[InputRequired(message=_DATE)])
     measure = SelectField(_l("Maatregel"), validate_choice=True)

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import User
 from portal.concerns.states import (
-    STATUS_LABELS,
     STATUS_TONES,
     Channel,
     ConcernStatus,
@@ -26,7 +25,6 @@ class Concern(db.Model):
     """One report of a suspected integrity breach; only integrity coordinators see it."""
 
     __tablename__ = "concern"
-    __page_scopes__ = None  #: on no cached page
     audit_type = "concern"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,7 +82,7 @@ class Concern(db.Model):
 
     @property
     def status_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
+        return str(self.status.label)
 
     @property
     def status_tone(self) -> str:
@@ -98,7 +96,6 @@ class ConcernNote(db.Model):
     """An internal note of a coordinator; never shown to the reporter."""
 
     __tablename__ = "concern_note"
-    __page_scopes__ = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id", ondelete="CASCADE"), index=True)
@@ -117,7 +114,6 @@ class ConcernAttachment(db.Model):
     """A file kept with a concern, in the database; served only as a download."""
 
     __tablename__ = "concern_attachment"
-    __page_scopes__ = None
     audit_type = "concern_attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,7 +138,6 @@ class AdviserContact(db.Model):
     """One contact of a confidential adviser: date, nature, people; nothing that identifies anyone."""
 
     __tablename__ = "adviser_contact"
-    __page_scopes__ = None
     audit_type = "adviser_contact"
 
     id: Mapped[int] = mapped_column(primary_key=True)

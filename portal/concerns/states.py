@@ -19,47 +19,47 @@ corrected at any time; every transition and correction is written to the audit t
 
 from __future__ import annotations
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 
+from portal.core.enums import LabelledEnum
 
-class ConcernStatus(enum.StrEnum):
+
+class ConcernStatus(LabelledEnum):
     """Where a concern is in its handling."""
 
-    received = "received"
-    confirmed = "confirmed"
-    investigating = "investigating"
-    assessed = "assessed"
-    closed = "closed"
+    received = "received", _l("Ontvangen")
+    confirmed = "confirmed", _l("Ontvangst bevestigd")
+    investigating = "investigating", _l("In onderzoek")
+    assessed = "assessed", _l("Beoordeeld")
+    closed = "closed", _l("Afgesloten")
 
 
-class Channel(enum.StrEnum):
+class Channel(LabelledEnum):
     """How the concern reached the coordinator."""
 
-    portal = "portal"
-    manager = "manager"
-    adviser = "adviser"
-    citizen = "citizen"
-    anonymous_letter = "anonymous_letter"
-    other = "other"
+    portal = "portal", _l("Via het portaal")
+    manager = "manager", _l("Via een leidinggevende")
+    adviser = "adviser", _l("Via een vertrouwenspersoon")
+    citizen = "citizen", _l("Van een inwoner of bedrijf")
+    anonymous_letter = "anonymous_letter", _l("Anonieme brief")
+    other = "other", _l("Anders")
 
 
-class InvestigationType(enum.StrEnum):
+class InvestigationType(LabelledEnum):
     """Who investigates (the annual report counts investigations by type)."""
 
-    none = "none"
-    line = "line"
-    internal = "internal"
-    external = "external"
+    none = "none", _l("Geen onderzoek")
+    line = "line", _l("Onderzoek door de lijn")
+    internal = "internal", _l("Intern onderzoek")
+    external = "external", _l("Extern onderzoek")
 
 
-class Outcome(enum.StrEnum):
+class Outcome(LabelledEnum):
     """The assessment: substantiated, unsubstantiated, or not to be established."""
 
-    substantiated = "substantiated"
-    unsubstantiated = "unsubstantiated"
-    undetermined = "undetermined"
+    substantiated = "substantiated", _l("Gegrond")
+    unsubstantiated = "unsubstantiated", _l("Ongegrond")
+    undetermined = "undetermined", _l("Niet vast te stellen")
 
 
 TRANSITIONS: dict[ConcernStatus, frozenset[ConcernStatus]] = {
@@ -72,14 +72,6 @@ TRANSITIONS: dict[ConcernStatus, frozenset[ConcernStatus]] = {
 
 #: statuses whose assessment is still to come (deadline shown and overdue-marked)
 OPEN_STATUSES = frozenset({ConcernStatus.received, ConcernStatus.confirmed, ConcernStatus.investigating})
-
-STATUS_LABELS = {
-    ConcernStatus.received: _l("Ontvangen"),
-    ConcernStatus.confirmed: _l("Ontvangst bevestigd"),
-    ConcernStatus.investigating: _l("In onderzoek"),
-    ConcernStatus.assessed: _l("Beoordeeld"),
-    ConcernStatus.closed: _l("Afgesloten"),
-}
 
 #: what the reporter reads about their own concern (no internal detail)
 REPORTER_STATUS_TEXT = {
@@ -96,28 +88,6 @@ STATUS_TONES = {
     ConcernStatus.investigating: "info",
     ConcernStatus.assessed: "ok",
     ConcernStatus.closed: "neutral",
-}
-
-CHANNEL_LABELS = {
-    Channel.portal: _l("Via het portaal"),
-    Channel.manager: _l("Via een leidinggevende"),
-    Channel.adviser: _l("Via een vertrouwenspersoon"),
-    Channel.citizen: _l("Van een inwoner of bedrijf"),
-    Channel.anonymous_letter: _l("Anonieme brief"),
-    Channel.other: _l("Anders"),
-}
-
-INVESTIGATION_LABELS = {
-    InvestigationType.none: _l("Geen onderzoek"),
-    InvestigationType.line: _l("Onderzoek door de lijn"),
-    InvestigationType.internal: _l("Intern onderzoek"),
-    InvestigationType.external: _l("Extern onderzoek"),
-}
-
-OUTCOME_LABELS = {
-    Outcome.substantiated: _l("Gegrond"),
-    Outcome.unsubstantiated: _l("Ongegrond"),
-    Outcome.undetermined: _l("Niet vast te stellen"),
 }
 
 #: labels of the default category codes (PORTAL_CONCERN_CATEGORIES); the advisers' contacts use
@@ -184,7 +154,7 @@ class InvalidTransition(ConcernError):
     def __init__(self, current: ConcernStatus, target: ConcernStatus):
         self.current, self.target = current, target
         super().__init__(_l("Deze stap kan niet: de melding heeft de status „%(status)s”.",
-                            status=STATUS_LABELS[current]))
+                            status=current.label))
 
 
 def check_transition(current: ConcernStatus | str, target: ConcernStatus | str) -> ConcernStatus:

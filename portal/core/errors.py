@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from portal.extensions import db
+from portal.core.transaction import rollback_quietly
 
 log = logging.getLogger("portal.errors")
 
@@ -36,23 +36,16 @@ def handle_csrf_error(exc: CSRFError):
 def handle_database_down(exc: Exception):
     """The database is unreachable: a 503 page rendered without touching it."""
     log.error("database unavailable: %s", exc)
-    _rollback_quietly()
+    rollback_quietly()
     g._login_user = AnonymousUserMixin()  # the page must not try to load the user again
     return _render(503, reason="database")
-
-
-def _rollback_quietly() -> None:
-    try:
-        db.session.rollback()
-    except Exception:  # noqa: BLE001 - the connection may already be gone
-        pass
 
 
 def handle_unexpected(exc: Exception):
     if isinstance(exc, HTTPException):
         return handle_http_error(exc)
     log.exception("unhandled error on %s %s", request.method, request.path)
-    _rollback_quietly()
+    rollback_quietly()
     return _render(500)
 
 

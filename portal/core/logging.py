@@ -84,7 +84,6 @@ def _log_request(response: Response) -> Response:
                 "status": response.status_code,
                 "duration_ms": duration_ms,
                 "user_id": user_id,
-                "page_cache": g.get("portal_page_cache"),  # "hit", "miss" or None (not cacheable)
                 "remote_addr": request.remote_addr,
             }
         },

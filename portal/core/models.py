@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.time import utcnow
@@ -29,18 +29,7 @@ class AuditEvent(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id", "created_at"),)
-    __page_scopes__ = None  #: the audit trail is on no cached page
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.id} {self.action} {self.object_type}:{self.object_id}>"
 
-
-class PageVersion(db.Model):
-    """A version stamp of shared content (``site``, ``review``): see portal.core.pagecache."""
-
-    __tablename__ = "page_version"
-
-    scope: Mapped[str] = mapped_column(String(32), primary_key=True)
-    version: Mapped[int] = mapped_column(BigInteger, default=0)
-
-    __page_scopes__ = None

@@ -8,13 +8,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.core import bp
-from portal.core.pagecache import cached_page
 from portal.core.registry import checklist_for, nav_items_for
 from portal.extensions import db
 
 
 @bp.route("/")
-@cached_page()
 @login_required
 def dashboard():
     """The signed-in user's start page: checklist and what they can do."""
@@ -33,7 +31,6 @@ def healthz():
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
-        db.session.rollback()
         return jsonify(status="unavailable", database="unreachable", error=type(exc).__name__), 503
     return jsonify(status="ok", database="ok")
 

@@ -4,8 +4,7 @@ Public pieces for other areas (the review area in particular):
 
 * models: ``portal.declarations.models`` (Declaration, DeclarationVersion, InformationRequest, NilStatement,
   Campaign, CampaignTask) and the lifecycle in ``portal.declarations.states``;
-* services: ``portal.declarations.services`` (get_declaration_for_review, start_review,
-  request_information, decide_version, ensure_lock_version …);
+* services: ``portal.declarations.services`` (the employee's actions; HR's are in ``portal.review.services``);
 * display helpers: ``portal.declarations.display`` (answer_rows, previous_version, readable).
 """
 
@@ -37,21 +36,6 @@ def init_app(app: Flask) -> None:
     register_checklist_provider(checklist_items)
     register_demo_loader(load_demo_declarations, order=50)
     register_personal_data_provider("declarations", declarations_data)
-    _register_page_owners()
-
-
-def _register_page_owners() -> None:
-    """Whose pages a change to a declaration, or to one of its versions, makes stale."""
-    from sqlalchemy import select
-
-    from portal.core.pagecache import register_owner_resolver
-    from portal.declarations.models import Declaration, DeclarationVersion
-
-    register_owner_resolver("declaration", lambda ids: select(Declaration.owner_id).where(Declaration.id.in_(ids)))
-    register_owner_resolver("version", lambda ids: (
-        select(Declaration.owner_id).join(DeclarationVersion, DeclarationVersion.declaration_id == Declaration.id)
-        .where(DeclarationVersion.id.in_(ids))
-    ))
 
 
 from portal.declarations import routes  # noqa: E402,F401

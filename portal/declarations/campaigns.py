@@ -22,6 +22,7 @@ from sqlalchemy.orm import contains_eager
 from portal.auth.models import User
 from portal.core.audit import record_event
 from portal.core.time import to_local, utcnow
+from portal.core.transaction import atomic
 from portal.declarations.models import Campaign, CampaignScope, CampaignTask, DeclarationKind
 from portal.declarations.states import DeclarationError
 from portal.core.exports import csv_text
@@ -55,6 +56,7 @@ def users_in_scope(scope: CampaignScope, department: str = ""):
     return query
 
 
+@atomic()
 def open_campaign(year: int, due_on: date, scope: CampaignScope, department: str, actor,
                   *, now: Optional[datetime] = None) -> Campaign:
     """Open a campaign and give everyone in scope a task in one INSERT … SELECT.
@@ -89,6 +91,7 @@ def open_campaign(year: int, due_on: date, scope: CampaignScope, department: str
     return campaign
 
 
+@atomic()
 def close_campaign(campaign: Campaign, actor, *, now: Optional[datetime] = None) -> int:
     """Close a campaign: no more reminders, and its tasks leave everyone's dashboard.
 
@@ -274,6 +277,7 @@ class EntryError(DeclarationError):
         super().__init__(message)
 
 
+@atomic()
 def reconfirm(task: CampaignTask, choices, nil_choices: dict, actor, *, now: Optional[datetime] = None) -> list:
     """Carry out the reconfirmation: keep, end or start a change per entry; "nothing to declare" per kind.
 

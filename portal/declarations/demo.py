@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.declarations.models import Declaration, DeclarationKind, NilStatement
-from portal.declarations.services import create_declaration, decide_version, submit_version
+from portal.declarations.services import create_declaration, submit_version
+from portal.review.services import decide_version
 from portal.declarations.statements import record_nil_statement
 from portal.extensions import db
 

@@ -1,6 +1,6 @@
 """Shared machinery of the declaration services: refusals, derived status, audit, mail, race guard.
 
-Used by ``services`` (the employee's actions) and ``hr`` (the review area's actions).
+Used by ``services`` (the employee's actions) and ``portal.review.services`` (HR's).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.audit import record_event
+from portal.core.transaction import atomic
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
 from portal.declarations.states import QUEUE_STATUSES, DeclarationError, derive_declaration_status
 
@@ -52,12 +53,14 @@ def sync_status(declaration: Declaration) -> None:
 
 
 def guarded(service):
-    """A lost race on ``lock_version`` (at any flush, autoflush included) becomes a StaleDeclaration."""
+    """A service in its own savepoint: a refusal leaves nothing behind, and a lost race on
+    ``lock_version`` (at any flush, autoflush included) becomes a StaleDeclaration."""
 
     @functools.wraps(service)
     def wrapper(*args, **kwargs):
         try:
-            return service(*args, **kwargs)
+            with atomic():
+                return service(*args, **kwargs)
         except StaleDataError as exc:
             raise StaleDeclaration() from exc
 
@@ -83,11 +86,6 @@ def mail_owner(declaration: Declaration, template: str, dedup_key: str, **contex
         dedup_key=dedup_key,
         sensitive=declaration.kind == DeclarationKind.financial_interest,
     )
-
-
-def ensure_not_own(declaration: Declaration, actor) -> None:
-    if actor is None or declaration.owner_id == getattr(actor, "id", None):
-        raise OwnDeclarationError()
 
 
 def is_blank(value: Any) -> bool:

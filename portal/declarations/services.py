@@ -2,12 +2,11 @@
 
 Each service checks the transition with ``states.check_transition``, sets state, actor and
 timestamp, writes one audit event, queues the mail to the employee (never with contents)
-and flushes. The request commits once. Refusals raise ``DeclarationError`` subclasses whose
-``message`` is Dutch and can be flashed as is; callers roll back on them.
+and flushes, inside its own savepoint (``lifecycle.guarded``). The request commits once. Refusals
+raise ``DeclarationError`` subclasses whose ``message`` is Dutch and can be flashed as is; what
+the refused service wrote is already undone.
 
-HR's actions live in ``hr.py`` and are re-exported here, so the review area imports
-everything from this module: ``get_declaration_for_review``, ``start_review``,
-``request_information``, ``decide_version``, ``ensure_lock_version``.
+HR's actions (review, questions, decisions) are the review area's: ``portal.review.services``.
 """
 
 from __future__ import annotations
@@ -15,21 +14,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Mapping, Optional
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.core.time import today_local, utcnow
-from portal.declarations.hr import (
-    decide_version,
-    ensure_lock_version,
-    get_declaration_for_review,
-    request_information,
-    start_review,
-)
 from portal.declarations.lifecycle import (
-    LOAD,
     IncompleteVersion,
     OwnDeclarationError,
     StaleDeclaration,
@@ -60,30 +50,11 @@ from portal.extensions import db
 
 __all__ = [
     "DeclarationError", "IncompleteVersion", "InvalidTransition", "OwnDeclarationError", "StaleDeclaration",
-    "answer_information_request", "available_actions", "check_end_date", "confirm_declaration",
-    "create_declaration", "decide_version", "end_declaration", "ensure_lock_version", "get_declaration",
-    "get_declaration_for_review", "get_version", "missing_answers", "open_information_request",
-    "request_information", "save_draft", "start_change", "start_review", "submit_version", "withdraw_version",
+    "answer_information_request", "available_actions", "change_declaration", "check_end_date",
+    "confirm_declaration", "create_declaration", "end_declaration", "file_declaration",
+    "missing_answers", "open_information_request", "save_draft", "start_change",
+    "submit_version", "withdraw_version",
 ]
-
-
-# -- access --------------------------------------------------------------------------------
-
-
-def get_declaration(declaration_id: int, for_user) -> Declaration:
-    """The declaration if ``for_user`` owns it; 404 for any other id (existence must not leak)."""
-    declaration = db.session.get(Declaration, declaration_id, options=LOAD)
-    if declaration is None or for_user is None or declaration.owner_id != getattr(for_user, "id", None):
-        abort(404)
-    return declaration
-
-
-def get_version(declaration: Declaration, number: int) -> DeclarationVersion:
-    """Version ``number`` of an already authorised declaration, or 404."""
-    for version in declaration.versions:
-        if version.number == number:
-            return version
-    abort(404)
 
 
 def find_by_client_token(owner, token: Optional[str]) -> Optional[Declaration]:
@@ -159,6 +130,27 @@ def create_declaration(owner, kind: DeclarationKind, answers: Mapping[str, Any],
         return existing, False
     audit("declaration.create", declaration, actor or owner, kind=kind.value, version=1)
     return declaration, True
+
+
+@guarded
+def file_declaration(owner, kind: DeclarationKind, answers: Mapping[str, Any], *, submit: bool,
+                     client_token: Optional[str] = None) -> tuple[Declaration, bool]:
+    """A new declaration from the form: saved as a draft, and sent to HR when ``submit``; all or nothing."""
+    declaration, created = create_declaration(owner, kind, answers, client_token=client_token)
+    if created and submit:
+        submit_version(declaration.pending_version, owner)
+    return declaration, created
+
+
+@guarded
+def change_declaration(declaration: Declaration, answers: Mapping[str, Any], actor, *,
+                       submit: bool) -> DeclarationVersion:
+    """Save the form's answers on the draft (started from the version in force), and submit when asked."""
+    version = start_change(declaration, actor)
+    save_draft(version, answers, actor)
+    if submit:
+        submit_version(version, actor)
+    return version
 
 
 @guarded

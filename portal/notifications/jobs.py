@@ -20,6 +20,7 @@ from typing import Callable, Optional
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal.core.time import utcnow
+from portal.core.transaction import commit, rollback
 from portal.extensions import db
 from portal.notifications.models import JobRun
 
@@ -103,7 +104,7 @@ def _run_job(job: ScheduledJob, now: datetime) -> JobOutcome:
         db.session.add(run)
         db.session.flush()  # the unique (name, slot) key: taken means done or running elsewhere
     except (IntegrityError, OperationalError) as exc:
-        db.session.rollback()
+        rollback()
         if isinstance(exc, OperationalError):  # SQLite: another process holds the write lock for long
             log.warning("job %s skipped: database busy (%s)", job.name, exc.orig)
         return JobOutcome(job.name, ran=False)
@@ -111,9 +112,9 @@ def _run_job(job: ScheduledJob, now: datetime) -> JobOutcome:
         result = job.function(now)
         run.result = int(result) if result is not None else None
         run.finished_at = utcnow()
-        db.session.commit()
+        commit()
     except Exception as exc:  # noqa: BLE001 - one failing job must not stop the others
-        db.session.rollback()
+        rollback()
         log.exception("job %s failed; it is tried again at the next run", job.name)
         return JobOutcome(job.name, ran=False, error=f"{type(exc).__name__}: {exc}")
     log.info("job %s ran for slot %s: %s", job.name, run.slot.isoformat(), run.result)

@@ -63,7 +63,6 @@ class OutboxMessage(db.Model):
 
     __tablename__ = "outbox_message"
     #: mail is on no cached page
-    __page_scopes__ = None
     audit_type = "outbox_message"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,7 +116,6 @@ class OutboxAttachment(db.Model):
     """A file sent with a message; the bytes live in the database with the message."""
 
     __tablename__ = "outbox_attachment"
-    __page_scopes__ = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
@@ -137,7 +135,6 @@ class JobRun(db.Model):
     """One run of a scheduled job in one time slot; the unique key makes runs idempotent."""
 
     __tablename__ = "job_run"
-    __page_scopes__ = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64))

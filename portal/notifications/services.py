@@ -21,6 +21,7 @@ from portal.auth.models import User
 from portal.core.access import has_role
 from portal.core.audit import record_event
 from portal.core.time import utcnow
+from portal.core.transaction import atomic
 from portal.extensions import db
 from portal.notifications.models import MailStatus, OutboxAttachment, OutboxMessage, ensure_transition
 from portal.notifications.rendering import render_mail
@@ -142,6 +143,7 @@ def select_messages(status: Optional[MailStatus], for_user: Optional[User] = Non
     return statement.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
 
 
+@atomic()
 def retry_message(message: OutboxMessage, actor: User, *, now: Optional[datetime] = None) -> None:
     """Put a failed message back in the queue for an attempt now (attempts are kept)."""
     ensure_transition(message.status, MailStatus.pending)

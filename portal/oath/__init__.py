@@ -29,7 +29,7 @@ def init_app(app: Flask) -> None:
     register_personal_data_provider("oath", oath_personal_data)
 
 
-from portal.oath.labels import template_labels  # noqa: E402
+from portal.oath.display import template_context  # noqa: E402
 from portal.oath.routes import employee, hr  # noqa: E402,F401
 
-bp.context_processor(template_labels)
+bp.context_processor(template_context)

@@ -17,7 +17,7 @@ from fpdf.enums import XPos, YPos
 
 from portal.oath.display import long_date
 from portal.oath.formulas import FORMULA_NOUNS, formula_lines
-from portal.oath.models import Formula
+from portal.oath.states import Formula
 
 FONT_DIR = Path(__file__).with_name("fonts")
 FONT = "DejaVuSerif"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_babel import format_date, format_datetime, gettext as _
 
 from portal.core.registry import ChecklistItem
-from portal.oath.models import RegistrationStatus
+from portal.oath.states import RegistrationStatus
 from portal.oath.services.locking import active_registration_for
-from portal.oath.services.queries import record_of
+from portal.oath.queries import record_of
 from portal.oath.services.statements import is_statement_user, signature_of
 
 ORDER = 40

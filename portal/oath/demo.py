@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from portal.core.time import today_local
 from portal.extensions import db
 from portal.oath.display import local_to_utc
-from portal.oath.models import Formula, OathSession
+from portal.oath.models import OathSession
+from portal.oath.states import Formula
 from portal.oath.services.registrations import register_for_session
 from portal.oath.services.sessions import SessionData, create_session
 from portal.oath.services.statements import publish_statement_text

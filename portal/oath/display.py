@@ -5,8 +5,26 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 
 from babel.dates import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
 
 from portal.core.time import local_zone, to_local
+from portal.oath.states import RegistrationStatus
+
+#: portal-badge modifier per registration state
+REGISTRATION_BADGES = {
+    RegistrationStatus.confirmed: "info",
+    RegistrationStatus.waitlisted: "warning",
+    RegistrationStatus.cancelled: "neutral",
+    RegistrationStatus.attended: "ok",
+    RegistrationStatus.no_show: "error",
+}
+
+LANGUAGE_LABELS = {"nl": _l("Nederlands"), "en": _l("Engels")}
+
+
+def template_context() -> dict:
+    """What the oath templates need beyond the enums' own labels."""
+    return {"registration_badges": REGISTRATION_BADGES, "language_labels": LANGUAGE_LABELS}
 
 
 class NonexistentLocalTime(ValueError):

@@ -26,7 +26,8 @@ from wtforms.validators import Optional as Opt
 
 from portal.core.time import to_local, utcnow
 from portal.oath.display import NonexistentLocalTime, local_to_utc
-from portal.oath.models import Formula, OathSession, RegistrationStatus
+from portal.oath.models import OathSession
+from portal.oath.states import Formula, RegistrationStatus
 from portal.oath.services.sessions import SessionData
 
 LANGUAGES = [SelectChoice("nl", _l("Nederlands")), SelectChoice("en", _l("Engels"))]

@@ -7,7 +7,7 @@ must not change with it. A new wording means a code change (and review).
 
 from __future__ import annotations
 
-from portal.oath.models import Formula
+from portal.oath.states import Formula
 
 OATH_LINES: tuple[str, ...] = (
     "Ik zweer dat ik de Grondwet en alle overige wetten van ons land zal eerbiedigen.",

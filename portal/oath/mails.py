@@ -12,7 +12,8 @@ from typing import Optional
 from portal.auth.models import User
 from portal.notifications.services import Attachment, queue_mail
 from portal.oath.ics import Method, build_invitation
-from portal.oath.models import OathSession, Registration, RegistrationStatus
+from portal.oath.models import OathSession, Registration
+from portal.oath.states import RegistrationStatus
 
 MY_PATH = "/oath/my"
 SESSIONS_PATH = "/oath/sessions"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import Optional
 
@@ -21,34 +20,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import User
-from portal.core.pagecache import SITE, user_scope
 from portal.core.time import utcnow
 from portal.core.types import enum_type
 from portal.extensions import db
+from portal.oath.states import ACTIVE_STATUSES, Formula, RegistrationStatus, SessionStatus
 
 
-class SessionStatus(enum.StrEnum):
-    scheduled = "scheduled"
-    cancelled = "cancelled"
-    held = "held"
 
-
-class RegistrationStatus(enum.StrEnum):
-    confirmed = "confirmed"
-    waitlisted = "waitlisted"
-    cancelled = "cancelled"
-    attended = "attended"
-    no_show = "no_show"
-
-
-#: a person has at most one registration in these states, across all sessions
-ACTIVE_STATUSES = (RegistrationStatus.confirmed, RegistrationStatus.waitlisted)
 _ACTIVE_SQL = text("status IN ('confirmed', 'waitlisted')")
 
-
-class Formula(enum.StrEnum):
-    oath = "oath"  #: ambtseed
-    affirmation = "affirmation"  #: ambtsbelofte
 
 
 class OathSession(db.Model):
@@ -96,7 +76,6 @@ class Registration(db.Model):
 
     __tablename__ = "oath_registration"
     #: seats left are shown to everyone
-    __page_scopes__ = staticmethod(lambda reg: [user_scope(reg.user_id), SITE])
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("oath_session.id", ondelete="CASCADE"))
@@ -138,7 +117,6 @@ class OathRecord(db.Model):
     """On the employee's profile: they took the oath or affirmation, which one, and when."""
 
     __tablename__ = "oath_record"
-    __page_scopes__ = staticmethod(lambda record: [user_scope(record.user_id)])
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
@@ -178,7 +156,6 @@ class StatementSignature(db.Model):
     """An intern's, temp's or hired worker's signature under one version of the statement."""
 
     __tablename__ = "oath_statement_signature"
-    __page_scopes__ = staticmethod(lambda signature: [user_scope(signature.user_id)])
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.oath.models import StatementSignature
-from portal.oath.services.queries import record_of, registrations_of
+from portal.oath.queries import record_of, registrations_of
 
 
 def _iso(value):

@@ -16,6 +16,7 @@ from portal.core.audit import record_event
 from portal.core.registry import ChecklistItem
 from portal.core.time import as_utc, today_local
 from portal.core.exports import csv_text
+from portal.core.transaction import atomic
 from portal.extensions import db
 from portal.policies.models import Acknowledgement, PolicyPage, PolicyVersion, VersionStatus
 
@@ -103,6 +104,7 @@ def _acknowledgement_of(user, version: PolicyVersion) -> Optional[Acknowledgemen
     )
 
 
+@atomic()
 def acknowledge_version(user, page: PolicyPage, version_id: Optional[int], today: date) -> Acknowledgement:
     """Record that ``user`` read this version (idempotent: a second click changes nothing)."""
     target = acknowledgement_target(page.id, today)

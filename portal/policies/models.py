@@ -22,7 +22,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import User
-from portal.core.pagecache import user_scope
 from portal.core.time import utcnow
 from portal.core.types import enum_type
 from portal.extensions import db
@@ -112,7 +111,6 @@ class Acknowledgement(db.Model):
     """An employee confirmed having read one published version of a page."""
 
     __tablename__ = "policy_acknowledgement"
-    __page_scopes__ = staticmethod(lambda ack: [user_scope(ack.user_id)])
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)

@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal.core.access import has_role
 from portal.core.audit import record_event
 from portal.core.time import utcnow
+from portal.core.transaction import atomic
 from portal.extensions import db
 from portal.policies.markdown import render_markdown
 from portal.policies.models import PolicyPage, PolicyVersion, VersionStatus
@@ -75,6 +76,7 @@ def get_page(slug: str, for_user) -> PolicyPage:
     return page
 
 
+@atomic()
 def create_page(slug: str, *, is_public: bool, editor) -> PolicyPage:
     """A new, empty page at /policies/<slug>; its first text is written in the editor.
 
@@ -202,6 +204,7 @@ class VersionInput:
     requires_acknowledgement: bool
 
 
+@atomic()
 def save_version(
     page: PolicyPage,
     data: VersionInput,

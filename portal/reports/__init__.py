@@ -18,7 +18,4 @@ def init_app(app: Flask) -> None:
     register_nav_item(NavItem("reports.annual", lambda: _l("Jaarverslag"), order=32, visible=can_read_report))
 
 
-from portal.concerns.interim_commit import commit_after_success  # noqa: E402  (INTERIM, see the module)
 from portal.reports import routes  # noqa: E402,F401
-
-bp.after_request(commit_after_success)

@@ -103,7 +103,8 @@ def declaration_counts(years: list[int]) -> dict[str, Counts]:
 
 def oath_counts(years: list[int]) -> dict[str, Counts]:
     """Ceremonies held, oaths and affirmations taken, integrity statements signed."""
-    from portal.oath.models import OathRecord, OathSession, SessionStatus, StatementSignature
+    from portal.oath.models import OathRecord, OathSession, StatementSignature
+    from portal.oath.states import SessionStatus
 
     held = _by_year(OathSession.starts_at, years, literal("ceremonies"),
                     OathSession.status != SessionStatus.cancelled, OathSession.starts_at < utcnow())

@@ -16,7 +16,6 @@ class ReportYear(db.Model):
     """A year of the annual report; when closed, its figures are frozen here and never recomputed."""
 
     __tablename__ = "report_year"
-    __page_scopes__ = None
     audit_type = "report_year"
 
     year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
@@ -38,7 +37,6 @@ class ReportExplanation(db.Model):
     """The coordinator's explanation (duiding) of one section of one year's report."""
 
     __tablename__ = "report_explanation"
-    __page_scopes__ = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(index=True)

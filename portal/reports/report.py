@@ -20,10 +20,9 @@ from sqlalchemy import select
 from portal.concerns.states import (
     CATEGORY_LABELS,
     CONTACT_NATURES,
-    INVESTIGATION_LABELS,
     MEASURE_LABELS,
-    OUTCOME_LABELS,
     InvestigationType,
+    Outcome,
     label_of,
 )
 from portal.extensions import db
@@ -55,10 +54,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 lambda: _configured("CONCERN_CATEGORIES", CATEGORY_LABELS)() + [(UNSET, _l("Nog niet ingedeeld"))],
                 total=_l("Totaal meldingen")),
     SectionSpec("investigations", _l("Onderzoeken, naar soort"),
-                lambda: [(t.value, INVESTIGATION_LABELS[t]) for t in InvestigationType if t != InvestigationType.none],
+                lambda: [(t.value, t.label) for t in InvestigationType if t != InvestigationType.none],
                 total=_l("Totaal onderzoeken")),
     SectionSpec("outcomes", _l("Uitkomst van de beoordeling"),
-                lambda: [(o.value, label) for o, label in OUTCOME_LABELS.items()], total=_l("Totaal beoordeeld")),
+                Outcome.choices, total=_l("Totaal beoordeeld")),
     SectionSpec("measures", _l("Maatregelen, waaronder disciplinair ontslag"),
                 _configured("CONCERN_MEASURES", MEASURE_LABELS), total=_l("Totaal maatregelen")),
     SectionSpec("contacts", _l("Contacten met vertrouwenspersonen, naar aard"),

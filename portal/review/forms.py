@@ -16,8 +16,9 @@ from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
 from portal.declarations.models import KIND_LABELS, TEXT_MAX
-from portal.declarations.states import DECLARATION_LABELS, QUEUE_STATUSES, DeclarationStatus, VersionStatus
+from portal.declarations.states import DECISIONS, DECLARATION_LABELS, QUEUE_STATUSES, DeclarationStatus, VersionStatus
 from portal.review.models import ASSESSMENT_POINTS, NOTE_MAX, POINT_LABELS, RATING_LABELS
+from portal.review.services import missing_decision_text
 
 _TOO_LONG = _l("Gebruik hoogstens %(max)d tekens; nu zijn het er %(length)d.")
 #: required fields keep their "(verplicht)" mark and aria-required, but no HTML ``required``: the
@@ -150,13 +151,15 @@ class DecisionForm(LockedForm):
     )
     submit = SubmitField(_l("Besluit vastleggen"))
 
-    def validate_conditions(self, field) -> None:
-        if self.outcome.data == VersionStatus.approved_with_conditions.value and _blank(field.data):
-            raise ValidationError(_l("Schrijf de voorwaarden op die bij de goedkeuring horen."))
-
-    def validate_reason(self, field) -> None:
-        if self.outcome.data == VersionStatus.refused.value and _blank(field.data):
-            raise ValidationError(_l("Schrijf de reden van de afwijzing op; de medewerker krijgt die te zien."))
+    def validate(self, extra_validators=None) -> bool:
+        """The shape here; whether the outcome needs conditions or a reason is the review rule's to say."""
+        valid = super().validate(extra_validators)
+        if valid and self.outcome.data in {s.value for s in DECISIONS}:
+            missing = missing_decision_text(VersionStatus(self.outcome.data), self.conditions.data, self.reason.data)
+            if missing is not None:
+                getattr(self, missing.field).errors.append(missing.message)
+                return False
+        return valid
 
 
 class ProposalForm(LockedForm):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from portal.core.time import local_zone
@@ -13,8 +12,7 @@ from portal.declarations.states import QUEUE_STATUSES
 from portal.extensions import db
 from portal.notifications.jobs import scheduled_job
 from portal.review.queries import WAITING_FOR_HR
-from portal.review.services import eligible_reviewers
-
+from portal.review.queries import eligible_reviewers, target_days
 
 def digest_counts(now: datetime, target_days: int) -> dict[str, int]:
     """New items of the last day, overdue items and everything waiting for HR: one query."""
@@ -28,14 +26,13 @@ def digest_counts(now: datetime, target_days: int) -> dict[str, int]:
     ).one()
     return {"new": new or 0, "overdue": overdue or 0, "waiting": total or 0}
 
-
 @scheduled_job("review-digest", every=timedelta(days=1), offset=timedelta(hours=6))
 def send_review_digest(now: datetime) -> int:
     """One mail per reviewer per day with the number of new and overdue items (none when both are 0)."""
     from portal.notifications.services import queue_mail
 
-    target_days = current_app.config.get("REVIEW_TARGET_DAYS", 28)
-    counts = digest_counts(now, target_days)
+    days = target_days()
+    counts = digest_counts(now, days)
     if not counts["new"] and not counts["overdue"]:
         return 0
     day = now.astimezone(local_zone()).date().isoformat()
@@ -43,12 +40,11 @@ def send_review_digest(now: datetime) -> int:
     for reviewer in db.session.scalars(eligible_reviewers()):
         message = queue_mail(
             reviewer, "review/digest", {**counts, "name": reviewer.display_name, "path": "/review/",
-                                        "target_days": target_days},
+                                        "target_days": days},
             dedup_key=f"review-digest-{reviewer.id}-{day}",
         )
         queued += message is not None
     return queued
-
 
 @scheduled_job("review-register-snapshot", every=timedelta(hours=1))
 def snapshot_public_register(now: datetime) -> int:

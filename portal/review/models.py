@@ -15,7 +15,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.pagecache import REVIEW
 from portal.core.time import utcnow
 from portal.core.types import enum_type
 from portal.declarations.states import VERSION_LABELS, VersionStatus
@@ -68,7 +67,6 @@ class ReviewAssessment(db.Model):
     """The assessment of one version against the framework: a rating and a note per point."""
 
     __tablename__ = "review_assessment"
-    __page_scopes__ = staticmethod(lambda assessment: [("version", assessment.version_id), REVIEW])
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("declaration_version.id", ondelete="CASCADE"), unique=True)
@@ -106,7 +104,6 @@ class InternalNote(db.Model):
 
     __tablename__ = "review_internal_note"
     #: notes are for HR only
-    __page_scopes__ = staticmethod(lambda note: [REVIEW])
 
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id", ondelete="CASCADE"))
@@ -141,7 +138,6 @@ class PendingDecision(db.Model):
     """A decision proposed by one reviewer that takes effect only when a second reviewer confirms it."""
 
     __tablename__ = "review_pending_decision"
-    __page_scopes__ = staticmethod(lambda proposal: [("declaration", proposal.declaration_id), REVIEW])
 
     id: Mapped[int] = mapped_column(primary_key=True)
     declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id", ondelete="CASCADE"), index=True)

@@ -12,19 +12,20 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from portal.declarations.lifecycle import audit, ensure_not_own, guarded, is_blank
+from portal.declarations.lifecycle import audit, guarded, is_blank
 from portal.declarations.models import Declaration, DeclarationVersion
 from portal.declarations.services import StaleDeclaration
 from portal.extensions import db
 from portal.review.models import ASSESSMENT_POINTS, InternalNote, Rating, ReviewAssessment
-from portal.review.services import ReviewError, version_under_review
+from portal.review.queries import version_under_review
+from portal.review.services import ReviewError, ensure_can_decide
 
 
 
 @guarded
 def add_internal_note(declaration: Declaration, body: str, actor) -> InternalNote:
     """A note for reviewers only; the audit trail records that it was written, not what it says."""
-    ensure_not_own(declaration, actor)
+    ensure_can_decide(declaration, actor)
     if is_blank(body):
         raise ReviewError(_l("Schrijf de notitie."))
     latest = declaration.latest_version
@@ -54,7 +55,7 @@ def assessment_for(version: Optional[DeclarationVersion]) -> Optional[ReviewAsse
 def save_assessment(declaration: Declaration, answers: Mapping[str, tuple[Optional[str], Optional[str]]],
                     actor) -> ReviewAssessment:
     """Store a rating and a note per point of the framework for the version under review."""
-    ensure_not_own(declaration, actor)
+    ensure_can_decide(declaration, actor)
     version = version_under_review(declaration)
     if version is None:
         raise ReviewError(_l("Over deze versie is al besloten; de afweging ligt vast."))

@@ -10,15 +10,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from typing import Optional
 
+from flask import current_app
 from sqlalchemy import Select, and_, exists, false, func, or_, select, true, union_all
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from portal.auth.models import User
 from portal.core.cache import cached, define_cache
-from portal.core.pagecache import request_stamps
 from portal.core.time import today_local
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
-from portal.declarations.states import ACTIVE_STATUSES, APPROVALS, QUEUE_STATUSES, DeclarationStatus
+from portal.declarations.states import ACTIVE_STATUSES, APPROVALS, QUEUE_STATUSES, UNDECIDED, DeclarationStatus
 from portal.extensions import db
 from portal.review.models import PendingDecision, ProposalStatus
 
@@ -172,10 +172,9 @@ def queue_page(filters: QueueFilters, reviewer, *, now: datetime, target_days: i
         last = rows[per_page - 1][0]
         next_cursor = encode_cursor(last.submitted_at, last.id)
     needs_owner = bool(filters.department or filters.high_risk is not None or filters.top_official is not None)
-    # The counts read every waiting item: shared for a few seconds (see QUEUE_COUNTS_SECONDS), and
-    # never older than the review stamp this page is cached under (another server's decision).
+    # The counts read every waiting item: shared for a few seconds (see QUEUE_COUNTS_SECONDS).
     counts = cached("review.queue_counts",
-                    (replace(filters, status=None), reviewer.id, target_days, request_stamps()),
+                    (replace(filters, status=None), reviewer.id, target_days),
                     lambda: queue_counts(conditions, join_owner=needs_owner))
     return QueuePage(items=items, next_cursor=next_cursor, counts=dict(counts))
 
@@ -274,3 +273,34 @@ def register_statement(filters: RegisterFilters, today: Optional[date] = None) -
             func.lower(version.entity).like(pattern),
         ))
     return statement
+
+
+def version_under_review(declaration: Declaration) -> Optional[DeclarationVersion]:
+    """The pending version if it waits for HR (submitted, in review or with a question open)."""
+    version = declaration.pending_version
+    return version if version is not None and version.status in UNDECIDED else None
+
+
+def open_proposal(version: Optional[DeclarationVersion]) -> Optional[PendingDecision]:
+    """The decision proposed for ``version`` that waits for a second reviewer, if any."""
+    if version is None:
+        return None
+    return db.session.scalar(
+        select(PendingDecision).where(
+            PendingDecision.version_id == version.id, PendingDecision.status == ProposalStatus.pending
+        )
+    )
+
+
+def eligible_reviewers():
+    """SELECT of the people an item can be assigned to (active reviewers), by name."""
+    return (
+        select(User)
+        .where(User.is_reviewer.is_(True), User.is_enabled.is_(True), User.left_at.is_(None))
+        .order_by(User.display_name, User.id)
+    )
+
+
+def target_days() -> int:
+    """The review target in days (PORTAL_REVIEW_TARGET_DAYS): older items are overdue."""
+    return int(current_app.config["REVIEW_TARGET_DAYS"])

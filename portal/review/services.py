@@ -1,8 +1,9 @@
-"""Rules of reviewing: access, taking and assigning, questions, decisions with four eyes (notes: notes.py).
+"""HR's rules and actions on a declaration: who may decide, what a decision needs, four eyes.
 
-State changes of declarations and versions go through ``portal.declarations.services`` (its
-state machine, mails to the employee and audit events); this module adds what only HR has:
-who works on an item, the second approval, internal notes and the assessment.
+Every rule of reviewing is written here once: ``can_decide`` (who may act on a declaration),
+``missing_decision_text`` (which outcomes need conditions or a reason), ``needs_second_approval``
+(when a decision waits for a second reviewer) and ``decide_declaration`` (the one way a reviewer
+decides). The declaration's own state machine is ``portal.declarations.states``.
 
 No lost decisions: every action carries the ``lock_version`` the reviewer saw
 (``ensure_lock_version``), and every change of the declaration row is an
@@ -16,37 +17,33 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
-from portal.core.access import ensure_found, has_role
+from portal.core.access import has_role
 from portal.core.time import utcnow
-from portal.declarations.lifecycle import audit, ensure_not_own, guarded, is_blank
-from portal.declarations.models import Declaration, DeclarationVersion
-from portal.declarations.services import (
-    decide_version,
-    ensure_lock_version,
-    get_declaration_for_review,
-    request_information,
-    start_review,
+from portal.declarations.lifecycle import (
+    OwnDeclarationError,
+    StaleDeclaration,
+    audit,
+    guarded,
+    is_blank,
+    mail_owner,
+    sync_status,
 )
+from portal.declarations.models import Declaration, DeclarationVersion, InformationRequest
 from portal.declarations.states import (
+    APPROVALS,
     DECISIONS,
-    UNDECIDED,
     DeclarationError,
-    DeclarationStatus,
     VersionStatus,
     check_transition,
 )
 from portal.extensions import db
 from portal.review.models import PendingDecision, ProposalStatus
-
-#: defaults of the settings the lead may add to portal/config.py
-SECOND_APPROVAL_TOP_OFFICIALS = True
-SECOND_APPROVAL_REFUSALS = True
+from portal.review.queries import open_proposal, version_under_review
 
 
 class ReviewError(DeclarationError):
@@ -72,66 +69,61 @@ class ProposalClosed(ReviewError):
     default_message = _l("Over dit voorstel is al beslist.")
 
 
-# -- access ---------------------------------------------------------------------------------
+class DecisionTextMissing(ReviewError):
+    """Conditions or a reason are missing; ``field`` names the form field they belong in."""
+
+    def __init__(self, field: str, message) -> None:
+        super().__init__(message)
+        self.field = field
 
 
-def load_for_review(declaration_id: int, reviewer, *, record_view: bool = True) -> Declaration:
-    """The declaration for a reviewer: 404 when unknown, 403 for their own; records the view (GET)."""
-    if record_view:
-        declaration = get_declaration_for_review(declaration_id, reviewer)
-    else:
-        declaration = ensure_found(db.session.get(Declaration, declaration_id))
-    if declaration.status == DeclarationStatus.draft:
-        abort(404)  # never submitted: the employee's own unsent work is not HR's business
-    if declaration.owner_id == reviewer.id:
-        abort(403)  # four eyes: nobody reviews their own declaration, administrators included
-    return declaration
+# -- the rules ------------------------------------------------------------------------------
 
 
-def get_proposal(declaration: Declaration, proposal_id: int) -> PendingDecision:
-    """A proposal of an already authorised declaration, or 404."""
-    proposal = db.session.get(PendingDecision, proposal_id)
-    if proposal is None or proposal.declaration_id != declaration.id:
-        abort(404)
-    return proposal
+def can_decide(declaration: Declaration, actor) -> bool:
+    """Whether ``actor`` may act as HR on ``declaration``: an active reviewer, never on their own."""
+    return (actor is not None and has_role(actor, "reviewer") and getattr(actor, "is_active", False)
+            and declaration.owner_id != actor.id)
 
 
-def version_under_review(declaration: Declaration) -> Optional[DeclarationVersion]:
-    """The pending version if it waits for HR (submitted, in review or with a question open)."""
-    version = declaration.pending_version
-    return version if version is not None and version.status in UNDECIDED else None
+def ensure_can_decide(declaration: Declaration, actor) -> None:
+    if actor is None or declaration.owner_id == getattr(actor, "id", None):
+        raise OwnDeclarationError()
+    if not can_decide(declaration, actor):
+        raise ReviewError(_l("Alleen een actieve beoordelaar kan dit doen."))
 
 
-def open_proposal(version: Optional[DeclarationVersion]) -> Optional[PendingDecision]:
-    if version is None:
-        return None
-    return db.session.scalar(
-        select(PendingDecision).where(
-            PendingDecision.version_id == version.id, PendingDecision.status == ProposalStatus.pending
-        )
-    )
-
-
-def eligible_reviewers():
-    """SELECT of the people an item can be assigned to (active reviewers), by name."""
-    return (
-        select(User)
-        .where(User.is_reviewer.is_(True), User.is_enabled.is_(True), User.left_at.is_(None))
-        .order_by(User.display_name, User.id)
-    )
+def missing_decision_text(outcome, conditions: Optional[str], reason: Optional[str]) -> Optional[DecisionTextMissing]:
+    """Approval with conditions needs the conditions, a refusal needs its reason (the employee sees both)."""
+    if outcome == VersionStatus.approved_with_conditions and is_blank(conditions):
+        return DecisionTextMissing("conditions", _l("Schrijf de voorwaarden op die bij de goedkeuring horen."))
+    if outcome == VersionStatus.refused and is_blank(reason):
+        return DecisionTextMissing("reason", _l("Schrijf de reden van de afwijzing op; de medewerker krijgt die te zien."))
+    return None
 
 
 def needs_second_approval(declaration: Declaration, outcome: VersionStatus) -> bool:
     """Top officials' declarations and refusals need a second reviewer (each configurable)."""
     config = current_app.config
-    if config.get("REVIEW_SECOND_APPROVAL_TOP_OFFICIALS", SECOND_APPROVAL_TOP_OFFICIALS) and declaration.owner.is_top_official:
+    if config["REVIEW_SECOND_APPROVAL_TOP_OFFICIALS"] and declaration.owner.is_top_official:
         return True
-    return bool(
-        config.get("REVIEW_SECOND_APPROVAL_REFUSALS", SECOND_APPROVAL_REFUSALS) and outcome == VersionStatus.refused
-    )
+    return bool(config["REVIEW_SECOND_APPROVAL_REFUSALS"] and outcome == VersionStatus.refused)
 
 
-# -- internals ------------------------------------------------------------------------------
+def ensure_lock_version(declaration: Declaration, expected: Optional[int]) -> None:
+    """Refuse when the form was made from an older state of the declaration (no lost decisions)."""
+    if expected is not None and int(expected) != declaration.lock_version:
+        raise StaleDeclaration()
+
+
+def _decision(outcome, conditions: Optional[str], reason: Optional[str]) -> VersionStatus:
+    outcome = VersionStatus(outcome)
+    if outcome not in DECISIONS:
+        raise ValueError(f"{outcome} is not a decision")
+    missing = missing_decision_text(outcome, conditions, reason)
+    if missing is not None:
+        raise missing
+    return outcome
 
 
 def _touch(declaration: Declaration, now: datetime) -> None:
@@ -140,12 +132,92 @@ def _touch(declaration: Declaration, now: datetime) -> None:
 
 
 def _under_review(declaration: Declaration, actor, expected_lock_version: Optional[int]) -> DeclarationVersion:
-    ensure_not_own(declaration, actor)
+    ensure_can_decide(declaration, actor)
     ensure_lock_version(declaration, expected_lock_version)
     version = version_under_review(declaration)
     if version is None:
         raise NothingToReview()
     return version
+
+
+# -- what happens to the version ---------------------------------------------------------------
+
+
+@guarded
+def start_review(version: DeclarationVersion, reviewer, *, now: Optional[datetime] = None,
+                 expected_lock_version: Optional[int] = None) -> None:
+    """A reviewer picks up a submitted version (and becomes its assigned reviewer if none)."""
+    declaration = version.declaration
+    ensure_can_decide(declaration, reviewer)
+    ensure_lock_version(declaration, expected_lock_version)
+    check_transition(version.status, VersionStatus.in_review)
+    version.status = VersionStatus.in_review
+    version.review_started_at = version.review_started_at or now or utcnow()
+    if declaration.assigned_reviewer_id is None:
+        declaration.assigned_reviewer_id = reviewer.id
+    sync_status(declaration)
+    audit("declaration.review_start", declaration, reviewer, version=version.number)
+    db.session.flush()
+
+
+@guarded
+def request_information(version: DeclarationVersion, question: str, reviewer, *, now: Optional[datetime] = None,
+                        expected_lock_version: Optional[int] = None) -> InformationRequest:
+    """HR asks the employee a question; the employee sees it and answers at /declarations/<id>/answer."""
+    declaration = version.declaration
+    ensure_can_decide(declaration, reviewer)
+    ensure_lock_version(declaration, expected_lock_version)
+    if is_blank(question):
+        raise DeclarationError(_l("Schrijf de vraag aan de medewerker."))
+    check_transition(version.status, VersionStatus.info_requested)
+    request = InformationRequest(version=version, question=question, asked_by_id=reviewer.id, asked_at=now or utcnow())
+    db.session.add(request)
+    version.status = VersionStatus.info_requested
+    if declaration.assigned_reviewer_id is None:
+        declaration.assigned_reviewer_id = reviewer.id
+    sync_status(declaration)
+    db.session.flush()
+    audit("declaration.info_request", declaration, reviewer, version=version.number, request=request.id)
+    mail_owner(declaration, "info_requested", f"decl-{declaration.id}-v{version.number}-question-{request.id}")
+    return request
+
+
+@guarded
+def decide_version(version: DeclarationVersion, outcome, actor, conditions: Optional[str] = None,
+                   reason: Optional[str] = None, *, now: Optional[datetime] = None,
+                   expected_lock_version: Optional[int] = None) -> None:
+    """Put a decision into effect on a version; an approval takes the older one's place.
+
+    ``decide_declaration`` is the reviewer's way in (it asks for a second approval where one is
+    needed); this is its last step, also used by ``confirm_proposal`` and to load demo data.
+
+    A refused change leaves the approved version in force. Raises OwnDeclarationError for
+    one's own declaration, StaleDeclaration when ``expected_lock_version`` is outdated (or
+    another decision won the race at flush), InvalidTransition for an already decided one.
+    """
+    declaration = version.declaration
+    ensure_can_decide(declaration, actor)
+    ensure_lock_version(declaration, expected_lock_version)
+    outcome = _decision(outcome, conditions, reason)
+    check_transition(version.status, outcome)
+    now = now or utcnow()
+    version.status = outcome
+    version.decided_at = now
+    version.decided_by_id = actor.id
+    version.conditions = conditions if outcome == VersionStatus.approved_with_conditions else None
+    version.refusal_reason = reason if outcome == VersionStatus.refused else None
+    previous = declaration.current_version
+    if previous is None or outcome in APPROVALS or previous.status == VersionStatus.refused:
+        if previous is not None and previous is not version:
+            previous.status = check_transition(previous.status, VersionStatus.superseded)
+            previous.superseded_at = now
+        declaration.current_version = version
+    if declaration.pending_version is version:
+        declaration.pending_version = None
+    sync_status(declaration)
+    audit("declaration.decide", declaration, actor, version=version.number, outcome=outcome.value)
+    mail_owner(declaration, "decided", f"decl-{declaration.id}-v{version.number}-decided")
+    db.session.flush()
 
 
 # -- taking and assigning -------------------------------------------------------------------
@@ -201,9 +273,7 @@ def decide_declaration(declaration: Declaration, outcome, actor, *, conditions: 
     version = _under_review(declaration, actor, expected_lock_version)
     if open_proposal(version) is not None:
         raise ProposalWaiting()
-    outcome = VersionStatus(outcome)
-    if outcome not in DECISIONS:
-        raise ValueError(f"{outcome} is not a decision")
+    outcome = _decision(outcome, conditions, reason)
     if not needs_second_approval(declaration, outcome):
         decide_version(version, outcome, actor, conditions, reason, now=now)
         return None
@@ -215,10 +285,6 @@ def _propose(declaration: Declaration, version: DeclarationVersion, outcome: Ver
     if version.status == VersionStatus.submitted:
         start_review(version, actor, now=now)
     check_transition(version.status, outcome)
-    if outcome == VersionStatus.approved_with_conditions and is_blank(conditions):
-        raise ReviewError(_l("Schrijf de voorwaarden op die bij de goedkeuring horen."))
-    if outcome == VersionStatus.refused and is_blank(reason):
-        raise ReviewError(_l("Schrijf de reden van de afwijzing op; de medewerker krijgt die te zien."))
     proposal = PendingDecision(
         declaration_id=declaration.id, version_id=version.id, outcome=outcome.value,
         conditions=conditions if outcome == VersionStatus.approved_with_conditions else None,
@@ -241,7 +307,7 @@ def confirm_proposal(proposal: PendingDecision, actor, *, expected_lock_version:
                      now: Optional[datetime] = None) -> None:
     """A second reviewer (not the proposer, not the owner) confirms: the decision takes effect."""
     declaration = proposal.declaration
-    ensure_not_own(declaration, actor)
+    ensure_can_decide(declaration, actor)
     if not proposal.is_pending:
         raise ProposalClosed()
     if proposal.proposed_by_id == actor.id:
@@ -262,7 +328,7 @@ def reject_proposal(proposal: PendingDecision, actor, *, expected_lock_version: 
                     now: Optional[datetime] = None) -> None:
     """A reviewer sends the proposal back (the proposer may withdraw it); the item stays in review."""
     declaration = proposal.declaration
-    ensure_not_own(declaration, actor)
+    ensure_can_decide(declaration, actor)
     ensure_lock_version(declaration, expected_lock_version)
     if not proposal.is_pending:
         raise ProposalClosed()

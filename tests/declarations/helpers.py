@@ -86,7 +86,8 @@ def versions_of(declaration_id: int) -> list[DeclarationVersion]:
 def declare(owner: User, kind: DeclarationKind = DeclarationKind.side_activity, *, submit: bool = True,
             decide: str | None = None, reviewer: User | None = None, **overrides) -> Declaration:
     """A declaration of ``owner``, submitted and decided if asked."""
-    from portal.declarations.services import create_declaration, decide_version, submit_version
+    from portal.declarations.services import create_declaration, submit_version
+    from portal.review.services import decide_version
 
     answers = dict(SIDE_ANSWERS if kind == DeclarationKind.side_activity else INTEREST_ANSWERS, **overrides)
     declaration, _created = create_declaration(owner, kind, answers)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.declarations.models import Declaration
-from portal.declarations.services import decide_version
+from portal.review.services import decide_version
 from portal.extensions import db
 from tests.declarations.helpers import declare, make_user
 from tests.support.browser import assert_accessible, sign_in

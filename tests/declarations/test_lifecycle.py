@@ -13,13 +13,11 @@ from portal.declarations.services import (
     OwnDeclarationError,
     StaleDeclaration,
     answer_information_request,
-    decide_version,
-    request_information,
     start_change,
-    start_review,
     submit_version,
     withdraw_version,
 )
+from portal.review.services import decide_version, request_information, start_review
 from portal.declarations.statements import checklist_items, record_nil_statement
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
@@ -287,16 +285,16 @@ def test_reviewers_open_declarations_only_through_the_review_helper_which_is_aud
     from werkzeug.exceptions import NotFound
 
     from portal.core.models import AuditEvent
-    from portal.declarations.services import get_declaration_for_review
+    from portal.review.access import load_for_review
 
     with app.test_request_context():
         declaration = declare(make_user("jdevries"))
         reviewer = make_user("mjansen", is_reviewer=True)
-        assert get_declaration_for_review(declaration.id, reviewer) is declaration
+        assert load_for_review(declaration.id, reviewer) is declaration
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "declaration.view"))
         assert event.actor_id == reviewer.id and event.subject_user_id == declaration.owner_id
         with pytest.raises(NotFound):
-            get_declaration_for_review(declaration.id, make_user("sbakker"))
+            load_for_review(declaration.id, make_user("sbakker"))
 
 
 def test_demo_content_loads_twice_without_duplicates(app, runner):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from portal.declarations.models import DeclarationKind
-from portal.declarations.services import request_information
+from portal.review.services import request_information
 from portal.declarations.statements import record_nil_statement
 from portal.extensions import db
 from tests.declarations.helpers import declare, make_user

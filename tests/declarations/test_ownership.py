@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.declarations.models import Declaration, DeclarationVersion, InformationRequest, NilStatement
-from portal.declarations.services import request_information
+from portal.review.services import request_information
 from portal.extensions import db
 from tests.declarations.helpers import SIDE_FORM, declare, make_user
 

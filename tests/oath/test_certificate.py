@@ -13,7 +13,7 @@ from portal.core.time import utcnow
 from portal.extensions import db
 from portal.oath.certificate import CertificateData, render_certificate
 from portal.oath.formulas import AFFIRMATION_LINES, OATH_LINES
-from portal.oath.models import Formula
+from portal.oath.states import Formula
 from portal.oath.services.attendance import mark_attendance
 from portal.oath.services.registrations import register_for_session
 from tests.oath.conftest import make_user, plan_session

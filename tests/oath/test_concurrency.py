@@ -23,9 +23,10 @@ from sqlalchemy.exc import OperationalError
 from portal.auth.models import User
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
-from portal.oath.models import ACTIVE_STATUSES, Registration, RegistrationStatus
+from portal.oath.models import Registration
+from portal.oath.states import ACTIVE_STATUSES, RegistrationStatus
 from portal.oath.services.registrations import cancel_registration, register_for_session
-from portal.oath.workflow import OathError
+from portal.oath.states import OathError
 from tests.oath.conftest import make_user, plan_session
 
 CAPACITY = 20

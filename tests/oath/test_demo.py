@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.oath.demo import load_demo_sessions
 from portal.oath.models import IntegrityStatementText, OathSession, Registration
-from portal.oath.services.queries import free_places, place_counts
+from portal.oath.queries import free_places, place_counts
 
 
 @pytest.fixture()

@@ -84,8 +84,11 @@ def test_waiting_list_journey(page, app, playwright_browser, live_server):
 
 
 def test_hr_pages_and_the_statement_are_accessible(page, app):
+    from portal.oath.services.statements import publish_statement_text
+
     with app.app_context():
         plan_session(capacity=20, online_url="https://meet.example.nl/ambtseed", location=None)
+        publish_statement_text()
         db.session.commit()
 
     sign_in(page, "tdejong")  # intern: signs the statement instead

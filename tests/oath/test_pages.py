@@ -174,7 +174,29 @@ def test_attendance_csv_neutralises_formulas(client, auth, app):
     assert "Presentielijst" in printable and "HYPERLINK" in printable
 
 
+def _publish_statement(app) -> None:
+    from portal.oath.services.statements import publish_statement_text
+
+    with app.app_context():
+        publish_statement_text()
+        db.session.commit()
+
+
+def test_the_statement_page_publishes_nothing_itself_the_hourly_job_does(client, auth, app):
+    from portal.notifications.jobs import run_due_jobs
+
+    auth.login("tdejong")
+    waiting = client.get("/oath/statement")
+    assert waiting.status_code == 503 and "staat nog niet klaar" in waiting.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(IntegrityStatementText)) == 0
+        outcomes = {o.name: o for o in run_due_jobs()}
+        assert outcomes["oath-statement-text"].result == 1
+    assert "versie 1" in client.get("/oath/statement").get_data(as_text=True)
+
+
 def test_statement_employee_reads_and_signs_the_statement(client, auth, app):
+    _publish_statement(app)
     auth.login("tdejong")  # employeeType stagiair
     assert client.get("/oath/sessions").headers["Location"].endswith("/oath/statement")
     page = client.get("/oath/statement").get_data(as_text=True)

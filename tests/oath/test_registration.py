@@ -10,11 +10,12 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.oath.models import OathSession, Registration, RegistrationStatus, SessionStatus
+from portal.oath.models import OathSession, Registration
+from portal.oath.states import RegistrationStatus, SessionStatus
 from portal.oath.services.attendance import mark_attendance
 from portal.oath.services.registrations import cancel_registration, close_waitlists, register_for_session
 from portal.oath.services.sessions import SessionData, cancel_session, update_session
-from portal.oath.workflow import OathError
+from portal.oath.states import OathError
 from tests.oath.conftest import calendar_of, make_user, outbox, plan_session
 
 
@@ -145,7 +146,7 @@ def test_a_no_show_can_register_again_and_attendance_puts_the_oath_on_record(ctx
     again = _register(later, jan, "affirmation")
     assert again.status == RegistrationStatus.confirmed
 
-    from portal.oath.services.queries import record_of
+    from portal.oath.queries import record_of
 
     assert record_of(jan.id) is None
     # HR corrects the no-show (they came late): the earlier registration now counts, the new one must go first.

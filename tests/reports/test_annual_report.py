@@ -11,8 +11,9 @@ import pytest
 from pypdf import PdfReader
 
 from portal.declarations.models import DeclarationKind
-from portal.declarations.services import create_declaration, decide_version, submit_version
+from portal.declarations.services import create_declaration, submit_version
 from portal.extensions import db
+from portal.review.services import decide_version
 from portal.reports.report import suppress
 from tests.concerns.helpers import closed_concern, contact
 from tests.review.helpers import INTEREST_ANSWERS, SIDE_ANSWERS, make_user, person
@@ -65,7 +66,8 @@ def six_years(app):
         declared("ICT", 2025, None)
         for _ in range(5):
             declared("Burgerzaken", 2024, "approved")
-        from portal.oath.models import Formula, IntegrityStatementText, OathRecord, StatementSignature
+        from portal.oath.models import IntegrityStatementText, OathRecord, StatementSignature
+        from portal.oath.states import Formula
 
         text = IntegrityStatementText(version=1, body="Ik verklaar…")
         db.session.add(text)

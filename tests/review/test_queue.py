@@ -142,7 +142,7 @@ def test_queue_and_register_queries_do_not_grow_with_rows(app, client, auth):
     auth.login("mjansen")
     small = {url: _queries_for(app, client, url) for url in ("/review/", "/review/register")}
     with app.app_context():
-        from portal.declarations.services import decide_version
+        from portal.review.services import decide_version
 
         reviewer = person("abakker")
         for declaration in db.session.scalars(

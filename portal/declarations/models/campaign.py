@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.pagecache import user_scope
 from portal.core.time import utcnow
 from portal.core.types import enum_type
 from portal.extensions import db
@@ -81,7 +80,6 @@ class CampaignTask(db.Model):
     """One person's task in a campaign: invited, reminded (at most MAX_REMINDERS times), completed."""
 
     __tablename__ = "declaration_campaign_task"
-    __page_scopes__ = staticmethod(lambda task: [user_scope(task.user_id)])
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("declaration_campaign.id", ondelete="CASCADE"))

@@ -29,7 +29,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.core.pagecache import REVIEW, user_scope
 from portal.core.time import utcnow
 from portal.core.types import enum_type
 from portal.declarations.states import (
@@ -121,7 +120,6 @@ class Declaration(db.Model):
     """One declared side activity or financial interest of one employee, over its whole life."""
 
     __tablename__ = "declaration"
-    __page_scopes__ = staticmethod(lambda declaration: [user_scope(declaration.owner_id), REVIEW])
     audit_type = "declaration"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -237,7 +235,6 @@ class DeclarationVersion(db.Model):
     """One version of a declaration: the answers as given, and what happened to them."""
 
     __tablename__ = "declaration_version"
-    __page_scopes__ = staticmethod(lambda version: [("declaration", version.declaration_id), REVIEW])
     audit_type = "declaration_version"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -349,7 +346,6 @@ class InformationRequest(db.Model):
     """HR's question on a version and the employee's answer (shown to both)."""
 
     __tablename__ = "declaration_information_request"
-    __page_scopes__ = staticmethod(lambda request: [("version", request.version_id), REVIEW])
     audit_type = "declaration_information_request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -385,7 +381,6 @@ class NilStatement(db.Model):
     """
 
     __tablename__ = "declaration_nil_statement"
-    __page_scopes__ = staticmethod(lambda statement: [user_scope(statement.user_id), REVIEW])
     audit_type = "declaration_nil_statement"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -51,10 +51,8 @@ def campaigns():
             campaign = open_campaign(form.year.data, form.due_on.data, CampaignScope(form.scope.data),
                                      form.department.data or "", current_user)
         except DeclarationError as exc:
-            db.session.rollback()
             form.form_errors.append(exc.message)
         else:
-            db.session.commit()
             flash(ngettext("De campagne is geopend voor %(num)d persoon. De uitnodiging gaat binnen een uur per e-mail uit.",
                            "De campagne is geopend voor %(num)d personen. De uitnodigingen gaan binnen een uur per e-mail uit.",
                            campaign.task_count), "success")
@@ -89,10 +87,8 @@ def close(campaign_id: int):
     try:
         not_done = close_campaign(campaign, current_user)
     except DeclarationError as exc:
-        db.session.rollback()
         flash(exc.message, "warning")
     else:
-        db.session.commit()
         flash(ngettext("De campagne is gesloten. %(num)d persoon was nog niet klaar.",
                        "De campagne is gesloten. %(num)d personen waren nog niet klaar.", not_done), "success")
     return redirect(url_for("declarations.campaign", campaign_id=campaign.id))
@@ -124,13 +120,10 @@ def confirm(campaign_id: int):
         try:
             changed = reconfirm(task, form.choices(), form.nil_choices(), current_user)
         except EntryError as exc:
-            db.session.rollback()
             form.entries[exc.index].ended_on.errors.append(exc.message)
         except DeclarationError as exc:
-            db.session.rollback()
             form.form_errors.append(exc.message)
         else:
-            db.session.commit()
             flash(_("Dank u wel, uw verklaringen zijn bevestigd."), "success")
             if changed:
                 flash(_("Pas nu de verklaringen aan die u wilt wijzigen; de concepten staan klaar."), "info")

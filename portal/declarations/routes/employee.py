@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.core.forms import EmptyForm
-from portal.core.pagecache import cached_page
 from portal.declarations import bp
+from portal.declarations.access import get_declaration, get_version
 from portal.declarations.display import answer_rows, latest_refusal, previous_version
 from portal.declarations.forms import FORMS, AnswerForm, EndForm, NilStatementForm
 from portal.declarations.models import DeclarationKind, VersionStatus
@@ -20,46 +20,36 @@ from portal.declarations.services import (
     InvalidTransition,
     answer_information_request,
     available_actions,
-    create_declaration,
+    change_declaration,
     end_declaration,
-    get_declaration,
-    get_version,
+    file_declaration,
     open_information_request,
-    save_draft,
-    start_change,
-    submit_version,
     withdraw_version,
 )
 from portal.declarations.statements import NIL_LABELS, current_nil_statements, record_nil_statement
-from portal.extensions import db
 
 KIND_SLUGS = {"side-activity": DeclarationKind.side_activity, "financial-interest": DeclarationKind.financial_interest}
 
 
 def _refused(exc: DeclarationError, declaration_id: int):
-    """A rule refused the action: nothing is saved; back to the declaration with the reason."""
-    db.session.rollback()
+    """A rule refused the action (the service saved nothing): back to the declaration with the reason."""
     flash(exc.message, "warning")
     return redirect(url_for("declarations.detail", declaration_id=declaration_id))
 
 
-def _saved(version, form):
-    """After a successful save: submit if asked, commit, tell the person what happened."""
-    declaration = version.declaration
+def _saved(declaration, form):
+    """After a successful save or submission: tell the person what happened."""
     if form.is_submit:
-        submit_version(version, current_user)
         message = _("Uw verklaring is ingediend. P&O beoordeelt haar; u krijgt bericht als er een besluit is.")
         target = url_for("declarations.detail", declaration_id=declaration.id)
     else:
         message = _("Uw concept is opgeslagen. U kunt later verder gaan; P&O ziet het pas als u het indient.")
         target = url_for("declarations.edit", declaration_id=declaration.id)
-    db.session.commit()
     flash(message, "success")
     return redirect(target)
 
 
 @bp.route("/")
-@cached_page()
 @login_required
 def index():
     """My declarations: current entries, drafts, history, nothing-to-declare statements."""
@@ -78,15 +68,15 @@ def new(kind_slug: str):
         form.client_token.data = secrets.token_urlsafe(24)
     if form.validate_on_submit():
         try:
-            declaration, created = create_declaration(current_user, kind, form.answers(),
-                                                      client_token=form.client_token.data)
+            declaration, created = file_declaration(current_user, kind, form.answers(), submit=form.is_submit,
+                                                    client_token=form.client_token.data)
+        except DeclarationError as exc:
+            form.form_errors.append(exc.message)
+        else:
             if not created:
                 flash(_("Dit formulier was al verstuurd; hieronder ziet u het resultaat."), "info")
                 return redirect(url_for("declarations.detail", declaration_id=declaration.id))
-            return _saved(declaration.pending_version, form)
-        except DeclarationError as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
+            return _saved(declaration, form)
     return render_template("declarations/form.html", form=form, kind=kind, declaration=None)
 
 
@@ -106,11 +96,10 @@ def edit(declaration_id: int):
     form = form_class(data=form_class.data_from(base), is_change=is_change)
     if form.validate_on_submit():
         try:
-            version = start_change(declaration, current_user)
-            save_draft(version, form.answers(), current_user)
-            return _saved(version, form)
+            change_declaration(declaration, form.answers(), current_user, submit=form.is_submit)
         except DeclarationError as exc:
             return _refused(exc, declaration.id)
+        return _saved(declaration, form)
     return render_template("declarations/form.html", form=form, kind=declaration.kind, declaration=declaration,
                            is_change=is_change)
 
@@ -124,10 +113,8 @@ def nil():
         try:
             record_nil_statement(current_user, DeclarationKind(form.kind.data))
         except DeclarationError as exc:
-            db.session.rollback()
             flash(exc.message, "warning")
         else:
-            db.session.commit()
             flash(_("Vastgelegd: %(statement)s.", statement=NIL_LABELS[DeclarationKind(form.kind.data)]), "success")
             return redirect(url_for("declarations.index"))
     return render_template("declarations/nil.html", statements=current_nil_statements(current_user.id),
@@ -172,7 +159,6 @@ def withdraw(declaration_id: int):
         withdraw_version(pending, current_user)
     except DeclarationError as exc:
         return _refused(exc, declaration.id)
-    db.session.commit()
     flash(_("Ingetrokken. Het blijft zichtbaar in de geschiedenis."), "success")
     return redirect(url_for("declarations.detail", declaration_id=declaration.id))
 
@@ -189,10 +175,8 @@ def end(declaration_id: int):
         try:
             end_declaration(declaration, form.ended_on.data, current_user)
         except DeclarationError as exc:
-            db.session.rollback()
             form.ended_on.errors.append(exc.message)
         else:
-            db.session.commit()
             flash(_("De verklaring is beëindigd."), "success")
             return redirect(url_for("declarations.detail", declaration_id=declaration.id))
     return render_template("declarations/end.html", declaration=declaration, form=form)
@@ -214,7 +198,6 @@ def answer(declaration_id: int):
             answer_information_request(version, form.answer.data, current_user)
         except DeclarationError as exc:
             return _refused(exc, declaration.id)
-        db.session.commit()
         flash(_("Uw antwoord is verstuurd. P&O gaat verder met de beoordeling."), "success")
         return redirect(url_for("declarations.detail", declaration_id=declaration.id))
     return render_template("declarations/answer.html", declaration=declaration, question=question, form=form)

@@ -12,7 +12,6 @@ from portal.core.registry import personal_data_for
 from portal.declarations import bp
 from portal.declarations.display import answer_rows, data_label
 from portal.declarations.personal_data import held_about
-from portal.extensions import db
 
 
 @bp.route("/my-data")
@@ -33,7 +32,6 @@ def my_data_json():
     """The same data as a JSON download."""
     body = json.dumps(personal_data_for(current_user), ensure_ascii=False, indent=2, default=str)
     record_event("personal_data.export", actor=current_user, obj=current_user, subject_user_id=current_user.id)
-    db.session.commit()
     return Response(
         body, mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="mijn-gegevens-{current_user.id}.json"',

@@ -15,9 +15,9 @@ from portal.oath.access import get_record_for_registration, get_registration, ge
 from portal.oath.certificate import CertificateData, render_certificate
 from portal.oath.forms import RegisterForm, StatementForm
 from portal.oath.formulas import FORMULA_LINES
-from portal.oath.models import RegistrationStatus
+from portal.oath.states import RegistrationStatus
 from portal.oath.services.locking import active_registration_for, waitlist_position
-from portal.oath.services.queries import free_places, open_sessions_query, place_counts, record_of, registrations_of
+from portal.oath.queries import free_places, open_sessions_query, place_counts, record_of, registrations_of
 from portal.oath.services.registrations import (
     cancel_refusal,
     cancel_registration,
@@ -25,13 +25,13 @@ from portal.oath.services.registrations import (
     register_for_session,
 )
 from portal.oath.services.statements import (
+    current_statement_text,
     is_statement_user,
-    publish_statement_text,
     sign_statement,
     signature_of,
     statement_html,
 )
-from portal.oath.workflow import OathError
+from portal.oath.states import OathError
 
 
 def _statement_instead():
@@ -65,10 +65,8 @@ def session(session_id: int):
             registration = register_for_session(oath_session.id, current_user, form.formula.data,
                                                 form.accessibility_needs.data)
         except OathError as exc:
-            db.session.rollback()
             form.form_errors.append(exc.message)
         else:
-            db.session.commit()
             flash(_("U bent aangemeld. U krijgt een bevestiging per e-mail met een agenda-uitnodiging.")
                   if registration.status == RegistrationStatus.confirmed
                   else _("De bijeenkomst is vol: u staat op de wachtlijst. Komt er een plaats vrij, dan krijgt u "
@@ -105,10 +103,8 @@ def cancel(registration_id: int):
         try:
             cancel_registration(registration.id, current_user)
         except OathError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
-            db.session.commit()
             flash(_("De aanmelding is afgemeld.") if not own else _("U bent afgemeld. U kunt zich voor een andere "
                                                                       "bijeenkomst aanmelden."), "success")
     if own or not is_hr(current_user):
@@ -122,18 +118,17 @@ def statement():
     """Read and sign the integrity statement (interns, hired staff, holiday and on-call workers)."""
     if not is_statement_user(current_user):
         return redirect(url_for("oath.my"))
-    text = publish_statement_text()
-    db.session.commit()
+    text = current_statement_text()
+    if text is None:  # nothing published yet (flask portal run-jobs or seed-demo publishes it)
+        return render_template("oath/statement.html", text=None), 503
     signature = signature_of(current_user.id, text.id)
     form = StatementForm(text_id=text.id)
     if signature is None and form.validate_on_submit():
         try:
             sign_statement(current_user, int(form.text_id.data), form.signed_name.data)
         except OathError as exc:
-            db.session.rollback()
             form.form_errors.append(exc.message)
         else:
-            db.session.commit()
             flash(_("Dank u wel. U heeft de integriteitsverklaring ondertekend."), "success")
             return redirect(url_for("oath.statement"))
     return render_template("oath/statement.html", text=text, text_html=statement_html(text), signature=signature,
@@ -151,7 +146,6 @@ def certificate(registration_id: int):
         formula=record.formula, taken_on=record.taken_on, official=record.official,
     ))
     record_event("oath.certificate_download", actor=current_user, obj=record, subject_user_id=record.user_id)
-    db.session.commit()
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="oorkonde-{registration_id}.pdf"',
         "Cache-Control": "no-store",

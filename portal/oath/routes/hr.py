@@ -16,10 +16,11 @@ from portal.oath import bp
 from portal.oath.access import get_registration, get_session
 from portal.core.exports import csv_response
 from portal.oath.forms import CancelSessionForm, MarkForm, SessionForm
-from portal.oath.models import OathSession, RegistrationStatus
+from portal.oath.models import OathSession
+from portal.oath.states import RegistrationStatus
 from portal.oath.services import exports
 from portal.oath.services.attendance import attendance_open, mark_attendance
-from portal.oath.services.queries import (
+from portal.oath.queries import (
     admin_sessions_query,
     attendance_list,
     free_places,
@@ -38,7 +39,7 @@ from portal.oath.services.reports import (
 from portal.oath.services.registrations import cancel_refusal
 from portal.oath.services.sessions import cancel_session, create_session, update_session
 from portal.oath.services.statements import is_statement_user
-from portal.oath.workflow import OathError
+from portal.oath.states import OathError
 
 hr_only = role_required("reviewer", "admin")
 
@@ -76,10 +77,8 @@ def _session_form_page(oath_session: Optional[OathSession]):
                 changed = update_session(oath_session.id, form.session_data(), current_user)
                 message = _("De wijzigingen zijn opgeslagen.") if changed else _("Er is niets gewijzigd.")
         except OathError as exc:
-            db.session.rollback()
             (getattr(form, exc.field).errors if exc.field else form.form_errors).append(exc.message)
         else:
-            db.session.commit()
             flash(message, "success")
             return redirect(url_for("oath.admin_session", session_id=oath_session.id))
     return render_template("oath/admin/session_form.html", form=form, oath_session=oath_session)
@@ -95,10 +94,8 @@ def admin_cancel_session(session_id: int):
         try:
             count = cancel_session(oath_session.id, current_user, note=form.note.data or "")
         except OathError as exc:
-            db.session.rollback()
             form.form_errors.append(exc.message)
         else:
-            db.session.commit()
             flash(ngettext("De bijeenkomst is geannuleerd; %(num)d aangemelde medewerker krijgt bericht.",
                            "De bijeenkomst is geannuleerd; %(num)d aangemelde medewerkers krijgen bericht.", count),
                   "success")
@@ -148,10 +145,8 @@ def admin_mark(registration_id: int):
         try:
             mark_attendance(registration.id, form.status.data, current_user)
         except OathError as exc:
-            db.session.rollback()
             flash(exc.message, "error")
         else:
-            db.session.commit()
             name = registration.user.display_name
             flash(_("%(name)s is gemarkeerd als aanwezig.", name=name)
                   if form.status.data == RegistrationStatus.attended
@@ -183,7 +178,6 @@ def admin_outstanding_remind():
     """Mail everyone on the list (without a confirmed place) a reminder; once a month at most."""
     if EmptyForm().validate_on_submit():
         queued, skipped = send_todo_reminders(current_user)
-        db.session.commit()
         flash(_("Herinneringen verstuurd: %(queued)d. Overgeslagen (al aangemeld, geen e-mailadres of deze maand "
                 "al herinnerd): %(skipped)d.", queued=queued, skipped=skipped), "success")
     return redirect(url_for("oath.admin_outstanding"))

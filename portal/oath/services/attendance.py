@@ -9,15 +9,18 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.audit import record_event
 from portal.core.time import local_zone, to_local, utcnow
+from portal.core.transaction import atomic
 from portal.extensions import db
-from portal.oath.models import OathRecord, OathSession, Registration, RegistrationStatus, SessionStatus
+from portal.oath.models import OathRecord, OathSession, Registration
+from portal.oath.states import RegistrationStatus, SessionStatus
 from portal.oath.services.locking import active_registration_for, lock_registration
 from portal.oath.services.registrations import has_oath_record
-from portal.oath.workflow import OathError, move_registration, move_session
+from portal.oath.states import OathError, move_registration, move_session
 
 MARKS = (RegistrationStatus.attended, RegistrationStatus.no_show)
 
 
+@atomic()
 def mark_attendance(registration_id: int, status: RegistrationStatus | str, actor,
                     now: Optional[datetime] = None) -> Registration:
     """Mark a registration attended (the oath goes on record) or no-show (they may register again)."""

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 
 from portal.core.time import to_local
 from portal.oath.display import local_datetime_text
-from portal.oath.labels import FORMULA_LABELS, REGISTRATION_LABELS
-from portal.oath.models import OathSession, Registration, RegistrationStatus
+from portal.oath.models import OathSession, Registration
+from portal.oath.states import RegistrationStatus
 from portal.oath.services.reports import iter_outstanding
 from portal.oath.services.statements import is_statement_user
 
@@ -32,8 +32,8 @@ def attendance_rows(session: OathSession, registrations: Sequence[Registration])
 
     def rows() -> Iterator[list]:
         for r in registrations:
-            yield [r.user.display_name, r.user.username, r.user.department or "", str(FORMULA_LABELS[r.formula]),
-                   str(REGISTRATION_LABELS[r.status]), r.accessibility_needs or "", when, ""]
+            yield [r.user.display_name, r.user.username, r.user.department or "", str(r.formula.label),
+                   str(r.status.label), r.accessibility_needs or "", when, ""]
 
     return header, rows()
 
@@ -48,7 +48,7 @@ def outstanding_rows() -> tuple[list[str], Iterator[list]]:
             signed_up = ""
             if registration is not None:
                 when = local_datetime_text(registration.session.starts_at)
-                signed_up = f"{REGISTRATION_LABELS[registration.status]} {when}"
+                signed_up = f"{registration.status.label} {when}"
             yield [user.display_name, user.username, user.email or "", user.department or "",
                    user.employee_type or "", todo, to_local(user.first_seen_at).date().isoformat(), signed_up]
 

@@ -15,8 +15,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
-from portal.oath.models import ACTIVE_STATUSES, OathSession, Registration, RegistrationStatus
-from portal.oath.workflow import OathError
+from portal.oath.models import OathSession, Registration
+from portal.oath.states import ACTIVE_STATUSES, RegistrationStatus
+from portal.oath.states import OathError
 
 
 class SessionNotFound(OathError):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from portal.core.audit import record_event
 from portal.core.time import as_utc, utcnow
+from portal.core.transaction import atomic
 from portal.extensions import db
 from portal.oath import mails
 from portal.oath.access import is_hr
@@ -29,9 +30,9 @@ from portal.oath.services.locking import (
     waiting_queue,
     waitlist_position,
 )
-from portal.oath.services.queries import record_of
+from portal.oath.queries import record_of
 from portal.oath.services.statements import is_statement_user
-from portal.oath.workflow import OathError, move_registration
+from portal.oath.states import OathError, move_registration
 
 
 def has_oath_record(user_id: int) -> bool:
@@ -43,6 +44,7 @@ def is_open_for_registration(session: OathSession, now: Optional[datetime] = Non
     return session.status == SessionStatus.scheduled and as_utc(session.registration_deadline) > now
 
 
+@atomic()
 def register_for_session(session_id: int, user, formula: Formula | str, accessibility_needs: str = "",
                          now: Optional[datetime] = None) -> Registration:
     """Take a free place, or a place on the waiting list when the session is full."""
@@ -76,6 +78,7 @@ def register_for_session(session_id: int, user, formula: Formula | str, accessib
     return registration
 
 
+@atomic()
 def cancel_registration(registration_id: int, actor, now: Optional[datetime] = None,
                         note: str = "") -> Registration:
     """Give up a place (or leave the waiting list); the first in line moves up."""

@@ -12,12 +12,14 @@ from sqlalchemy.orm import selectinload
 
 from portal.core.audit import record_event
 from portal.core.time import as_utc, utcnow
+from portal.core.transaction import atomic
 from portal.extensions import db
 from portal.oath import mails
-from portal.oath.models import ACTIVE_STATUSES, OathSession, Registration, RegistrationStatus, SessionStatus
+from portal.oath.models import OathSession, Registration
+from portal.oath.states import ACTIVE_STATUSES, RegistrationStatus, SessionStatus
 from portal.oath.services.locking import count_confirmed, lock_session
 from portal.oath.services.registrations import fill_free_places
-from portal.oath.workflow import OathError, TransitionNotAllowed, move_registration, move_session
+from portal.oath.states import OathError, TransitionNotAllowed, move_registration, move_session
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ CALENDAR_FIELDS = ("starts_at", "ends_at", "location", "online_url")
 NOTICE_FIELDS = CALENDAR_FIELDS + ("official", "language")
 
 
+@atomic()
 def create_session(data: SessionData, actor) -> OathSession:
     """Plan a new session."""
     session = OathSession(**asdict(data), status=SessionStatus.scheduled, sequence=0, created_by_id=getattr(actor, "id", None))
@@ -56,6 +59,7 @@ def _values_differ(old, new) -> bool:
     return (old or None) != (new or None)
 
 
+@atomic()
 def update_session(session_id: int, data: SessionData, actor, now: Optional[datetime] = None) -> list[str]:
     """Change a session; confirmed registrants get an updated invitation. Returns the changed fields."""
     session = lock_session(session_id)
@@ -86,6 +90,7 @@ def update_session(session_id: int, data: SessionData, actor, now: Optional[date
     return changed
 
 
+@atomic()
 def cancel_session(session_id: int, actor, note: str = "", now: Optional[datetime] = None) -> int:
     """Cancel a session: every registration is cancelled and told (with a calendar CANCEL). Returns how many."""
     session = lock_session(session_id)

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from portal.config import PROJECT_ROOT
 from portal.core.audit import record_event
 from portal.core.time import utcnow
+from portal.core.transaction import atomic
 from portal.extensions import db
 from portal.oath.models import IntegrityStatementText, StatementSignature
 from portal.oath.services.locking import insert_or_refuse
-from portal.oath.workflow import OathError
+from portal.oath.states import OathError
 
 STATEMENT_SOURCE = PROJECT_ROOT / "portal" / "policies" / "content" / "integrity-statement.nl.md"
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
@@ -85,6 +86,7 @@ def signature_of(user_id: int, text_id: Optional[int] = None) -> Optional[Statem
     return db.session.scalars(stmt.order_by(StatementSignature.signed_at.desc()).limit(1)).first()
 
 
+@atomic()
 def sign_statement(user, text_id: int, signed_name: str) -> StatementSignature:
     """Record the user's signature under the version of the statement they read."""
     if not is_statement_user(user):

@@ -78,7 +78,6 @@ def new_adviser():
     form = AdviserForm()
     if form.validate_on_submit():
         create_adviser(_adviser_input(form), photo=form.photo_bytes, actor=current_user)
-        db.session.commit()
         flash(_("De contactpersoon is toegevoegd."), "success")
         return redirect(url_for("policies.manage_advisers"))
     return render_template("policies/adviser_form.html", form=form, adviser=None)
@@ -95,7 +94,6 @@ def edit_adviser(adviser_id: int):
         update_adviser(
             adviser, _adviser_input(form), photo=form.photo_bytes, remove_photo=remove, actor=current_user
         )
-        db.session.commit()
         flash(_("De gegevens zijn opgeslagen."), "success")
         return redirect(url_for("policies.manage_advisers"))
     return render_template("policies/adviser_form.html", form=form, adviser=adviser)
@@ -108,7 +106,6 @@ def set_adviser_visibility(adviser_id: int, action: str):
     adviser = get_adviser(adviser_id)
     if EmptyForm().validate_on_submit():
         set_adviser_active(adviser, action == "activate", actor=current_user)
-        db.session.commit()
         if action == "activate":
             flash(_("De contactpersoon staat weer op de pagina."), "success")
         else:

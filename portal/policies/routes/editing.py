@@ -8,7 +8,6 @@ from flask_login import current_user
 
 from portal.core.access import role_required
 from portal.core.time import today_local
-from portal.extensions import db
 from portal.policies import bp
 from portal.policies.forms import NewPageForm, PolicyEditForm
 from portal.policies.markdown import render_markdown
@@ -63,10 +62,8 @@ def new_page():
         try:
             page = create_page(form.slug.data, is_public=form.is_public.data, editor=current_user)
         except SlugTaken:
-            db.session.rollback()
             form.slug.errors.append(_("Dit adres is al in gebruik. Kies een ander."))
         else:
-            db.session.commit()
             flash(_("De pagina is aangemaakt. Schrijf nu de eerste versie; medewerkers zien de pagina na publiceren."),
                   "success")
             return redirect(url_for("policies.edit", slug=page.slug))
@@ -98,7 +95,6 @@ def edit(slug: str):
             form.base_version_id.data = str(conflict.id) if conflict else ""
             status = 409
         else:
-            db.session.commit()
             if publish:
                 flash(_("Versie %(number)d is gepubliceerd.", number=version.number), "success")
                 return redirect(url_for("policies.page", slug=slug, language=version.language))

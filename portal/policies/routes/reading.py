@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import load_only
 
-from portal.core.pagecache import cached_page
 from portal.core.time import today_local
 from portal.extensions import db
 from portal.policies import bp
@@ -77,7 +76,6 @@ def index():
 
 
 @bp.route("/policies/<slug>")
-@cached_page()
 def page(slug: str):
     """The current version of a page, in the reader's language when it exists."""
     page = get_page(slug, current_user)
@@ -101,7 +99,6 @@ def acknowledge(slug: str):
         except AcknowledgementRefused as refused:
             flash(str(refused), "error")
         else:
-            db.session.commit()
             flash(_("Dank u wel. Uw bevestiging is vastgelegd."), "success")
     return redirect(url_for("policies.page", slug=slug))
 

@@ -60,7 +60,6 @@ def acknowledgements_csv():
     record_event(
         "policy.acknowledgement_export", actor=current_user, obj=page, details={"department": department}
     )
-    db.session.commit()
     filename = f"gedragscode-niet-bevestigd-{today_local().isoformat()}.csv"
     return Response(
         not_acknowledged_csv(users),

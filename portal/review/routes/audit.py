@@ -16,7 +16,7 @@ from portal.review import bp
 from portal.core.exports import csv_response
 from portal.review.forms import AuditFilterForm
 from portal.review.trail import AuditFilters, audit_page, audit_statement
-from portal.review.services import load_for_review
+from portal.review.access import load_for_review
 
 
 def _before() -> int | None:
@@ -58,7 +58,6 @@ def audit_csv():
     filters = _filters(form)
     record_event("audit.export", actor=current_user, details={
         k: str(v) for k, v in vars(filters).items() if v is not None})
-    db.session.commit()
 
     def rows():
         for event, actor, subject in db.session.execute(audit_statement(filters).execution_options(yield_per=1000)):

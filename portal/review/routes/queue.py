@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.access import role_required
-from portal.core.pagecache import REVIEW, cached_page
 from portal.core.time import utcnow
 from portal.declarations.display import answer_rows, previous_version
 from portal.declarations.services import OwnDeclarationError, StaleDeclaration
@@ -29,7 +28,16 @@ from portal.review.forms import (
 from portal.review.models import ASSESSMENT_POINTS, POINT_LABELS, RATING_LABELS
 from portal.review.notes import add_internal_note, assessment_for, internal_notes, save_assessment
 from portal.auth.services import list_departments
-from portal.review.queries import QueueFilters, other_current_declarations, queue_page
+from portal.review.access import get_proposal, load_for_review
+from portal.review.queries import (
+    QueueFilters,
+    eligible_reviewers,
+    open_proposal,
+    other_current_declarations,
+    queue_page,
+    target_days,
+    version_under_review,
+)
 from portal.review.services import (
     FourEyesError,
     NothingToReview,
@@ -39,13 +47,8 @@ from portal.review.services import (
     assign_declaration,
     confirm_proposal,
     decide_declaration,
-    eligible_reviewers,
-    get_proposal,
-    load_for_review,
-    open_proposal,
     reject_proposal,
     take_declaration,
-    version_under_review,
 )
 from portal.review.trail import AuditFilters, audit_page
 
@@ -56,12 +59,7 @@ CONFLICTS = (InvalidTransition, NothingToReview, ProposalClosed, ProposalWaiting
 FORBIDDEN = (OwnDeclarationError, FourEyesError)
 
 
-def target_days() -> int:
-    return int(current_app.config.get("REVIEW_TARGET_DAYS", 28))
-
-
 @bp.route("/")
-@cached_page(REVIEW)
 @role_required("reviewer")
 def queue():
     """Declarations waiting for HR, oldest first, filtered, with counts per status."""
@@ -134,9 +132,7 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
 def detail(declaration_id: int):
     """The declaration, what changed, the employee's context, notes, assessment, trail and decisions."""
     declaration = load_for_review(declaration_id, current_user)  # records who saw whose data
-    page = _render_review(declaration)
-    db.session.commit()
-    return page
+    return _render_review(declaration)
 
 
 def _act(declaration_id: int, form_name: str, form, action: Callable[[object], Optional[str]]):
@@ -147,16 +143,13 @@ def _act(declaration_id: int, form_name: str, form, action: Callable[[object], O
     try:
         message = action(declaration)
     except StaleDeclaration as exc:
-        db.session.rollback()
         declaration = load_for_review(declaration_id, current_user, record_view=False)
         form.form_errors.append(exc.message)
         return _render_review(declaration, 409, conflict=form, **{form_name: form})
     except DeclarationError as exc:
-        db.session.rollback()
         declaration = load_for_review(declaration_id, current_user, record_view=False)
         form.form_errors.append(exc.message)
         return _render_review(declaration, _status_for(exc), **{form_name: form})
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("review.detail", declaration_id=declaration_id))
 

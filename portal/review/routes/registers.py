@@ -63,7 +63,6 @@ def _export(file_format: str):
     _form, filters = _register_filters()
     record_event("register.export", actor=current_user, details={"format": file_format, "filters": {
         k: v for k, v in vars(filters).items() if v is not None}})
-    db.session.commit()
     name = f"register-{today_local().isoformat()}.{file_format}"
     if file_format == "xlsx":
         return xlsx_response(name, _("Register"), _register_header(), _register_export_rows(filters))

@@ -1,10 +1,48 @@
-"""The two state machines of the oath area and the errors its services raise."""
+"""The oath area's enums with their labels, its two state machines, and the errors its services raise.
+
+    registration:  waitlisted ──► confirmed ──► attended
+                        │             │  ▲
+                        ▼             ▼  │
+                    cancelled ◄───────┤  no_show ─► attended (came late)
+                                      ▼
+                                  cancelled
+
+    session:       scheduled ──► held | cancelled
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import lazy_gettext as _l
 
-from portal.oath.models import OathSession, Registration, RegistrationStatus, SessionStatus
+from portal.core.enums import LabelledEnum
+
+if TYPE_CHECKING:
+    from portal.oath.models import OathSession, Registration
+
+
+class SessionStatus(LabelledEnum):
+    scheduled = "scheduled", _l("Gepland")
+    cancelled = "cancelled", _l("Geannuleerd")
+    held = "held", _l("Gehouden")
+
+
+class RegistrationStatus(LabelledEnum):
+    confirmed = "confirmed", _l("Aangemeld")
+    waitlisted = "waitlisted", _l("Op de wachtlijst")
+    cancelled = "cancelled", _l("Afgemeld")
+    attended = "attended", _l("Aanwezig")
+    no_show = "no_show", _l("Niet verschenen")
+
+
+#: a person has at most one registration in these states, across all sessions
+ACTIVE_STATUSES = (RegistrationStatus.confirmed, RegistrationStatus.waitlisted)
+
+
+class Formula(LabelledEnum):
+    oath = "oath", _l("Eed")  #: ambtseed
+    affirmation = "affirmation", _l("Belofte")  #: ambtsbelofte
 
 
 class OathError(Exception):

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 from portal.auth.models import User
 from portal.core.time import utcnow
 from portal.extensions import db
-from portal.oath.models import OathRecord, OathSession, Registration, RegistrationStatus, SessionStatus
+from portal.oath.models import OathRecord, OathSession, Registration
+from portal.oath.states import RegistrationStatus, SessionStatus
 
 
 def open_sessions_query(now: Optional[datetime] = None) -> Select:
