@@ -125,6 +125,10 @@ def upgrade():
     with op.batch_alter_table('concern_note', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_concern_note_concern_id'), ['concern_id'], unique=False)
 
+    # the annual report counts versions submitted per year
+    with op.batch_alter_table('declaration_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_declaration_version_submitted_at'), ['submitted_at'], unique=False)
+
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('is_integrity_officer', sa.Boolean(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('is_confidential_adviser', sa.Boolean(), server_default='0', nullable=False))
@@ -135,6 +139,9 @@ def downgrade():
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_column('is_confidential_adviser')
         batch_op.drop_column('is_integrity_officer')
+
+    with op.batch_alter_table('declaration_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_declaration_version_submitted_at'))
 
     with op.batch_alter_table('concern_note', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_concern_note_concern_id'))

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.auth.models import User
-from portal.concerns.states import ConcernError
 from portal.core.audit import record_event
 from portal.core.time import today_local, utcnow
 from portal.extensions import db
@@ -14,8 +13,16 @@ from portal.reports.models import ReportExplanation, ReportYear
 from portal.reports.report import SECTION_KEYS, year_figures
 
 
-class ReportError(ConcernError):
+class ReportError(Exception):
     """A rule of the annual report refused an action; ``exc.message`` says why in Dutch."""
+
+    def __init__(self, message):
+        self._message = message  # lazy: translated when shown
+        super().__init__(message)
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
 
 
 def _year_row(year: int) -> ReportYear:
