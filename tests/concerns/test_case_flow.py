@@ -69,6 +69,13 @@ def test_a_step_the_state_machine_forbids_is_refused_with_a_message_and_changes_
     with app.app_context():
         assert db.session.get(Concern, concern_id).investigation_type is None
         assert "concern.investigate" not in actions()
+    client.submit(f"/concerns/{concern_id}/confirm")
+    client.submit(f"/concerns/{concern_id}/investigation", {"investigation_type": "line", "started_on": _day(app)})
+    response = client.submit(f"/concerns/{concern_id}/close")  # an investigation ends with an assessment
+    assert response.status_code == 400
+    assert "de melding heeft de status „In onderzoek”" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Concern, concern_id).closed_at is None
 
 
 def test_a_measure_before_the_assessment_and_a_future_date_are_refused(app, client, auth):

@@ -105,10 +105,11 @@ def _case_page(concern, status: int = 200, **forms):
     forms.setdefault("outcome_form", OutcomeForm(decided_on=today_local()))
     forms.setdefault("note_form", NoteForm())
     forms.setdefault("attachment_form", AttachmentForm())
+    forms.setdefault("button_form", EmptyForm())
     return render_template(
         "concerns/case.html", concern=concern, today=today_local(), receipt=receipt_deadline(concern),
         assessment=assessment_deadline(concern), can=lambda target: can_transition(concern.status, target),
-        Status=ConcernStatus, button_form=EmptyForm(), history=case_history(concern), **forms,
+        Status=ConcernStatus, history=case_history(concern), **forms,
     ), status
 
 
