@@ -1,7 +1,7 @@
 """The annual report as a PDF for the council.
 
 fpdf2 writes no full structure tree for text (no tagged paragraphs or table cells); what it
-allows is used: the document title shown in the viewer's title bar, the language (nl), a
+allows is used: the document title shown in the viewer's title bar, the language (the reader's: nl or en), a
 bookmark per section (the outline), the tables with a heading row repeated on every page, and
 each chart as an image with a text alternative (an /Alt on a /Figure in the structure tree)
 that gives the numbers in words. Text is only ever placed as text, never interpreted.
@@ -13,6 +13,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 from fpdf.prefs import ViewerPreferences
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.oath.certificate import FONT, FONT_DIR
@@ -51,7 +52,7 @@ def render_report_pdf(report: AnnualReport, organisation: str) -> bytes:
     pdf.set_author(organisation)
     pdf.set_subject(_("Meldingen, onderzoeken, vertrouwenspersonen, verklaringen en de ambtseed"))
     pdf.set_creator("Integriteitsportaal")
-    pdf.set_lang("nl")
+    pdf.set_lang(str(get_locale() or "nl"))  # the reader's language: Dutch for the council
     pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(auto=True, margin=18)
