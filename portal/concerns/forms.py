@@ -10,7 +10,8 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.validators import Optional as OptionalValidator
 
-from portal.declarations.fields import DutchDateField
+from portal.core.forms import DateField
+from portal.core.time import today_local
 from portal.concerns.states import (
     CATEGORY_LABELS,
     CONTACT_NATURES,
@@ -54,8 +55,8 @@ class FileConcernForm(ConcernFieldsForm):
 class RegisterConcernForm(ConcernFieldsForm):
     channel = SelectField(_l("Hoe kwam de melding binnen?"), validate_choice=True, choices=[
         (c.value, c.label) for c in Channel if c != Channel.portal])
-    received_on = DutchDateField(_l("Datum van ontvangst"), validators=[InputRequired(message=_DATE)],
-                                 description=_l("De termijnen tellen vanaf deze datum."))
+    received_on = DateField(_l("Datum van ontvangst"), validators=[InputRequired(message=_DATE)],
+                            latest=today_local, description=_l("De termijnen tellen vanaf deze datum."))
     reporter_name = StringField(_l("Naam of contactgegevens van de melder"), validators=[
         OptionalValidator(), Length(max=256, message=_TOO_LONG)],
         description=_l("Leeg laten als de melder onbekend is of anoniem wil blijven."))
@@ -96,14 +97,16 @@ class InvestigationForm(FlaskForm):
     investigation_type = RadioField(_l("Wie doet het onderzoek?"), validate_choice=True, choices=[
         (t.value, t.label) for t in InvestigationType if t != InvestigationType.none],
         validators=[InputRequired(message=_l("Kies wie het onderzoek doet."))])
-    started_on = DutchDateField(_l("Start van het onderzoek"), validators=[InputRequired(message=_DATE)])
+    started_on = DateField(_l("Start van het onderzoek"), validators=[InputRequired(message=_DATE)],
+                           latest=today_local)
     submit = SubmitField(_l("Onderzoek vastleggen"))
 
 
 class OutcomeForm(FlaskForm):
     outcome = RadioField(_l("Uitkomst"), validate_choice=True, choices=Outcome.choices(),
         validators=[InputRequired(message=_l("Kies de uitkomst."))])
-    decided_on = DutchDateField(_l("Datum van de beoordeling"), validators=[InputRequired(message=_DATE)])
+    decided_on = DateField(_l("Datum van de beoordeling"), validators=[InputRequired(message=_DATE)],
+                           latest=today_local)
     measure = SelectField(_l("Maatregel"), validate_choice=True)
     submit = SubmitField(_l("Beoordeling vastleggen"))
 
@@ -126,7 +129,8 @@ class AttachmentForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    contact_on = DutchDateField(_l("Datum van het contact"), validators=[InputRequired(message=_DATE)])
+    contact_on = DateField(_l("Datum van het contact"), validators=[InputRequired(message=_DATE)],
+                           latest=today_local)
     nature = SelectField(_l("Aard van het contact"), validate_choice=True, choices=[
         ("", _l("Kies…"))] + list(CONTACT_NATURES.items()),
         validators=[DataRequired(message=_l("Kies de aard van het contact."))])

@@ -27,7 +27,9 @@ def test_seed_demo_fills_the_report_of_last_year_and_is_idempotent(app, runner, 
     auth.login("rkoster")
     html = client.get("/reports/annual").get_data(as_text=True)
     assert f"Jaarverslag integriteit {last_year}" in html and "Toelichting" in html
-    assert _rows(html, "concerns")["Totaal meldingen"] == ["13", "10", "11", "8", "9", "7"]
+    totals = _rows(html, "concerns")["Totaal meldingen"]
+    # this year's open cases go back 40 days: early in January some of them fall in last year
+    assert totals[1:] == ["10", "11", "8", "9", "7"] and int(totals[0]) >= 13
     assert _rows(html, "measures")["Disciplinair ontslag"][0] == "1"
     assert _rows(html, "contacts")["Totaal contacten"] == ["44", "37", "40", "35", "28", "31"]
     cases = client.get("/concerns/").get_data(as_text=True)

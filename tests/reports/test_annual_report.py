@@ -17,6 +17,7 @@ from portal.review.services import decide_version
 from portal.reports.report import suppress
 from tests.concerns.helpers import closed_concern, contact
 from tests.review.helpers import INTEREST_ANSWERS, SIDE_ANSWERS, make_user, person
+from tests.support.clock import AMSTERDAM
 
 YEARS = ["2025", "2024", "2023", "2022", "2021", "2020"]
 
@@ -145,10 +146,33 @@ def test_small_counts_of_concerns_are_hidden_only_when_the_setting_asks(app, cli
     assert "Aantallen onder de 3 staan er als" in html
 
 
-def test_invalid_year_is_reported_and_last_year_shown(client, auth):
+def test_invalid_year_is_reported_and_last_year_shown(clock, client, auth):
     auth.login("mjansen")
     response = client.get("/reports/annual?year=1800")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Kies een jaar tussen 2000 en 2100." in html
-    assert f"Jaarverslag integriteit {date.today().year - 1}" in html
+    # Last year in Amsterdam: on 1 January at 00:30 UTC is still in the year before.
+    assert f"Jaarverslag integriteit {clock.now.astimezone(AMSTERDAM).year - 1}" in html
+
+
+def test_the_years_are_amsterdams_for_declarations_and_for_reports(app):
+    """00:30 on 1 January 2027 in Amsterdam is still 2026 in UTC: it counts in 2027."""
+    from portal.concerns.states import Channel, ConcernStatus
+    from portal.reports.figures import concern_counts, declaration_counts, year_bounds
+
+    with app.app_context():
+        assert year_bounds(2027) == (datetime(2026, 12, 31, 23, tzinfo=timezone.utc),
+                                     datetime(2027, 12, 31, 23, tzinfo=timezone.utc))
+        for name, moment in (("late", datetime(2026, 12, 31, 22, 30, tzinfo=timezone.utc)),    # 23:30 local
+                             ("early", datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc))):  # 00:30 local
+            owner = make_user(name, display_name=name, department="ICT")
+            declaration, _ = create_declaration(owner, DeclarationKind.side_activity, SIDE_ANSWERS)
+            submit_version(declaration.pending_version, owner, now=moment)
+        closed_concern(date(2026, 12, 31))
+        closed_concern(date(2027, 1, 1))
+        db.session.commit()
+        filed = declaration_counts([2026, 2027])["declarations"]
+        assert (filed[2026]["filed"], filed[2027]["filed"]) == (1, 1)
+        concerns = concern_counts([2026, 2027])["concerns"]
+        assert (sum(concerns[2026].values()), sum(concerns[2027].values())) == (1, 1)

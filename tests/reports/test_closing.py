@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal.admin.retention import apply_retention
 from portal.concerns.models import Concern
 from portal.core.models import AuditEvent
+from portal.core.time import today_local
 from portal.extensions import db
 from portal.reports.report import annual_report
 from tests.concerns.helpers import closed_concern, contact
@@ -75,7 +76,8 @@ def test_reopening_needs_a_reason_and_is_audited(app, client, auth):
 
 def test_the_current_year_cannot_be_closed(app, client, auth):
     auth.login("rkoster")
-    year = date.today().year
+    with app.app_context():
+        year = today_local().year
     response = client.submit(f"/reports/annual/{year}/close", follow_redirects=True)
     assert "pas worden afgesloten als het voorbij is" in response.get_data(as_text=True)
 
