@@ -16,7 +16,7 @@ from portal.extensions import babel, csrf, db, login_manager, migrate
 
 #: feature areas, in navigation order; each is a package with a ``bp`` blueprint
 AREAS = ("core", "auth", "policies", "declarations", "review", "oath", "concerns", "reports", "notifications",
-         "admin")
+         "admin", "exports")
 LANGUAGES = ("nl", "en")
 
 __all__ = ["create_app", "warm_up", "ConfigError"]
