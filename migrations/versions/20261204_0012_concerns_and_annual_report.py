@@ -1,7 +1,7 @@
 """concerns and annual report
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-04 23:45:00.733255
 
 Reports of suspected breaches (concern, its notes and attachments), advisers' contacts, the
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0011'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
