@@ -46,9 +46,9 @@ def _status_filter() -> Optional[MailStatus]:
 
 def _mail_page(test_form: TestMailForm, status_code: int = 200):
     status = _status_filter()
-    page = paginate(select_messages(status), PER_PAGE)
+    page = paginate(select_messages(status, current_user), PER_PAGE)
     return render_template(
-        "admin/mail.html", counts=count_by_status(), status=status, page=page,
+        "admin/mail.html", counts=count_by_status(current_user), status=status, page=page,
         labels=STATUS_LABELS, test_form=test_form,
     ), status_code
 

@@ -32,6 +32,10 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_top_official: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     is_high_risk: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    #: integrity coordinator: the only role that sees reports of suspected breaches
+    is_integrity_officer: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: confidential adviser (vertrouwenspersoon): logs contacts for the annual report
+    is_confidential_adviser: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     #: interface and mail language chosen by the user
     language: Mapped[str] = mapped_column(String(2), default="nl")
     #: a disabled account cannot sign in and loses its sessions

@@ -172,6 +172,8 @@ def sync_user(entry: DirectoryUser, *, user: Optional[User] = None) -> User:
         "is_admin": "admin" in entry.roles,
         "is_top_official": "top_official" in entry.roles,
         "is_high_risk": "high_risk" in entry.roles,
+        "is_integrity_officer": "integrity_officer" in entry.roles,
+        "is_confidential_adviser": "confidential_adviser" in entry.roles,
     }
     # Only what changed is set: most sign-ins change nothing, and then nothing is written.
     changed = {name: value for name, value in fresh.items() if getattr(user, name) != value}

@@ -31,7 +31,8 @@ class DirectorySyncReport:
 
 
 def _has_role(person: User) -> bool:
-    return person.is_reviewer or person.is_admin or person.is_top_official or person.is_high_risk
+    return (person.is_reviewer or person.is_admin or person.is_top_official or person.is_high_risk
+            or person.is_integrity_officer or person.is_confidential_adviser)
 
 
 def sync_directory(now: datetime, *, force: bool = False) -> DirectorySyncReport:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 F = TypeVar("F", bound=Callable)
 
-ROLES = ("reviewer", "admin", "top_official", "high_risk")
+ROLES = ("reviewer", "admin", "top_official", "high_risk", "integrity_officer", "confidential_adviser")
 
 
 def has_role(user, role: str) -> bool:

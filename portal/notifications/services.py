@@ -164,17 +164,30 @@ def _language_for(language: Optional[str], user: Optional[User]) -> str:
 # -- administrators ---------------------------------------------------------
 
 
-def count_by_status() -> dict[MailStatus, int]:
+#: mails about reports of suspected breaches: only integrity coordinators see them in the outbox
+CONFIDENTIAL_TEMPLATE_PREFIX = "concerns/"
+
+
+def _visible_to(statement, user: Optional[User]):
+    """Leave out the mails about concerns for anyone who is not an integrity coordinator."""
+    if user is not None and has_role(user, "integrity_officer"):
+        return statement
+    return statement.where(~OutboxMessage.template.startswith(CONFIDENTIAL_TEMPLATE_PREFIX, autoescape=True))
+
+
+def count_by_status(for_user: Optional[User] = None) -> dict[MailStatus, int]:
     """Number of messages per status (every status present, zero included)."""
-    rows = db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+    rows = db.session.execute(_visible_to(select(OutboxMessage.status, func.count()), for_user)
+                              .group_by(OutboxMessage.status))
     counts = {status: 0 for status in MailStatus}
     counts.update({status: number for status, number in rows})
     return counts
 
 
-def select_messages(status: Optional[MailStatus]):
+def select_messages(status: Optional[MailStatus], for_user: Optional[User] = None):
     """Newest first, bodies left out: the statement behind the administrator's list."""
-    statement = select(OutboxMessage).options(defer(OutboxMessage.text_body), defer(OutboxMessage.html_body))
+    statement = _visible_to(select(OutboxMessage), for_user).options(
+        defer(OutboxMessage.text_body), defer(OutboxMessage.html_body))
     if status is not None:
         statement = statement.where(OutboxMessage.status == status)
     return statement.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
@@ -250,4 +263,6 @@ def get_outbox_message(message_id: int, for_user: User) -> OutboxMessage:
     message = db.session.get(OutboxMessage, message_id)
     if message is None:
         abort(404)
+    if message.template.startswith(CONFIDENTIAL_TEMPLATE_PREFIX) and not has_role(for_user, "integrity_officer"):
+        abort(404)  # a mail about a concern: not even its existence
     return message

@@ -1,8 +1,8 @@
-"""HR review: the queue, decisions, registers, the public register, the annual report and the audit trail.
+"""HR review: the queue, decisions, registers, the public register and the audit trail.
 
-Three blueprints: ``review`` (/review/…, reviewers; /review/audit for administrators),
-``public_register`` (/register, /register.csv, /register.json, no sign-in) and
-``reports`` (/reports/annual, reviewers and administrators).
+Two blueprints: ``review`` (/review/…, reviewers; /review/audit for administrators) and
+``public_register`` (/register, /register.csv, /register.json, no sign-in). The annual report
+lives in ``portal.reports``.
 """
 
 from flask import Blueprint, Flask
@@ -14,7 +14,6 @@ from portal.review.labels import template_helpers
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 public_bp = Blueprint("public_register", __name__)
-reports_bp = Blueprint("reports", __name__, url_prefix="/reports")
 bp.context_processor(template_helpers)
 
 
@@ -26,13 +25,8 @@ def init_app(app: Flask) -> None:
     from portal.review import exports, jobs  # noqa: F401  the register and audit exports; the digest, the snapshot
 
     app.register_blueprint(public_bp)
-    app.register_blueprint(reports_bp)
     register_nav_item(NavItem("review.queue", lambda: _l("Beoordelen"), order=30, visible=_is_reviewer))
     register_nav_item(NavItem("review.register", lambda: _l("Register"), order=31, visible=_is_reviewer))
-    register_nav_item(NavItem(
-        "reports.annual", lambda: _l("Jaarverslag"), order=32,
-        visible=lambda user: has_role(user, "reviewer") or has_role(user, "admin"),
-    ))
     register_nav_item(NavItem(
         "review.audit", lambda: _l("Audit"), order=85, visible=lambda user: has_role(user, "admin")
     ))

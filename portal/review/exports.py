@@ -112,11 +112,16 @@ def _register_parameters_from(args) -> dict[str, Any]:
 
 
 def _audit_parameters_from(args) -> dict[str, Any]:
+    """The filters of the audit page; events about concerns only when an integrity coordinator asks."""
+    from flask_login import current_user
+
+    from portal.core.access import has_role
     from portal.review.forms import AuditFilterForm
 
     form = AuditFilterForm(args)
     form.validate()
-    return audit_parameters(AuditFilters.from_form(form))
+    confidential = has_role(current_user, "integrity_officer")
+    return audit_parameters(AuditFilters.from_form(form, include_confidential=confidential))
 
 
 REGISTER_XLSX = register_export_kind(ExportKind(

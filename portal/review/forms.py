@@ -11,8 +11,8 @@ from typing import Iterable, Optional
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
 from portal.core.forms import DateField
@@ -104,13 +104,6 @@ class AuditFilterForm(FilterForm):
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(_l("De einddatum ligt vóór de begindatum."))
-
-
-class AnnualReportForm(FilterForm):
-    year = IntegerField(_l("Jaar"), validators=[
-        OptionalValidator(), NumberRange(min=2000, max=2100, message=_l("Kies een jaar tussen 2000 en 2100.")),
-    ])
-    submit = SubmitField(_l("Toon jaarverslag"))
 
 
 # -- POST forms on the review page ----------------------------------------------------------

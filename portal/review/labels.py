@@ -27,6 +27,19 @@ ACTION_LABELS = {
     "review.assess": _l("Afweging opgeslagen"),
     "register.export": _l("Register geëxporteerd"),
     "audit.export": _l("Audittrail geëxporteerd"),
+    "concern.file": _l("Melding gedaan in het portaal"),
+    "concern.register": _l("Melding geregistreerd"),
+    "concern.view": _l("Melding bekeken"),
+    "concern.confirm_receipt": _l("Ontvangst bevestigd"),
+    "concern.classify": _l("Indeling vastgelegd of verbeterd"),
+    "concern.investigate": _l("Onderzoek gestart"),
+    "concern.assess": _l("Beoordeling vastgelegd"),
+    "concern.close": _l("Melding afgesloten"),
+    "concern.note": _l("Interne notitie toegevoegd"),
+    "concern.attach": _l("Bestand toegevoegd"),
+    "report.close": _l("Jaarverslag: jaar afgesloten"),
+    "report.reopen": _l("Jaarverslag: jaar heropend"),
+    "report.explain": _l("Jaarverslag: toelichting opgeslagen"),
 }
 
 

@@ -15,7 +15,8 @@ from portal.core.time import local_zone
 from portal.extensions import db
 
 AUDIT_PAGE = 100
-
+#: actions about reports of suspected breaches and advisers' contacts: only integrity coordinators see them
+CONFIDENTIAL_ACTION_PREFIXES = ("concern.", "adviser_contact.")
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,13 @@ class AuditFilters:
     date_to: Optional[date] = None
     object_type: Optional[str] = None
     object_id: Optional[int] = None
+    #: show the events about concerns and advisers' contacts (integrity coordinators only)
+    include_confidential: bool = False
 
     @classmethod
-    def from_form(cls, form) -> "AuditFilters":
+    def from_form(cls, form, *, include_confidential: bool = False) -> "AuditFilters":
         return cls(
+            include_confidential=include_confidential,
             actor=(form.active("actor") or "").strip().lower() or None,
             action=(form.active("action") or "").strip() or None,
             subject=(form.active("subject") or "").strip().lower() or None,
@@ -81,6 +85,9 @@ def _filtered(columns, filters: AuditFilters) -> Select:
         statement = statement.where(AuditEvent.created_at >= _local_midnight(filters.date_from))
     if filters.date_to:
         statement = statement.where(AuditEvent.created_at < _local_midnight(filters.date_to + timedelta(days=1)))
+    if not filters.include_confidential:
+        for prefix in CONFIDENTIAL_ACTION_PREFIXES:
+            statement = statement.where(~AuditEvent.action.startswith(prefix, autoescape=True))
     if filters.object_type:
         statement = statement.where(AuditEvent.object_type == filters.object_type,
                                     AuditEvent.object_id == filters.object_id)

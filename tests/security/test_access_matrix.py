@@ -1,4 +1,5 @@
-"""ASVS V4 (access control): every URL tried as anonymous, employee, reviewer and administrator.
+"""ASVS V4 (access control): every URL tried as anonymous, employee, reviewer, administrator,
+integrity coordinator and confidential adviser.
 
 Each endpoint has an explicit minimum role below; a new route without an entry
 fails ``test_every_route_has_an_expected_role`` so that nobody adds a page
@@ -12,6 +13,10 @@ import re
 import pytest
 
 PUBLIC, USER, REVIEWER, ADMIN = "public", "user", "reviewer", "admin"
+#: roles outside the ladder: only their own holders (not reviewers, not administrators)
+COORDINATOR, ADVISER = "coordinator", "adviser"
+#: the annual report: HR reviewers and integrity coordinators
+REPORT = "report"
 
 #: endpoint -> the least role that may use it (admins are also reviewers in the test directory)
 EXPECTED = {
@@ -91,8 +96,27 @@ EXPECTED = {
     "review.register": REVIEWER,
     "review.register_csv": REVIEWER,
     "review.register_xlsx": REVIEWER,
-    "reports.annual": REVIEWER,
-    "reports.annual_csv": REVIEWER,
+    "reports.annual": REPORT,
+    "reports.annual_csv": REPORT,
+    "reports.annual_pdf": REPORT,
+    "reports.explain": COORDINATOR,
+    "reports.close": COORDINATOR,
+    "reports.reopen": COORDINATOR,
+    "concerns.new": USER,
+    "concerns.mine": USER,
+    "concerns.index": COORDINATOR,
+    "concerns.export_csv": COORDINATOR,
+    "concerns.register": COORDINATOR,
+    "concerns.case": COORDINATOR,
+    "concerns.confirm": COORDINATOR,
+    "concerns.classify": COORDINATOR,
+    "concerns.investigation": COORDINATOR,
+    "concerns.outcome": COORDINATOR,
+    "concerns.close": COORDINATOR,
+    "concerns.note": COORDINATOR,
+    "concerns.attach": COORDINATOR,
+    "concerns.attachment": COORDINATOR,
+    "adviser_contacts.index": ADVISER,
     "review.audit": ADMIN,
     "review.audit_csv": ADMIN,
     "admin.mail": ADMIN,
@@ -106,7 +130,21 @@ EXPECTED = {
 }
 
 RANK = {PUBLIC: 0, USER: 1, REVIEWER: 2, ADMIN: 3}
-ACCOUNTS = {"anonymous": None, USER: "jdevries", REVIEWER: "mjansen", ADMIN: "lvisser"}
+ACCOUNTS = {"anonymous": None, USER: "jdevries", REVIEWER: "mjansen", ADMIN: "lvisser",
+            COORDINATOR: "rkoster", ADVISER: "bhaan"}
+#: the accounts outside the ladder are plain employees on it
+LADDER = {COORDINATOR: USER, ADVISER: USER}
+
+
+def may(who: str, needed: str) -> bool:
+    """Whether ``who`` may use an endpoint whose EXPECTED role is ``needed``."""
+    if who == "anonymous":
+        return needed == PUBLIC
+    if needed in (COORDINATOR, ADVISER):
+        return who == needed
+    if needed == REPORT:
+        return who in (REVIEWER, ADMIN, COORDINATOR)
+    return RANK[LADDER.get(who, who)] >= RANK[needed]
 #: pages that are public although their endpoint is not (help must never be behind a login wall)
 PUBLIC_PATHS = {"/policies/reporting"}
 MISSING_ID = 987654
@@ -134,13 +172,12 @@ def test_every_route_has_an_expected_role(app):
     assert set(EXPECTED) - endpoints == set(), "remove endpoints that no longer exist"
 
 
-@pytest.mark.parametrize("who", ["anonymous", USER, REVIEWER, ADMIN])
+@pytest.mark.parametrize("who", ["anonymous", USER, REVIEWER, ADMIN, COORDINATOR, ADVISER])
 def test_every_url_answers_as_expected_for_each_role(app, client, auth, runner, who):
     assert runner.invoke(args=["portal", "seed-demo"]).exit_code == 0  # policy pages, sessions, declarations
     if ACCOUNTS[who]:
         assert auth.login(ACCOUNTS[who]).status_code == 302
     token = client.csrf_token()
-    rank = RANK.get(who, -1) if who != "anonymous" else -1
     failures = []
     for rule, method in _routes(app):
         if rule.endpoint in ("auth.logout", "auth.set_language", "auth.login", "auth.sign_out_everywhere"):
@@ -148,9 +185,7 @@ def test_every_url_answers_as_expected_for_each_role(app, client, auth, runner, 
         url = _sample_url(rule)
         if url is None:
             continue
-        needed = RANK[EXPECTED[rule.endpoint]]
-        if url in PUBLIC_PATHS:
-            needed = 0
+        needed = PUBLIC if url in PUBLIC_PATHS else EXPECTED[rule.endpoint]
         if method == "GET":
             response = client.get(url)
         else:
@@ -162,13 +197,13 @@ def test_every_url_answers_as_expected_for_each_role(app, client, auth, runner, 
         has_id = str(MISSING_ID) in url
         if status >= 500:
             failures.append(f"{method} {url}: {status}")
-        elif needed == 0:
+        elif needed == PUBLIC:
             if status not in ((404,) if has_id else (200, 302, 400)) and not (method == "POST" and status == 400):
                 failures.append(f"{method} {url}: {status} for a public URL")
         elif who == "anonymous":
             if not (status == 302 and "/login" in response.headers.get("Location", "")):
                 failures.append(f"{method} {url}: {status}, anonymous must be sent to sign in")
-        elif rank < needed:
+        elif not may(who, needed):
             if status not in (403, 404):
                 failures.append(f"{method} {url}: {status}, {who} must be refused")
         else:

@@ -17,6 +17,8 @@ ROLE_GROUP_SETTINGS = {
     "admin": "LDAP_GROUP_ADMINS",
     "top_official": "LDAP_GROUP_TOP_OFFICIALS",
     "high_risk": "LDAP_GROUP_HIGH_RISK",
+    "integrity_officer": "LDAP_GROUP_INTEGRITY_OFFICERS",
+    "confidential_adviser": "LDAP_GROUP_CONFIDENTIAL_ADVISERS",
 }
 
 

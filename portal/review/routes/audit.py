@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 from flask_login import current_user
 
-from portal.core.access import role_required
+from portal.core.access import has_role, role_required
 from portal.core.params import id_arg
 from portal.review import bp
 from portal.review.access import load_for_review
@@ -26,13 +26,18 @@ def _next_url(endpoint: str, before: int | None, **values) -> str | None:
     return url_for(endpoint, **values, **_filter_args(), before=before) if before is not None else None
 
 
+def _filters(form) -> AuditFilters:
+    """The form's filters; events about concerns only for integrity coordinators."""
+    return AuditFilters.from_form(form, include_confidential=has_role(current_user, "integrity_officer"))
+
+
 @bp.route("/audit")
 @role_required("admin")
 def audit():
     """Every audit event, newest first, filtered by actor, action, subject and dates (administrators)."""
     form = AuditFilterForm(request.args)
     form.validate()
-    rows, before = audit_page(AuditFilters.from_form(form), before=_before())
+    rows, before = audit_page(_filters(form), before=_before())
     first_url = url_for("review.audit", **_filter_args()) if request.args.get("before") else None
     return render_template("review/audit.html", form=form, rows=rows, args=_filter_args(),
                            next_url=_next_url("review.audit", before), first_url=first_url)

@@ -1,0 +1,1 @@
+"""Views of the concerns area, one module per actor."""
