@@ -15,9 +15,16 @@ from portal.extensions import db
 
 def paginate(statement: Select, per_page: int) -> Pagination:
     """The page ``?page=`` of ``statement``; past the last page: the last page. (A page that is not a
-    number, below 1 or absurdly far answers 404 before any view: portal/core/params.py.)"""
+    number, below 1 or absurdly far answers 404 before any view: portal/core/params.py.)
+
+    The COUNT runs only when there may be more than one page: most lists of one person fit on the first.
+    """
     # max_per_page keeps ?per_page= from changing the size
-    page = db.paginate(statement, per_page=per_page, max_per_page=per_page, error_out=False, count=True)
+    page = db.paginate(statement, per_page=per_page, max_per_page=per_page, error_out=False, count=False)
+    if page.page == 1 and len(page.items) < per_page:
+        page.total = len(page.items)
+        return page
+    page.total = page._query_count()
     if page.pages and page.page > page.pages:
         page = db.paginate(statement, page=page.pages, per_page=per_page, max_per_page=per_page, error_out=False,
                            count=True)
