@@ -5,7 +5,7 @@ The checks live here, once, instead of in every view:
   what no integer column can hold (PostgreSQL's ``integer`` stops at 2**31 - 1; a bigger
   value made the database, or SQLite's driver, raise), so such a URL is a plain 404;
 - ``?page=`` is checked for every request before any view runs: not a whole number from 1 to
-  MAX_PAGE answers 404 (``?per_page=`` is ignored: ``portal.core.pagination.paginate`` fixes the size);
+  MAX_PAGE answers 404 (``?per_page=`` is ignored by portal/core/pagination.py);
 - a NUL character anywhere in the path, the query string or a form answers 400:
   it is never part of real input, and PostgreSQL cannot store or compare it.
 """
