@@ -48,6 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SECRET_KEY", "", _str, "Signs sessions and CSRF tokens. Required in production: at least 32 random characters."),
     Setting("DATABASE_URL", "", _str, "SQLAlchemy URL. Empty: a SQLite file `instance/portal.sqlite3`. Production: `postgresql+psycopg://…`."),
     Setting("ORGANISATION_NAME", "Gemeente Voorbeeld", _str, "Name shown in the header, mails and certificates."),
+    Setting("PRIVACY_OFFICER_CONTACT", "privacy@example.nl", _str, "How to reach the data protection officer (functionaris gegevensbescherming): an e-mail address, phone number or both, shown on the privacy page."),
     Setting("BASE_URL", "http://127.0.0.1:5000", _str, "Public address of the portal, used for links in mails."),
     Setting("DEBUG", False, _bool, "Flask debug mode. Never in production."),
     Setting("LOG_LEVEL", "INFO", _str, "Python log level."),
@@ -99,8 +100,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REVIEW_SECOND_APPROVAL_REFUSALS", True, _bool, "A second reviewer confirms every refusal."),
     Setting("CEREMONY_REMINDER_DAYS", 3, _int, "Days before a ceremony that registrants get a reminder."),
     # Retention (AVG): how long personal data is kept
-    Setting("RETENTION_AFTER_LEAVING_DAYS", 730, _int, "Declarations, signatures and registrations of people who left are anonymised this many days after `left_at` (default 2 years)."),
-    Setting("RETENTION_AUDIT_DAYS", 2555, _int, "Audit entries are deleted after this many days (default 7 years)."),
+    Setting("RETENTION_AFTER_LEAVING_DAYS", 730, _int, "This many days after `left_at` (default 2 years) a leaver is anonymised: name, contact details and every free text go, registrations, acknowledgements and questions are deleted; only what the annual report counts stays (kind, status, dates, department)."),
+    Setting("RETENTION_AUDIT_DAYS", 730, _int, "Audit entries are deleted after this many days (default 2 years: long enough to look into a question or complaint about who saw what; decisions themselves stay with the declaration)."),
     Setting("RETENTION_MAIL_DAYS", 90, _int, "Sent mails are deleted from the outbox after this many days."),
     Setting("TIMEZONE", "Europe/Amsterdam", _str, "Time zone in which times are shown."),
 )
