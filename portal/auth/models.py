@@ -39,6 +39,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     #: set when the person left the organisation (retention periods count from here)
     left_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    #: set when retention erased the name, contact details and free texts of this leaver
+    anonymised_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     #: bumped to end every session of this user at once
     session_generation: Mapped[int] = mapped_column(default=0)
 
