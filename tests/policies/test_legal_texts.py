@@ -19,7 +19,7 @@ CORRECT = {
         "artikel 8, tweede lid",
         "artikel 8, eerste lid, onder e",
         "uw transacties in effecten",
-        "Bedragen hoeft u niet te melden",
+        "Bedragen hoeft u niet op te geven",
         "Niet elke situatie staat erin.",
     ],
     "reporting": [
@@ -129,3 +129,12 @@ def test_privacy_statement_names_controller_officer_rights_bases_and_retention(c
     ]:
         assert phrase in text, phrase
     assert "(uitvoering arbeidsovereenkomst)" not in text
+
+
+def test_declarations_speak_of_opgeven_not_melden(client, auth):
+    """A side activity or interest is "opgegeven"; "melden" is for a suspected wrong, a breach or a gift."""
+    auth.login("jdevries")
+    for path in ("/declarations/", "/declarations/nil"):
+        text = html.unescape(client.get(path).get_data(as_text=True))
+        assert "iets op te geven" in text or "Niets op te geven" in text or "niets op te geven" in text, path
+        assert "te melden" not in text, path
