@@ -10,18 +10,17 @@ from portal.admin.retention import VERSION_TEXTS, apply_retention
 from portal.auth.services import mark_left
 from portal.auth.models import User
 from portal.core.models import AuditEvent
-from portal.core.time import utcnow
 from portal.declarations.models import Declaration, DeclarationVersion, NilStatement
 from portal.declarations.models import DeclarationKind
 from portal.extensions import db
 from tests.declarations.helpers import count, declare, make_user
 
 
-def test_leavers_are_anonymised_after_the_period_and_the_annual_figures_stay(app):
+def test_leavers_are_anonymised_after_the_period_and_the_annual_figures_stay(clock, app):
     """The privacy statement says "anonymised": names and free texts go, the annual report's counts do not change."""
     from portal.review.report import annual_report, report_csv_rows
 
-    now = utcnow()
+    now = clock.now
     with app.app_context():
         long_gone = make_user("oudgediende", department="Burgerzaken", display_name="Oud Gediende",
                               job_title="Vergunningverlener", employee_number="10099")
@@ -80,7 +79,7 @@ def test_marking_someone_as_left_ends_their_session(app, client, auth, runner):
         assert db.session.scalar(select(User.left_at).where(User.username == "jdevries")) is not None
 
 
-def test_retention_runs_as_a_scheduled_job(app, runner):
+def test_retention_runs_as_a_scheduled_job(clock, app, runner):
     result = runner.invoke(args=["portal", "run-jobs"])
     assert result.exit_code == 0
     assert "retention" in result.output
