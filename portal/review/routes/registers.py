@@ -48,7 +48,7 @@ def _register_export_rows(filters: RegisterFilters):
             _("Ja") if owner.is_top_official else _("Nee"), _("Ja") if owner.is_high_risk else _("Nee"),
             declaration.kind.label, version.subject, version.role or "",
             "" if version.is_paid is None else readable(version.is_paid),
-            version.hours_per_month, version.start_date or version.acquired_on, version.conditions or "",
+            version.hours_per_month, version.start_date or version.acquired_on or version.transaction_on, version.conditions or "",
             to_local(version.decided_at).replace(tzinfo=None) if version.decided_at else None,
         ]
 
