@@ -103,6 +103,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RETENTION_AFTER_LEAVING_DAYS", 730, _int, "This many days after `left_at` (default 2 years) a leaver is anonymised: name, contact details and every free text go, registrations, acknowledgements and questions are deleted; only what the annual report counts stays (kind, status, dates, department)."),
     Setting("RETENTION_AUDIT_DAYS", 730, _int, "Audit entries are deleted after this many days (default 2 years: long enough to look into a question or complaint about who saw what; decisions themselves stay with the declaration)."),
     Setting("RETENTION_MAIL_DAYS", 90, _int, "Sent mails are deleted from the outbox after this many days."),
+    Setting("EXPORT_DIR", "", _str, "Directory for exports made by a job (the register as XLSX, the audit trail as CSV); empty: `instance/exports`. Shared by every app server and the worker when there are several."),
+    Setting("EXPORT_RETENTION_HOURS", 24, _int, "An export made by a job can be downloaded for this many hours, then its file is deleted."),
     Setting("TIMEZONE", "Europe/Amsterdam", _str, "Time zone in which times are shown."),
 )
 

@@ -1,7 +1,7 @@
 """user.anonymised_at: when retention anonymised a leaver
 
 Revision ID: 0015
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-05 00:30:00.000000
 
 Retention no longer deletes a leaver's rows: it erases the name, contact details and
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0009'
+down_revision = '0011'  # main's head when merged; the lead re-chains
 branch_labels = None
 depends_on = None
 

@@ -20,7 +20,7 @@ class Term:
 
 TERMS: tuple[Term, ...] = (
     Term("aangewezen-functie", _l("Aangewezen functie (functie met verhoogd risico)"),
-         _l("Een functie waarin u meer kans hebt op belangenverstrengeling, bijvoorbeeld bij inkoop, vergunningen, "
+         _l("Een functie waarin u meer kans heeft op belangenverstrengeling, bijvoorbeeld bij inkoop, vergunningen, "
             "grondzaken of financiën. De gemeente wijst deze functies aan. In zo'n functie geeft u ook uw financiële "
             "belangen, uw effecten en uw transacties in effecten op.")),
     Term("ambtenaar", _l("Ambtenaar"),
@@ -47,7 +47,7 @@ TERMS: tuple[Term, ...] = (
          _l("De afspraken over hoe iedereen die bij of voor de gemeente werkt zich gedraagt. De populaire versie is "
             "dezelfde code in korte, eenvoudige taal.")),
     Term("geschenk", _l("Geschenk"),
-         _l("Alles wat u krijgt van iemand met wie u voor uw werk te maken hebt: een cadeau, een etentje, een "
+         _l("Alles wat u krijgt van iemand met wie u voor uw werk te maken heeft: een cadeau, een etentje, een "
             "uitnodiging, een reis of korting. U neemt het alleen aan als de gemeente toestemming geeft.")),
     Term("huis-voor-klokkenluiders", _l("Huis voor Klokkenluiders"),
          _l("De landelijke instantie die klokkenluiders advies geeft en externe meldingen van een vermoeden van een "
@@ -74,9 +74,9 @@ TERMS: tuple[Term, ...] = (
          _l("Werk dat u naast uw baan bij de gemeente doet, betaald of onbetaald. Bijvoorbeeld een tweede baan, een "
             "eigen bedrijf, een bestuursfunctie of vrijwilligerswerk.")),
     Term("oorkonde", _l("Oorkonde"),
-         _l("Het document waarop staat dat u de ambtseed of belofte hebt afgelegd, met de datum.")),
+         _l("Het document waarop staat dat u de ambtseed of belofte heeft afgelegd, met de datum.")),
     Term("opgeven", _l("Opgeven (opgave)"),
-         _l("In dit portaal aan P&O doorgeven welke nevenwerkzaamheden of financiële belangen u hebt. P&O beoordeelt "
+         _l("In dit portaal aan P&O doorgeven welke nevenwerkzaamheden of financiële belangen u heeft. P&O beoordeelt "
             "uw opgave.")),
     Term("op-redelijke-gronden", _l("Op redelijke gronden"),
          _l("U had bij het melden goede redenen om te denken dat uw informatie klopte. Dan bent u als melder "
