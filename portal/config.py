@@ -48,6 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SECRET_KEY", "", _str, "Signs sessions and CSRF tokens. Required in production: random, at least 32 characters and 128 bits of entropy (no repeated patterns)."),
     Setting("DATABASE_URL", "", _str, "SQLAlchemy URL. Empty: a SQLite file `instance/portal.sqlite3`. Production: `postgresql+psycopg://…`."),
     Setting("ORGANISATION_NAME", "Gemeente Voorbeeld", _str, "Name shown in the header, mails and certificates."),
+    Setting("PRIVACY_OFFICER_CONTACT", "privacy@example.nl", _str, "How to reach the data protection officer (functionaris gegevensbescherming): an e-mail address, phone number or both, shown on the privacy page."),
     Setting("BASE_URL", "http://127.0.0.1:5000", _str, "Public address of the portal, used for links in mails."),
     Setting("DEBUG", False, _bool, "Flask debug mode. Never in production."),
     Setting("LOG_LEVEL", "INFO", _str, "Python log level."),
@@ -90,7 +91,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDAP_ATTR_EMPLOYEE_NUMBER", "employeeNumber", _str, "Attribute with the employee number."),
     Setting("DIRECTORY_SYNC_MAX_LEFT", 20, _int, "The nightly directory sync marks people without a directory entry as left, but stops (and logs an error) when more than this many would go at once: a wrong base or filter must not look like a mass departure. `flask portal sync-directory --force` overrides it."),
     Setting("LDAP_DEMO_LDIF", "", _str, "LDIF file for the demo directory; empty: the one shipped with the portal."),
-    Setting("STATEMENT_EMPLOYEE_TYPES", ["stagiair", "inhuur", "extern", "vakantiekracht", "oproepkracht"], _list, "Employee types that sign the integrity statement instead of taking the oath."),
+    Setting("STATEMENT_EMPLOYEE_TYPES", ["stagiair", "inhuur", "extern"], _list, "Employee types (the directory's employee type, any case) that sign the integrity statement instead of taking the oath: people who are not ambtenaar (interns, hired and external staff). Holiday and on-call workers employed by the municipality are ambtenaar and take the oath (art. 7 Ambtenarenwet 2017); add `vakantiekracht,oproepkracht` only if yours are hired through an agency."),
     # Mail
     Setting("SMTP_HOST", "127.0.0.1", _str, "SMTP server."),
     Setting("SMTP_PORT", 25, _int, "SMTP port."),
@@ -113,8 +114,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONCERN_ASSESSMENT_MONTHS", 3, _int, "Months within which the reporter hears the assessment (Wet bescherming klokkenluiders: 3)."),
     Setting("REPORT_MIN_CELL", 0, _int, "Annual report: counts of reports, investigations and advisers' contacts below this number are shown as `<N` (0: every count shown, as the seed reports publish them). Breakdowns by department always hide counts below 5."),
     # Retention (AVG): how long personal data is kept
-    Setting("RETENTION_AFTER_LEAVING_DAYS", 730, _int, "Declarations, signatures and registrations of people who left are anonymised this many days after `left_at` (default 2 years)."),
-    Setting("RETENTION_AUDIT_DAYS", 2555, _int, "Audit entries are deleted after this many days (default 7 years)."),
+    Setting("RETENTION_AFTER_LEAVING_DAYS", 730, _int, "This many days after `left_at` (default 2 years) a leaver is anonymised: name, contact details and every free text go, registrations, acknowledgements and questions are deleted; only what the annual report counts stays (kind, status, dates, department)."),
+    Setting("RETENTION_AUDIT_DAYS", 730, _int, "Audit entries are deleted after this many days (default 2 years: long enough to look into a question or complaint about who saw what; decisions themselves stay with the declaration)."),
     Setting("RETENTION_CONCERN_DAYS", 1826, _int, "Closed reports, their notes and files, and advisers' contact lines are deleted this many days after closing (default 5 years; see the README on the Archiefwet and the AVG). Frozen annual figures stay."),
     Setting("RETENTION_MAIL_DAYS", 90, _int, "Sent mails are deleted from the outbox after this many days."),
     Setting("EXPORT_DIR", "", _str, "Directory for exports made by a job (the register as XLSX, the audit trail as CSV); empty: `instance/exports`. Shared by every app server and the worker when there are several."),

@@ -12,7 +12,7 @@ from portal.core.transaction import transaction
 
 @portal_cli.command("apply-retention")
 def apply_retention_command() -> None:
-    """Remove personal data past its retention period now (the daily job does the same)."""
+    """Anonymise leavers and delete audit entries past their retention period now (the daily job does the same)."""
     with transaction():
         counts = apply_retention(utcnow())
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))

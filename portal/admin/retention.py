@@ -1,9 +1,13 @@
 """Retention (AVG): personal data is kept no longer than needed.
 
-* People who left (``User.left_at``) keep their declarations, signatures,
-  registrations and acknowledgements for ``PORTAL_RETENTION_AFTER_LEAVING_DAYS``;
-  after that the user row and everything hanging from it is deleted (the
-  foreign keys cascade; audit entries keep their own period and lose the name).
+* People who left (``User.left_at``) keep everything for ``PORTAL_RETENTION_AFTER_LEAVING_DAYS``.
+  After that they are *anonymised*, as the privacy statement says: the name, user name, DN,
+  e-mail, job title and employee number are erased, and so is every free text they or HR wrote
+  (answers, conditions, reasons, notes, questions, the signed name). Rows that only served the
+  person (nil statements, ceremony registrations, acknowledgements, information requests,
+  assessments, internal notes, proposed decisions) are deleted. What the annual report counts
+  stays, without anything that points to the person: kind, status and dates of declarations and
+  versions, department, campaign tasks, oath records and statement signatures.
 * Audit entries are deleted after ``PORTAL_RETENTION_AUDIT_DAYS``.
 * Sent mails: the ``mail-cleanup`` job (``PORTAL_RETENTION_MAIL_DAYS``).
 * Reports of suspected breaches (concerns) are deleted with their notes and files
@@ -19,49 +23,86 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
-from portal.auth.models import User
+from portal.auth.models import User, UserSession
 from portal.concerns.models import AdviserContact, Concern
 from portal.core.audit import record_event
 from portal.core.models import AuditEvent
-from portal.declarations.models import CampaignTask, Declaration, NilStatement
+from portal.declarations.models import Declaration, DeclarationVersion, InformationRequest, NilStatement
 from portal.extensions import db
 from portal.notifications.jobs import scheduled_job
+from portal.oath.models import Registration, StatementSignature
+from portal.policies.models import Acknowledgement
+from portal.review.models import InternalNote, PendingDecision, ReviewAssessment
 
 log = logging.getLogger("portal.retention")
 
+#: free texts of a version; emptied, not nulled, so that the database's completeness checks still hold
+#: and the annual report still tells "approved with conditions" from "approved"
+VERSION_TEXTS = ("organisation_name", "role", "description", "touches_own_work_explanation", "conflict_assessment",
+                 "entity", "relation_to_work", "change_note", "conditions", "refusal_reason")
+#: the name shown for an anonymised person (not personal data: the same for everyone)
+ANONYMOUS_NAME = "(geanonimiseerd)"
+
 
 def apply_retention(now: datetime) -> dict[str, int]:
-    """Delete what is past its retention period; return the counts removed."""
+    """Anonymise leavers and delete audit entries past their period; return the counts."""
     leaving_cutoff = now - timedelta(days=current_app.config["RETENTION_AFTER_LEAVING_DAYS"])
     audit_cutoff = now - timedelta(days=current_app.config["RETENTION_AUDIT_DAYS"])
     concern_cutoff = now - timedelta(days=current_app.config["RETENTION_CONCERN_DAYS"])
-    leavers = select(User.id).where(User.left_at.is_not(None), User.left_at < leaving_cutoff)
-    counts = {
-        # notes and attachments go with their concern (ON DELETE CASCADE)
-        "concerns": _delete(delete(Concern).where(Concern.closed_at.is_not(None), Concern.closed_at < concern_cutoff)),
-        "adviser_contacts": _delete(delete(AdviserContact).where(AdviserContact.contact_on < concern_cutoff.date())),
-        "nil_statements": _delete(delete(NilStatement).where(NilStatement.user_id.in_(leavers))),
-        "campaign_tasks": _delete(delete(CampaignTask).where(CampaignTask.user_id.in_(leavers))),
-        # versions, questions, assessments and internal notes go with their declaration (ON DELETE CASCADE)
-        "declarations": _delete(delete(Declaration).where(Declaration.owner_id.in_(leavers))),
-        # acknowledgements, oath registrations, records and signatures go with the user (ON DELETE CASCADE)
-        "users": _delete(delete(User).where(User.id.in_(leavers))),
-        "audit_events": _delete(delete(AuditEvent).where(AuditEvent.created_at < audit_cutoff)),
-    }
+    leavers = list(db.session.scalars(
+        select(User.id).where(User.left_at.is_not(None), User.left_at < leaving_cutoff, User.anonymised_at.is_(None))
+    ))
+    counts = anonymise_users(leavers, now) if leavers else {"users": 0}
+    # notes and attachments go with their concern (ON DELETE CASCADE); the frozen annual figures stay
+    counts["concerns"] = _run(delete(Concern).where(Concern.closed_at.is_not(None), Concern.closed_at < concern_cutoff))
+    counts["adviser_contacts"] = _run(delete(AdviserContact).where(AdviserContact.contact_on < concern_cutoff.date()))
+    counts["audit_events"] = _run(delete(AuditEvent).where(AuditEvent.created_at < audit_cutoff))
     if any(counts.values()):
         record_event("retention.applied", details=counts)
     log.info("retention applied: %s", counts)
     return counts
 
 
-def _delete(statement) -> int:
+def anonymise_users(user_ids: list[int], now: datetime) -> dict[str, int]:
+    """Erase what identifies these people and every free text about them; keep what the annual report counts."""
+    declarations = select(Declaration.id).where(Declaration.owner_id.in_(user_ids))
+    versions = select(DeclarationVersion.id).where(DeclarationVersion.declaration_id.in_(declarations))
+    counts = {
+        "nil_statements": _run(delete(NilStatement).where(NilStatement.user_id.in_(user_ids))),
+        "registrations": _run(delete(Registration).where(Registration.user_id.in_(user_ids))),
+        "acknowledgements": _run(delete(Acknowledgement).where(Acknowledgement.user_id.in_(user_ids))),
+        "information_requests": _run(delete(InformationRequest).where(InformationRequest.version_id.in_(versions))),
+        "assessments": _run(delete(ReviewAssessment).where(ReviewAssessment.version_id.in_(versions))),
+        "internal_notes": _run(delete(InternalNote).where(InternalNote.declaration_id.in_(declarations))),
+        "pending_decisions": _run(delete(PendingDecision).where(PendingDecision.declaration_id.in_(declarations))),
+    }
+    for column in VERSION_TEXTS:
+        attribute = getattr(DeclarationVersion, column)
+        _run(update(DeclarationVersion).where(DeclarationVersion.id.in_(versions), attribute.is_not(None))
+             .values({column: ""}))
+    counts["declarations"] = _run(update(Declaration).where(Declaration.id.in_(declarations))
+                                  .values(client_token=None))
+    _run(update(StatementSignature).where(StatementSignature.user_id.in_(user_ids)).values(signed_name=""))
+    for user_id in user_ids:
+        # the user name must stay unique; this one can never be a directory name that signs in
+        _run(update(User).where(User.id == user_id).values(
+            username=f"geanonimiseerd-{user_id}", directory_id=None, dn="", display_name=ANONYMOUS_NAME, email=None,
+            job_title=None, employee_number=None, is_enabled=False, is_reviewer=False, is_admin=False,
+            is_top_official=False, is_high_risk=False, is_integrity_officer=False, is_confidential_adviser=False,
+            last_login_at=None, session_generation=User.session_generation + 1, anonymised_at=now,
+        ))
+    _run(delete(UserSession).where(UserSession.user_id.in_(user_ids)))
+    counts["users"] = len(user_ids)
+    return counts
+
+
+def _run(statement) -> int:
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount or 0
 
 
 @scheduled_job("retention", every=timedelta(days=1), offset=timedelta(hours=3))
 def retention_job(now: datetime) -> int:
-    """Daily: remove personal data past its retention period."""
+    """Daily: anonymise leavers past their retention period and delete old audit entries."""
     return sum(apply_retention(now).values())
-

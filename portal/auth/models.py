@@ -48,6 +48,8 @@ class User(UserMixin, db.Model):
     #: why: ``directory`` (no entry), ``disabled``, ``account_expired``, or ``manual`` (flask portal
     #: mark-left; the sync does not bring such a person back, ``mark-returned`` does)
     left_reason: Mapped[Optional[str]] = mapped_column(String(16))
+    #: set when retention erased the name, contact details and free texts of this leaver
+    anonymised_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     #: bumped to end every session of this user at once
     session_generation: Mapped[int] = mapped_column(default=0)
 

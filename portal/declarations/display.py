@@ -11,10 +11,12 @@ from flask_babel import lazy_gettext as _l
 
 from portal.declarations.models import (
     ANSWER_FIELDS,
+    INTEREST_EVENT_LABELS,
     INTEREST_KIND_LABELS,
     MUNICIPALITY_RELATION_LABELS,
     ORGANISATION_KIND_LABELS,
     DeclarationVersion,
+    InterestEvent,
     InterestKind,
     MunicipalityRelation,
     OrganisationKind,
@@ -34,10 +36,12 @@ FIELD_LABELS = {
     "touches_own_work": _l("Raakt aan eigen werk"),
     "touches_own_work_explanation": _l("Uitleg"),
     "conflict_assessment": _l("Eigen inschatting van (schijn van) belangenverstrengeling"),
+    "interest_event": _l("Bezit of transactie"),
     "interest_kind": _l("Soort belang"),
     "entity": _l("Bedrijf of object"),
     "relation_to_work": _l("Verband met het werk"),
     "acquired_on": _l("Sinds"),
+    "transaction_on": _l("Datum van de transactie"),
     "ended_on": _l("Tot"),
 }
 
@@ -45,6 +49,7 @@ _ENUM_LABELS = {
     OrganisationKind: ORGANISATION_KIND_LABELS,
     MunicipalityRelation: MUNICIPALITY_RELATION_LABELS,
     InterestKind: INTEREST_KIND_LABELS,
+    InterestEvent: INTEREST_EVENT_LABELS,
 }
 
 

@@ -27,6 +27,7 @@ from portal.declarations.fields import (
 from portal.declarations.models import (
     ANSWER_FIELDS,
     ENTITY_MAX,
+    INTEREST_EVENT_LABELS,
     INTEREST_KIND_LABELS,
     MUNICIPALITY_RELATION_LABELS,
     NAME_MAX,
@@ -35,6 +36,7 @@ from portal.declarations.models import (
     TEXT_MAX,
     DeclarationKind,
     DeclarationVersion,
+    InterestEvent,
 )
 
 MAX_HOURS = 744  #: hours in a month of 31 days
@@ -214,9 +216,20 @@ class FinancialInterestForm(DeclarationForm):
         "interest_kind": _l("Kies wat voor belang het is."),
         "entity": _l("Vul in om welk bedrijf of object het gaat."),
         "relation_to_work": _l("Beschrijf of het belang te maken heeft met uw werk; schrijf ook op als dat niet zo is."),
-        "acquired_on": _l("Vul in sinds wanneer u dit belang heeft."),
+    }
+    #: the date each case needs before it can be submitted (art. 8 lid 2 Aw: holdings and transactions)
+    REQUIRED_DATE = {
+        InterestEvent.holding: ("acquired_on", _l("Vul in sinds wanneer u dit belang heeft.")),
+        InterestEvent.bought: ("transaction_on", _l("Vul in op welke dag u de effecten kocht.")),
+        InterestEvent.sold: ("transaction_on", _l("Vul in op welke dag u de effecten verkocht.")),
     }
 
+    interest_event = ChoiceField(
+        _l("Wat geeft u op?"), choices=_choices(INTEREST_EVENT_LABELS), default=InterestEvent.holding.value,
+        validators=[OptionalValidator()],
+        description=_l("Werkt u in een aangewezen functie? Dan geeft u ook elke aankoop of verkoop van effecten op "
+                       "die de belangen van de gemeente kan raken. Bedragen vragen wij niet."),
+    )
     interest_kind = ChoiceField(
         _l("Wat voor belang is het?"), choices=_choices(INTEREST_KIND_LABELS), validators=[OptionalValidator()],
     )
@@ -234,7 +247,11 @@ class FinancialInterestForm(DeclarationForm):
     )
     acquired_on = DateField(
         _l("Sinds wanneer heeft u dit belang?"), validators=[OptionalValidator()],
-        description=_l("Weet u de dag niet precies, kies dan de eerste van de maand."),
+        description=_l("Alleen bij bezit. Weet u de dag niet precies, kies dan de eerste van de maand."),
+    )
+    transaction_on = DateField(
+        _l("Op welke dag kocht of verkocht u?"), validators=[OptionalValidator()],
+        description=_l("Alleen bij een transactie."),
     )
     ended_on = DateField(
         _l("Tot wanneer (alleen als die datum al bekend is)"), validators=[OptionalValidator()],
@@ -243,6 +260,30 @@ class FinancialInterestForm(DeclarationForm):
 
     def validate_ended_on(self, field) -> None:
         _check_order(self.acquired_on.data, field, _l("Deze datum ligt vóór de datum waarop u het belang kreeg."))
+
+    @property
+    def event(self) -> InterestEvent:
+        """The case chosen; a form without the question (older clients) means a holding."""
+        value = self.interest_event.data
+        return InterestEvent(value) if value in InterestEvent.__members__ else InterestEvent.holding
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        name, message = self.REQUIRED_DATE[self.event]
+        if self.is_submit and not self[name].errors and self[name].data is None:
+            self[name].errors.append(str(message))
+            ok = False
+        return ok
+
+    def answers(self) -> dict[str, Any]:
+        """A holding keeps its dates, a transaction only its own date: no stray answers from the other case."""
+        result = super().answers()
+        result["interest_event"] = self.event.value
+        if self.event == InterestEvent.holding:
+            result["transaction_on"] = None
+        else:
+            result["acquired_on"] = result["ended_on"] = None
+        return result
 
 
 def _check_order(start, end_field, message) -> None:

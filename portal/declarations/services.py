@@ -31,6 +31,7 @@ from portal.declarations.lifecycle import (
 )
 from portal.declarations.models import (
     ANSWER_FIELDS,
+    REQUIRED_FOR_EVENT,
     REQUIRED_ON_SUBMIT,
     Declaration,
     DeclarationKind,
@@ -83,7 +84,8 @@ def _apply_answers(version: DeclarationVersion, answers: Mapping[str, Any]) -> N
 
 def missing_answers(version: DeclarationVersion) -> list[str]:
     """Names of the answers still needed before ``version`` can be submitted."""
-    missing = [name for name in REQUIRED_ON_SUBMIT[version.kind] if is_blank(getattr(version, name))]
+    required = REQUIRED_ON_SUBMIT[version.kind] + REQUIRED_FOR_EVENT.get(version.event, ())
+    missing = [name for name in required if is_blank(getattr(version, name))]
     if version.kind == DeclarationKind.side_activity and version.touches_own_work and is_blank(
         version.touches_own_work_explanation
     ):
@@ -252,7 +254,7 @@ def check_end_date(declaration: Declaration, ended_on: date, *, today: Optional[
     if ended_on > (today or today_local()):
         raise DeclarationError(_l("De einddatum kan niet in de toekomst liggen. Beëindig de verklaring op of na die dag."))
     version = declaration.latest_version
-    start = (version.start_date or version.acquired_on) if version else None
+    start = (version.start_date or version.acquired_on or version.transaction_on) if version else None
     if start is not None and ended_on < start:
         raise DeclarationError(_l("De einddatum ligt vóór de begindatum."))
 

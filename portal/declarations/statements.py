@@ -26,7 +26,7 @@ NIL_LABELS = {
 class ActiveDeclarationsExist(DeclarationError):
     default_message = _l(
         "U heeft nog lopende verklaringen van deze soort. Beëindig of trek die eerst in; "
-        "daarna kunt u verklaren dat u niets te melden heeft."
+        "daarna kunt u verklaren dat u niets op te geven heeft."
     )
 
 
@@ -97,7 +97,7 @@ def checklist_items(user) -> list[ChecklistItem]:
         if counts[kind]:
             detail, done = _("%(num)d opgegeven", num=counts[kind]), True
         elif statement is not None:
-            detail = _("Niets te melden, verklaard op %(date)s", date=format_date(to_local(statement.stated_at).date()))
+            detail = _("Niets op te geven, verklaard op %(date)s", date=format_date(to_local(statement.stated_at).date()))
             done = True
         else:
             detail, done = "", False

@@ -300,7 +300,7 @@ def register_export_statement(filters: RegisterFilters, today: Optional[date] = 
     statement, _version = _register_select(lambda v: [
         User.display_name, User.username, User.department, User.job_title, User.is_top_official,
         User.is_high_risk, Declaration.kind, v.organisation_name, v.entity, v.role, v.is_paid,
-        v.hours_per_month, v.start_date, v.acquired_on, v.conditions, v.decided_at,
+        v.hours_per_month, v.start_date, func.coalesce(v.acquired_on, v.transaction_on), v.conditions, v.decided_at,
     ], filters, today)
     return statement
 

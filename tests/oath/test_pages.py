@@ -230,7 +230,7 @@ def test_hr_sees_who_has_and_has_not_signed(client, auth, app):
         text = publish_statement_text()
         db.session.add(StatementSignature(user_id=_user("tdejong").id, text_version_id=text.id,
                                           signed_name="Thijs de Jong"))
-        make_user("hbos2", employee_type="oproepkracht", display_name="Henk Bos")
+        make_user("hbos2", employee_type="inhuur", display_name="Henk Bos")
         make_user("regular", display_name="Gewone Medewerker")
         db.session.commit()
     auth.logout()

@@ -125,7 +125,7 @@ def test_cancel_after_the_deadline_is_refused_for_the_employee_but_not_for_hr(cl
     cancel_registration(registration.id, hr, now=after_deadline)
     db.session.commit()
     assert db.session.get(Registration, registration.id).status == RegistrationStatus.cancelled
-    assert "P&O heeft uw aanmelding" in outbox(f"oath-reg-{registration.id}-cancelled")[0].text_body
+    assert "P&O heeft u afgemeld voor de bijeenkomst" in outbox(f"oath-reg-{registration.id}-cancelled")[0].text_body
 
 
 def test_registration_closes_at_the_deadline(clock, ctx):

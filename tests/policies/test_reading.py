@@ -91,9 +91,9 @@ def test_english_reader_gets_the_english_text_where_it_exists(client, auth, demo
 def test_english_reader_falls_back_to_dutch_with_a_notice(client, auth, demo_content):
     auth.login("jdevries")
     client.submit("/language", {"lang": "en", "next": "/"})
-    html = client.get("/policies/reporting").get_data(as_text=True)
+    html = client.get("/policies/regulations").get_data(as_text=True)
     assert '<article class="portal-policy" lang="nl">' in html
-    assert "<h1 class=\"utrecht-heading-1\">Melden</h1>" in html
+    assert "<h1 class=\"utrecht-heading-1\">Regelingen" in html
     # the notice is a translatable string; until the lead adds the translation it shows the Dutch msgid
     assert "This page is only available in Dutch" in html or "Deze pagina is alleen in het Nederlands beschikbaar" in html
 

@@ -27,6 +27,7 @@ EXPECTED = {
     "auth.logout": PUBLIC,
     "auth.set_language": PUBLIC,
     "policies.advisers": PUBLIC,
+    "policies.glossary": PUBLIC,
     "policies.adviser_photo": PUBLIC,
     "public_register.public": PUBLIC,
     "public_register.public_csv": PUBLIC,

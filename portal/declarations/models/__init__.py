@@ -10,18 +10,21 @@ from portal.declarations.models.campaign import (
 from portal.declarations.models.declaration import (
     ANSWER_FIELDS,
     ENTITY_MAX,
+    INTEREST_EVENT_LABELS,
     INTEREST_KIND_LABELS,
     KIND_LABELS,
     MUNICIPALITY_RELATION_LABELS,
     NAME_MAX,
     NOTE_MAX,
     ORGANISATION_KIND_LABELS,
+    REQUIRED_FOR_EVENT,
     REQUIRED_ON_SUBMIT,
     TEXT_MAX,
     Declaration,
     DeclarationKind,
     DeclarationVersion,
     InformationRequest,
+    InterestEvent,
     InterestKind,
     MunicipalityRelation,
     NilStatement,
@@ -30,9 +33,9 @@ from portal.declarations.models.declaration import (
 from portal.declarations.states import DeclarationStatus, VersionStatus
 
 __all__ = [
-    "ANSWER_FIELDS", "ENTITY_MAX", "INTEREST_KIND_LABELS", "KIND_LABELS", "MAX_REMINDERS",
-    "MUNICIPALITY_RELATION_LABELS", "NAME_MAX", "NOTE_MAX", "ORGANISATION_KIND_LABELS", "REQUIRED_ON_SUBMIT",
+    "ANSWER_FIELDS", "ENTITY_MAX", "INTEREST_EVENT_LABELS", "INTEREST_KIND_LABELS", "KIND_LABELS", "MAX_REMINDERS",
+    "MUNICIPALITY_RELATION_LABELS", "NAME_MAX", "NOTE_MAX", "ORGANISATION_KIND_LABELS", "REQUIRED_FOR_EVENT", "REQUIRED_ON_SUBMIT",
     "SCOPE_LABELS", "TEXT_MAX", "Campaign", "CampaignScope", "CampaignTask", "Declaration", "DeclarationKind",
-    "DeclarationStatus", "DeclarationVersion", "InformationRequest", "InterestKind", "MunicipalityRelation",
+    "DeclarationStatus", "DeclarationVersion", "InformationRequest", "InterestEvent", "InterestKind", "MunicipalityRelation",
     "NilStatement", "OrganisationKind", "VersionStatus",
 ]

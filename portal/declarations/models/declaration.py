@@ -91,6 +91,14 @@ class InterestKind(enum.StrEnum):
     other = "other"
 
 
+class InterestEvent(enum.StrEnum):
+    """What a financial-interest declaration reports: a holding, or a transaction in securities (art. 8 lid 2 Aw)."""
+
+    holding = "holding"
+    bought = "bought"
+    sold = "sold"
+
+
 ORGANISATION_KIND_LABELS = {
     OrganisationKind.company: _l("Bedrijf"),
     OrganisationKind.foundation_association: _l("Stichting of vereniging"),
@@ -113,6 +121,11 @@ INTEREST_KIND_LABELS = {
     InterestKind.real_estate: _l("Onroerend goed (niet de eigen woning)"),
     InterestKind.loan_given: _l("Verstrekte lening"),
     InterestKind.other: _l("Anders"),
+}
+INTEREST_EVENT_LABELS = {
+    InterestEvent.holding: _l("Bezit: ik heb dit belang"),
+    InterestEvent.bought: _l("Transactie: ik heb effecten gekocht"),
+    InterestEvent.sold: _l("Transactie: ik heb effecten verkocht"),
 }
 
 
@@ -213,15 +226,26 @@ _SIDE_FIELDS = (
     "start_date", "end_date", "during_working_hours", "municipality_relation", "touches_own_work",
     "touches_own_work_explanation", "conflict_assessment",
 )
-_INTEREST_FIELDS = ("interest_kind", "entity", "relation_to_work", "acquired_on", "ended_on")
+_INTEREST_FIELDS = ("interest_event", "interest_kind", "entity", "relation_to_work", "acquired_on", "transaction_on",
+                    "ended_on")
 #: answers required before a version can be submitted (also a CHECK constraint below)
 REQUIRED_ON_SUBMIT = {
     DeclarationKind.side_activity: (
         "organisation_name", "organisation_kind", "role", "description", "is_paid", "hours_per_month",
         "start_date", "during_working_hours", "municipality_relation", "touches_own_work", "conflict_assessment",
     ),
-    DeclarationKind.financial_interest: ("interest_kind", "entity", "relation_to_work", "acquired_on"),
+    DeclarationKind.financial_interest: ("interest_kind", "entity", "relation_to_work"),
 }
+#: and per case of a financial interest: a holding needs the date since when, a transaction its date
+REQUIRED_FOR_EVENT = {
+    InterestEvent.holding: ("acquired_on",),
+    InterestEvent.bought: ("transaction_on",),
+    InterestEvent.sold: ("transaction_on",),
+}
+_INTEREST_DATE_COMPLETE = (
+    "((interest_event IS NULL OR interest_event = 'holding') AND acquired_on IS NOT NULL)"
+    " OR (interest_event IN ('bought', 'sold') AND transaction_on IS NOT NULL)"
+)
 #: the form's answers per kind, in form order (what is copied to a new version and compared between versions)
 ANSWER_FIELDS = {DeclarationKind.side_activity: _SIDE_FIELDS, DeclarationKind.financial_interest: _INTEREST_FIELDS}
 
@@ -272,7 +296,11 @@ class DeclarationVersion(db.Model):
     interest_kind: Mapped[Optional[InterestKind]] = mapped_column(enum_type(InterestKind, "interest_kind"))
     entity: Mapped[Optional[str]] = mapped_column(String(ENTITY_MAX))
     relation_to_work: Mapped[Optional[str]] = mapped_column(Text)
+    #: a holding or a transaction (bought/sold) in securities; None on versions from before transactions existed
+    interest_event: Mapped[Optional[InterestEvent]] = mapped_column(enum_type(InterestEvent, "interest_event"))
     acquired_on: Mapped[Optional[date]] = mapped_column(Date)
+    #: the day of the purchase or sale (transactions only; never an amount)
+    transaction_on: Mapped[Optional[date]] = mapped_column(Date)
     ended_on: Mapped[Optional[date]] = mapped_column(Date)
 
     # -- lifecycle ---------------------------------------------------------------
@@ -316,7 +344,7 @@ class DeclarationVersion(db.Model):
         ),
         CheckConstraint(
             "submitted_at IS NULL OR kind <> 'financial_interest' OR "
-            f"({_none_null(REQUIRED_ON_SUBMIT[DeclarationKind.financial_interest])})",
+            f"({_none_null(REQUIRED_ON_SUBMIT[DeclarationKind.financial_interest])} AND ({_INTEREST_DATE_COMPLETE}))",
             name="interest_complete",
         ),
         CheckConstraint("status <> 'approved_with_conditions' OR conditions IS NOT NULL", name="conditions"),
@@ -336,6 +364,13 @@ class DeclarationVersion(db.Model):
     def is_editable(self) -> bool:
         """Only drafts are edited in place."""
         return self.status == VersionStatus.draft
+
+    @property
+    def event(self) -> Optional[InterestEvent]:
+        """A financial interest's case: holding (also for versions from before transactions existed), bought, sold."""
+        if self.kind != DeclarationKind.financial_interest:
+            return None
+        return self.interest_event or InterestEvent.holding
 
     def answers(self) -> dict:
         """The form's answers of this version, by field name (form order)."""

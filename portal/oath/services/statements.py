@@ -35,7 +35,7 @@ def statement_types() -> list[str]:
 
 
 def is_statement_user(user) -> bool:
-    """True for interns, hired staff, holiday and on-call workers: they sign the statement, not the oath."""
+    """True for the configured types (default: interns, hired and external staff): they sign the statement, not the oath."""
     return (getattr(user, "employee_type", None) or "").strip().lower() in statement_types()
 
 

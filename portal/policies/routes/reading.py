@@ -21,6 +21,7 @@ from portal.policies.acknowledgements import (
 )
 from portal.policies.diff import compare_versions
 from portal.policies.forms import AcknowledgeForm, DiffForm, SearchForm
+from portal.policies.glossary import TERMS
 from portal.policies.markdown import table_of_contents, toc_size
 from portal.policies.models import PolicyVersion
 from portal.policies.routes import interface_language, requested_language
@@ -74,6 +75,12 @@ def index():
     can_edit = can_edit_policies(current_user)
     pages = [(p, v) for p, v in list_pages(today_local(), interface_language()) if v is not None or can_edit]
     return render_template("policies/index.html", pages=pages, can_edit=can_edit, search_form=SearchForm())
+
+
+@bp.route("/policies/begrippen")
+def glossary():
+    """The portal's words in plain Dutch (no sign-in needed: the public reporting page uses them too)."""
+    return render_template("policies/glossary.html", terms=TERMS)
 
 
 @bp.route("/policies/<slug>")
