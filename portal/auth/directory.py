@@ -211,6 +211,47 @@ class Directory:
 
         return self._with_service(work)
 
+    def group_member_counts(self, group_dns: Sequence[str]) -> dict[str, int | None]:
+        """How many people each group holds, nested groups resolved; None for a group not found.
+
+        For the administrator's go-live checklist: one search reads every group below
+        LDAP_GROUP_BASE, the nesting is resolved here. Raises DirectoryUnavailable.
+        """
+        base = self.config.get("LDAP_GROUP_BASE")
+        members: dict[str, list[str]] = {}
+        if base:
+            def work(service: Connection) -> list[dict]:
+                return self._search(service, base, "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)"
+                                    "(objectClass=group))", ["member", "uniqueMember"])
+
+            for entry in self._with_service(work):
+                values = _decoded(entry.get("raw_attributes") or {})
+                members[normalise_dn(entry["dn"])] = values.get("member", []) + values.get("uniquemember", [])
+        counts: dict[str, int | None] = {}
+        for group_dn in group_dns:
+            key = normalise_dn(group_dn) if group_dn else ""
+            if key not in members:
+                counts[group_dn] = None
+                continue
+            people: set[str] = set()
+            seen = {key}
+            frontier = [key]
+            for _level in range(MAX_GROUP_DEPTH):
+                nested = []
+                for group in frontier:
+                    for member in map(normalise_dn, members[group]):
+                        if member in members:
+                            if member not in seen:
+                                seen.add(member)
+                                nested.append(member)
+                        else:
+                            people.add(member)
+                frontier = nested
+                if not frontier:
+                    break
+            counts[group_dn] = len(people)
+        return counts
+
     def ping(self) -> None:
         """Raise DirectoryUnavailable unless the service account can bind (on a new connection)."""
         with self._service(reuse=False):
