@@ -25,8 +25,8 @@ def test_a_refused_form_moves_focus_to_the_error_summary_and_the_title_says_fout
     # the sign-up for a ceremony (oath area)
     page.goto(f"/oath/sessions/{session_id}")
     assert not page.title().startswith("Fout:")
-    page.get_by_role("button", name="Inschrijven").click()
-    page.wait_for_load_state()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Inschrijven").click()
     assert page.title().startswith("Fout: ")
     assert _focused_is_error_summary(page)
     assert "Kies de eed of de belofte." in page.evaluate("() => document.activeElement.innerText")
@@ -34,8 +34,8 @@ def test_a_refused_form_moves_focus_to_the_error_summary_and_the_title_says_fout
 
     # a declaration of a side activity (declarations area): the same mechanism, nothing per view
     page.goto("/declarations/new/side-activity")
-    page.get_by_role("button", name="Indienen").click()
-    page.wait_for_load_state()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Indienen").click()
     assert page.title().startswith("Fout: ")
     assert _focused_is_error_summary(page)
     assert_accessible(page)
