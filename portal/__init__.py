@@ -38,8 +38,11 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     app.config.update(settings)
     _derive_config(app)
     from portal.core import logging as portal_logging
+    from portal.core import params
 
     portal_logging.init_app(app)
+    # First: the id converter must exist before any route, and odd input is refused before any hook reads it.
+    params.init_app(app)
 
     db.init_app(app)
     _enforce_sqlite_foreign_keys(app)

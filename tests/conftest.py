@@ -19,6 +19,13 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
+# the clock fixture, and PORTAL_TEST_CLOCK's shifted session (hooks)
+from tests.support.clock_plugin import (  # noqa: F401
+    clock,
+    pytest_configure,
+    pytest_report_header,
+    pytest_unconfigure,
+)
 from tests.support.slapd import SlapdServer
 
 TESTS = Path(__file__).parent

@@ -1,10 +1,29 @@
-"""Forms shared by every area."""
+"""Forms and fields shared by every area."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Callable, Union
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
+from wtforms import DateField as WTFormsDateField
 from wtforms import HiddenField, SubmitField
-from wtforms.validators import AnyOf
+from wtforms.validators import AnyOf, ValidationError
+
+from portal.core.i18n import format_day
+
+#: the widest range of any date in the portal: later work adds days and years to dates
+#: (reminders, retention, calendar files), which must never leave what Python and the
+#: databases can hold; no real declaration, ceremony or filter needs a day outside it
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+#: the day formats a date field reads: the browser's date picker (ISO) and Dutch day-month-year
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
+
+Bound = Union[date, Callable[[], date]]
 
 
 class EmptyForm(FlaskForm):
@@ -16,6 +35,93 @@ class EmptyForm(FlaskForm):
 class LanguageForm(FlaskForm):
     lang = HiddenField(validators=[AnyOf(["nl", "en"])])
     next = HiddenField()
+
+
+class DateField(WTFormsDateField):
+    """A day, from the date picker or typed; unreadable or out of range: a Dutch message, the text kept.
+
+    Every date field of every form is one of these (a test checks it). ``earliest`` and
+    ``latest`` narrow the range for one field: a date, or a function giving one (for ranges
+    relative to today); they can never widen it past EARLIEST_DAY and LATEST_DAY.
+    """
+
+    def __init__(self, label=None, validators=None, format=DATE_FORMATS, *,  # noqa: A002 - WTForms' name
+                 earliest: Bound = EARLIEST_DAY, latest: Bound = LATEST_DAY, **kwargs):
+        kwargs.setdefault("invalid_value_message", _l("Vul een bestaande datum in, bijvoorbeeld 31-01-2026."))
+        super().__init__(label, validators, format, **kwargs)
+        self.earliest, self.latest = earliest, latest
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        super().process_formdata([valuelist[0].strip()])
+
+    def bounds(self) -> tuple[date, date]:
+        """The first and last day this field accepts."""
+        earliest = self.earliest() if callable(self.earliest) else self.earliest
+        latest = self.latest() if callable(self.latest) else self.latest
+        return max(earliest, EARLIEST_DAY), min(latest, LATEST_DAY)
+
+    def pre_validate(self, form) -> None:
+        if self.data is None:
+            return
+        earliest, latest = self.bounds()
+        if not earliest <= self.data <= latest:
+            raise ValidationError(str(_l("Kies een datum van %(earliest)s tot en met %(latest)s.",
+                                         earliest=format_day(earliest), latest=format_day(latest))))
+
+
+def years_from_today(years: int) -> Callable[[], date]:
+    """A bound for DateField: the same day ``years`` years from today (28 February for 29 February)."""
+    from portal.core.time import today_local
+
+    def bound() -> date:
+        today = today_local()
+        try:
+            return today.replace(year=today.year + years)
+        except ValueError:
+            return today.replace(year=today.year + years, day=28)
+
+    return bound
+
+
+def days_from_today(days: int) -> Callable[[], date]:
+    """A bound for DateField: ``days`` days from today (negative: in the past)."""
+    from portal.core.time import today_local
+
+    return lambda: today_local() + timedelta(days=days)
+
+
+def has_control_characters(text: str) -> bool:
+    """True when ``text`` holds a control character (CR, LF, TAB, NUL, DEL …): never part of a link or a line."""
+    return any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text)
+
+
+class HttpsUrl:
+    """Validator: empty, or a whole https:// address without spaces or control characters.
+
+    A line break in a link breaks the mails and calendar files it is written into later,
+    for every person who receives them; refused here, at the form.
+    """
+
+    def __init__(self, message=None):
+        self.message = message or _l("Vul een volledig adres in dat begint met https://.")
+
+    def __call__(self, form, field) -> None:
+        value = field.data or ""
+        if not value.strip():
+            return
+        value = value.strip()
+        if has_control_characters(value) or any(ch.isspace() for ch in value):
+            raise ValidationError(str(self.message))
+        try:
+            parts = urlsplit(value)
+        except ValueError as exc:  # e.g. an unclosed [ in the host
+            raise ValidationError(str(self.message)) from exc
+        if parts.scheme != "https" or not parts.hostname:
+            raise ValidationError(str(self.message))
+
 
 
 def _form_has_errors(value) -> bool:

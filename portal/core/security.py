@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, current_app
 
 CSP = "; ".join(
     [
@@ -53,17 +53,5 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
-def refuse_nul_characters() -> None:
-    """A NUL character is never part of real input, and PostgreSQL cannot store it: answer 400."""
-    values = list(request.args.values())
-    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
-        "application/x-www-form-urlencoded", "multipart/form-data"
-    ):
-        values.extend(request.form.values())
-    if any("\x00" in value for value in values):
-        abort(400)
-
-
 def init_app(app: Flask) -> None:
-    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)

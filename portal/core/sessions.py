@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -50,7 +49,7 @@ def enforce_session_lifetime():
         return None
     if "_user_id" not in session:
         return None
-    now = time.time()
+    now = utcnow().timestamp()
     if not _expired(now):
         # Re-signing the cookie on every response costs time and bytes; a minute of
         # precision is plenty for an idle limit counted in minutes.
@@ -121,7 +120,7 @@ class PortalSessionInterface(SecureCookieSessionInterface):
                     opened.clear()
                 opened[value] = known
         data, signed_at = known
-        age = time.time() - signed_at
+        age = utcnow().timestamp() - signed_at
         if age > max_age or age < 0:
             return self.session_class()  # as itsdangerous: expired, or signed in the future
         return self.session_class(dict(data))

@@ -11,8 +11,8 @@ from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, Selec
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
-from portal.declarations.fields import ChoiceField, DutchDateField, WholeNumberField, options
-from portal.declarations.forms import DATE_FORMATS
+from portal.core.forms import DateField, years_from_today
+from portal.declarations.fields import ChoiceField, WholeNumberField, options
 from portal.declarations.models import KIND_LABELS, SCOPE_LABELS, CampaignScope, Declaration, DeclarationKind
 from portal.declarations.states import UNDECIDED
 
@@ -36,8 +36,8 @@ class CampaignForm(FlaskForm):
         _l("Jaar"), validators=[InputRequired(_l("Vul het jaar in.")),
                                 NumberRange(2000, 2100, _l("Vul een jaar tussen 2000 en 2100 in."))],
     )
-    due_on = DutchDateField(
-        _l("Uiterste datum"), format=DATE_FORMATS,
+    due_on = DateField(
+        _l("Uiterste datum"), latest=years_from_today(2),
         validators=[InputRequired(_l("Vul de uiterste datum in."))],
         description=_l("Herinneringen gaan 14 en 3 dagen vóór deze datum uit, en één keer 7 dagen erna."),
     )
@@ -81,8 +81,7 @@ class EntryForm(Form):
     declaration_id = HiddenField()
     choice = ChoiceField(choices=ENTRY_CHOICES,
                          validators=[InputRequired(_l("Kies wat er met deze verklaring moet gebeuren."))])
-    ended_on = DutchDateField(_l("Einddatum (als u 'Beëindigd' kiest)"), format=DATE_FORMATS,
-                              validators=[OptionalValidator()])
+    ended_on = DateField(_l("Einddatum (als u 'Beëindigd' kiest)"), validators=[OptionalValidator()])
 
 
 class ConfirmForm(FlaskForm):

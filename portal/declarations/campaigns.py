@@ -133,7 +133,11 @@ def _open_campaigns() -> list[Campaign]:
 
 
 def send_invitations(now: datetime, *, limit: int = BATCH_SIZE) -> int:
-    """Queue the invitation mail for tasks that have none yet; returns how many were queued."""
+    """Queue the invitation mail for tasks that have none yet; returns how many were queued.
+
+    Campaign by campaign: one that cannot be mailed is logged and skipped, the others go out.
+    """
+    from portal.notifications.jobs import each_on_its_own
     from portal.notifications.services import queue_mail
 
     query = (
@@ -142,12 +146,20 @@ def send_invitations(now: datetime, *, limit: int = BATCH_SIZE) -> int:
         .where(CampaignTask.invited_at.is_(None), CampaignTask.completed_at.is_(None), Campaign.closed_at.is_(None))
         .order_by(CampaignTask.id).limit(limit)
     )
-    rows = db.session.execute(query).all()
-    for task, user, campaign in rows:
-        queue_mail(user, "declarations/campaign_invite", _mail_context(campaign, user),
-                   dedup_key=f"campaign-{campaign.id}-user-{user.id}")
-    _stamp([task.id for task, _u, _c in rows], invited_at=now)
-    return len(rows)
+    by_campaign: dict[Campaign, list[tuple[CampaignTask, User]]] = {}
+    for task, user, campaign in db.session.execute(query).all():
+        by_campaign.setdefault(campaign, []).append((task, user))
+
+    def invite(campaign: Campaign) -> int:
+        pairs = by_campaign[campaign]
+        for _task, user in pairs:
+            queue_mail(user, "declarations/campaign_invite", _mail_context(campaign, user),
+                       dedup_key=f"campaign-{campaign.id}-user-{user.id}")
+        _stamp([task.id for task, _user in pairs], invited_at=now)
+        return len(pairs)
+
+    return each_on_its_own(list(by_campaign), invite, job="declaration-campaign-mail",
+                           describe=lambda campaign: f"invitations of campaign {campaign.id}")
 
 
 def reminder_stage(due_on: date, today: date) -> int:
@@ -162,40 +174,47 @@ def reminder_stage(due_on: date, today: date) -> int:
 
 
 def send_reminders(now: datetime, *, limit: int = BATCH_SIZE) -> int:
-    """Queue the reminder that is due for each open task; never more than REMINDER_STAGES allows."""
+    """Queue the reminder that is due for each open task; never more than REMINDER_STAGES allows.
+
+    Campaign by campaign: one that fails is logged and skipped, the others' reminders go out.
+    """
+    from portal.notifications.jobs import each_on_its_own
+
+    return each_on_its_own(_open_campaigns(), lambda campaign: _remind(campaign, now, limit),
+                           job="declaration-campaign-mail",
+                           describe=lambda campaign: f"reminders of campaign {campaign.id}")
+
+
+def _remind(campaign: Campaign, now: datetime, limit: int) -> int:
     from portal.notifications.services import queue_mail
 
-    today = to_local(now).date()
-    sent = 0
-    for campaign in _open_campaigns():
-        stage = reminder_stage(campaign.due_on, today)
-        if stage == 0:
-            continue
-        quiet_since = now - MIN_GAP
-        rows = db.session.execute(
-            select(CampaignTask, User).join(User, User.id == CampaignTask.user_id)
-            .where(
-                CampaignTask.campaign_id == campaign.id,
-                CampaignTask.completed_at.is_(None),
-                CampaignTask.reminders_sent < stage,
-                CampaignTask.invited_at <= quiet_since,
-                (CampaignTask.last_reminder_at.is_(None)) | (CampaignTask.last_reminder_at <= quiet_since),
-            )
-            .order_by(CampaignTask.id).limit(limit)
-        ).all()
-        for task, user in rows:
-            queue_mail(user, "declarations/campaign_reminder", _mail_context(campaign, user),
-                       dedup_key=f"campaign-{campaign.id}-user-{user.id}-reminder-{stage}")
-        if rows:
-            # compare-and-set: a task that another run already moved on is left alone
-            db.session.execute(
-                update(CampaignTask)
-                .where(CampaignTask.id.in_([task.id for task, _u in rows]), CampaignTask.reminders_sent < stage)
-                .values(reminders_sent=stage, last_reminder_at=now)
-                .execution_options(synchronize_session=False)
-            )
-        sent += len(rows)
-    return sent
+    stage = reminder_stage(campaign.due_on, to_local(now).date())
+    if stage == 0:
+        return 0
+    quiet_since = now - MIN_GAP
+    rows = db.session.execute(
+        select(CampaignTask, User).join(User, User.id == CampaignTask.user_id)
+        .where(
+            CampaignTask.campaign_id == campaign.id,
+            CampaignTask.completed_at.is_(None),
+            CampaignTask.reminders_sent < stage,
+            CampaignTask.invited_at <= quiet_since,
+            (CampaignTask.last_reminder_at.is_(None)) | (CampaignTask.last_reminder_at <= quiet_since),
+        )
+        .order_by(CampaignTask.id).limit(limit)
+    ).all()
+    for task, user in rows:
+        queue_mail(user, "declarations/campaign_reminder", _mail_context(campaign, user),
+                   dedup_key=f"campaign-{campaign.id}-user-{user.id}-reminder-{stage}")
+    if rows:
+        # compare-and-set: a task that another run already moved on is left alone
+        db.session.execute(
+            update(CampaignTask)
+            .where(CampaignTask.id.in_([task.id for task, _u in rows]), CampaignTask.reminders_sent < stage)
+            .values(reminders_sent=stage, last_reminder_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return len(rows)
 
 
 def _stamp(task_ids: list[int], **values) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, RadioField
+from wtforms import IntegerField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import TextInput
 
@@ -36,20 +36,6 @@ class WholeNumberField(IntegerField):
         except ValueError as exc:
             self.data = None
             raise ValueError(str(_l("Vul een heel getal in, zonder letters of komma, bijvoorbeeld 8."))) from exc
-
-
-class DutchDateField(DateField):
-    """A date (browser date picker, ISO value); an unreadable date gives a Dutch message."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata([valuelist[0].strip()])
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(str(_l("Vul een bestaande datum in, bijvoorbeeld 31-01-2026."))) from exc
 
 
 def ChoiceField(*args, **kwargs) -> RadioField:  # noqa: N802 - used like a field class

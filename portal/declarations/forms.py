@@ -13,11 +13,11 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
+from portal.core.forms import DateField
 from portal.declarations.fields import (
     YES,
     YES_NO_CHOICES,
     ChoiceField,
-    DutchDateField,
     WholeNumberField,
     options,
     server_side_limits,
@@ -38,7 +38,6 @@ from portal.declarations.models import (
 )
 
 MAX_HOURS = 744  #: hours in a month of 31 days
-DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 BOOLEAN_FIELDS = {"is_paid", "during_working_hours", "touches_own_work"}
 
 
@@ -165,12 +164,12 @@ class SideActivityForm(DeclarationForm):
             "Vul een aantal uren van 0 tot en met 744 in (een maand heeft hoogstens 744 uur)."))],
         description=_l("Een schatting is genoeg. Een heel getal, bijvoorbeeld 8."),
     )
-    start_date = DutchDateField(
-        _l("Begindatum"), format=DATE_FORMATS, validators=[OptionalValidator()],
+    start_date = DateField(
+        _l("Begindatum"), validators=[OptionalValidator()],
         description=_l("Wanneer bent u begonnen, of wanneer begint u? Weet u de dag niet precies, kies dan de eerste van de maand."),
     )
-    end_date = DutchDateField(
-        _l("Einddatum (alleen als die al bekend is)"), format=DATE_FORMATS, validators=[OptionalValidator()],
+    end_date = DateField(
+        _l("Einddatum (alleen als die al bekend is)"), validators=[OptionalValidator()],
         description=_l("Laat dit leeg als de nevenwerkzaamheid doorloopt."),
     )
     during_working_hours = ChoiceField(
@@ -233,12 +232,12 @@ class FinancialInterestForm(DeclarationForm):
         description=_l("Bijvoorbeeld een leverancier van de gemeente of een bedrijf dat een vergunning aanvraagt. "
                        "Is er geen verband, schrijf dat dan op."),
     )
-    acquired_on = DutchDateField(
-        _l("Sinds wanneer heeft u dit belang?"), format=DATE_FORMATS, validators=[OptionalValidator()],
+    acquired_on = DateField(
+        _l("Sinds wanneer heeft u dit belang?"), validators=[OptionalValidator()],
         description=_l("Weet u de dag niet precies, kies dan de eerste van de maand."),
     )
-    ended_on = DutchDateField(
-        _l("Tot wanneer (alleen als die datum al bekend is)"), format=DATE_FORMATS, validators=[OptionalValidator()],
+    ended_on = DateField(
+        _l("Tot wanneer (alleen als die datum al bekend is)"), validators=[OptionalValidator()],
         description=_l("Laat dit leeg als u het belang nog heeft."),
     )
 
@@ -255,8 +254,8 @@ FORMS = {DeclarationKind.side_activity: SideActivityForm, DeclarationKind.financ
 
 
 class EndForm(FlaskForm):
-    ended_on = DutchDateField(
-        _l("Op welke dag is het beëindigd?"), format=DATE_FORMATS,
+    ended_on = DateField(
+        _l("Op welke dag is het beëindigd?"),
         validators=[DataRequired(_l("Vul de datum in waarop het beëindigd is."))],
         description=_l("Dit kan vandaag zijn of een dag in het verleden."),
     )

@@ -15,18 +15,19 @@ import importlib.util
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional, TypeVar
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal.core.time import utcnow
-from portal.core.transaction import commit, rollback
+from portal.core.transaction import atomic, commit, rollback
 from portal.extensions import db
 from portal.notifications.models import JobRun
 
 log = logging.getLogger("portal.jobs")
 
 JobFunction = Callable[[datetime], Optional[int]]
+T = TypeVar("T")
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -119,6 +120,24 @@ def _run_job(job: ScheduledJob, now: datetime) -> JobOutcome:
         return JobOutcome(job.name, ran=False, error=f"{type(exc).__name__}: {exc}")
     log.info("job %s ran for slot %s: %s", job.name, run.slot.isoformat(), run.result)
     return JobOutcome(job.name, ran=True, result=run.result)
+
+
+def each_on_its_own(items: Iterable[T], work: Callable[[T], Optional[int]], *, job: str,
+                    describe: Callable[[T], str] = repr) -> int:
+    """Run ``work(item)`` for every item in its own SAVEPOINT; one that raises is undone, logged and skipped.
+
+    So one odd campaign, session or person cannot stop a job for all the others on every run.
+    Returns the sum of what ``work`` returned (None counts as 0).
+    """
+    total = 0
+    for item in items:
+        label = describe(item)  # before the work: a rolled-back item may not load again
+        try:
+            with atomic():
+                total += work(item) or 0
+        except Exception:  # noqa: BLE001 - the others must go on; the error is in the log
+            log.exception("job %s: %s failed and was skipped; the others carry on", job, label)
+    return total
 
 
 @scheduled_job("mail-cleanup", every=timedelta(days=1), offset=timedelta(hours=2))

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import force_locale
 
-from portal.core.time import utcnow
+from portal.core.time import as_utc, utcnow
 
 MAIL_TEMPLATES = "mail"
 #: appended to every plain-text body, so that no template can forget it
@@ -56,7 +56,7 @@ def render_mail(template: str, context: Mapping[str, Any], language: str) -> Ren
 def message_id_for(message) -> str:
     """A Message-ID that stays the same for every attempt to send one outbox row."""
     host = urlsplit(current_app.config["BASE_URL"]).hostname or "portal.invalid"
-    stamp = int(message.created_at.timestamp())
+    stamp = int(as_utc(message.created_at).timestamp())  # SQLite gives naive UTC: never the process's zone
     return f"<outbox-{message.id}-{stamp}@{host}>"
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Optional
-from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -24,11 +22,18 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Regexp
 from wtforms.validators import Optional as Opt
 
-from portal.core.time import to_local, utcnow
+from portal.core.forms import DateField, HttpsUrl, years_from_today
+from portal.core.time import as_utc, to_local, utcnow
 from portal.oath.display import NonexistentLocalTime, local_to_utc
 from portal.oath.models import OathSession
 from portal.oath.states import Formula, RegistrationStatus
 from portal.oath.services.sessions import SessionData
+
+#: a ceremony is an event of hours; an end time before the start time is the next morning only within this
+MAX_SESSION_LENGTH = timedelta(hours=12)
+
+#: the form's times and the session's columns they are stored in
+_STORED = {"starts_at": "starts_at", "ends_at": "ends_at", "deadline": "registration_deadline"}
 
 LANGUAGES = [SelectChoice("nl", _l("Nederlands")), SelectChoice("en", _l("Engels"))]
 
@@ -36,15 +41,18 @@ LANGUAGES = [SelectChoice("nl", _l("Nederlands")), SelectChoice("en", _l("Engels
 class SessionForm(FlaskForm):
     """Plan or change a ceremony; times are entered in local time and stored in UTC."""
 
-    day = DateField(_l("Datum"), validators=[InputRequired(_l("Vul de datum in."))])
+    day = DateField(_l("Datum"), latest=years_from_today(2), validators=[InputRequired(_l("Vul de datum in."))])
     start_time = TimeField(_l("Begintijd"), validators=[InputRequired(_l("Vul de begintijd in."))])
-    end_time = TimeField(_l("Eindtijd"), validators=[InputRequired(_l("Vul de eindtijd in."))])
+    end_time = TimeField(
+        _l("Eindtijd"), validators=[InputRequired(_l("Vul de eindtijd in."))],
+        description=_l("Ligt de eindtijd vóór de begintijd, dan eindigt de bijeenkomst de volgende dag."),
+    )
     location = StringField(
         _l("Locatie"), validators=[Opt(), Length(max=256)],
         description=_l("Bijvoorbeeld: Raadzaal, gemeentehuis. Laat leeg bij een bijeenkomst die alleen online is."),
     )
     online_url = StringField(
-        _l("Link voor online deelname"), validators=[Opt(), Length(max=512)],
+        _l("Link voor online deelname"), validators=[Opt(), Length(max=512), HttpsUrl()],
         description=_l("Een adres dat begint met https://. Laat leeg als de bijeenkomst niet online is."),
     )
     capacity = IntegerField(
@@ -58,7 +66,8 @@ class SessionForm(FlaskForm):
         description=_l("Bijvoorbeeld: wethouder P&O."),
     )
     language = SelectField(_l("Voertaal"), choices=LANGUAGES, default="nl")
-    deadline_day = DateField(_l("Aanmelden kan tot (datum)"), validators=[InputRequired(_l("Vul de datum in."))])
+    deadline_day = DateField(_l("Aanmelden kan tot (datum)"), latest=years_from_today(2),
+                             validators=[InputRequired(_l("Vul de datum in."))])
     deadline_time = TimeField(_l("Aanmelden kan tot (tijd)"), validators=[InputRequired(_l("Vul de tijd in."))])
     notes = TextAreaField(_l("Opmerkingen"), validators=[Opt(), Length(max=4000)],
                           description=_l("Zichtbaar voor medewerkers bij het aanmelden."))
@@ -81,23 +90,38 @@ class SessionForm(FlaskForm):
             "deadline_day": deadline.date(), "deadline_time": deadline.time(),
         }
 
-    def _utc(self, key: str, day_field, time_field) -> Optional[datetime]:
-        if day_field.data is None or time_field.data is None:
+    def _utc(self, key: str, day_field, time_field, *, next_day: bool = False) -> Optional[datetime]:
+        if day_field.data is None or time_field.data is None or day_field.errors or time_field.errors:
             return None
+        day = day_field.data + timedelta(days=1) if next_day else day_field.data
+        kept = self._unchanged(key, day, time_field.data)
+        if kept is not None:
+            self._times[key] = kept
+            return kept
         try:
-            self._times[key] = local_to_utc(day_field.data, time_field.data)
+            self._times[key] = local_to_utc(day, time_field.data)
         except NonexistentLocalTime:
             time_field.errors.append(_l("Dit tijdstip bestaat niet: de klok wordt die nacht een uur vooruitgezet."))
             return None
         return self._times[key]
 
+    def _unchanged(self, key: str, day, at) -> Optional[datetime]:
+        """The stored instant when the form shows it unchanged: the second 02:30 of the October night reads
+        the same as the first, and saving other changes must not move the session an hour."""
+        if self.existing is None:
+            return None
+        stored = as_utc(getattr(self.existing, _STORED[key]))
+        local = to_local(stored)
+        return stored if (local.date(), local.time().replace(second=0, microsecond=0)) == (day, at) else None
+
     def validate(self, extra_validators=None) -> bool:
-        if not super().validate(extra_validators):
-            return False
+        super().validate(extra_validators)  # the checks across fields still run: every message at once
         starts_at = self._utc("starts_at", self.day, self.start_time)
-        ends_at = self._utc("ends_at", self.day, self.end_time)
+        # An evening ceremony may end after midnight: an end time before the start time is the next day.
+        overnight = bool(self.start_time.data and self.end_time.data and self.end_time.data < self.start_time.data)
+        ends_at = self._utc("ends_at", self.day, self.end_time, next_day=overnight)
         deadline = self._utc("deadline", self.deadline_day, self.deadline_time)
-        if starts_at and ends_at and ends_at <= starts_at:
+        if starts_at and ends_at and not timedelta(0) < ends_at - starts_at <= MAX_SESSION_LENGTH:
             self.end_time.errors.append(_l("De eindtijd moet na de begintijd liggen."))
         start_changed = self.existing is None or (starts_at and starts_at != to_local(self.existing.starts_at))
         if starts_at and start_changed and starts_at <= utcnow():
@@ -106,9 +130,6 @@ class SessionForm(FlaskForm):
             self.deadline_day.errors.append(_l("De aanmelddatum moet vóór het begin van de bijeenkomst liggen."))
         if not (self.location.data or "").strip() and not (self.online_url.data or "").strip():
             self.location.errors.append(_l("Vul een locatie of een link voor online deelname in."))
-        url = (self.online_url.data or "").strip()
-        if url and (urlsplit(url).scheme != "https" or not urlsplit(url).netloc):
-            self.online_url.errors.append(_l("Vul een volledig adres in dat begint met https://."))
         return not any(f.errors for f in self)
 
     def session_data(self) -> SessionData:

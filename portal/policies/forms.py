@@ -9,7 +9,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -31,6 +30,7 @@ from wtforms.validators import (
 )
 from wtforms.validators import Optional as OptionalValue
 
+from portal.core.forms import DateField
 from portal.core.time import today_local
 from portal.policies.advisers import MAX_PHOTO_BYTES, detect_image_type
 from portal.policies.models import LANGUAGES

@@ -11,10 +11,11 @@ from typing import Iterable, Optional
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Regexp, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
+from portal.core.forms import DateField
 from portal.declarations.models import KIND_LABELS, TEXT_MAX
 from portal.declarations.states import DECISIONS, DECLARATION_LABELS, QUEUE_STATUSES, DeclarationStatus, VersionStatus
 from portal.review.models import ASSESSMENT_POINTS, NOTE_MAX, POINT_LABELS, RATING_LABELS

@@ -10,7 +10,7 @@ from portal.core.time import local_zone
 from portal.declarations.models import Declaration
 from portal.declarations.states import QUEUE_STATUSES
 from portal.extensions import db
-from portal.notifications.jobs import scheduled_job
+from portal.notifications.jobs import each_on_its_own, scheduled_job
 from portal.review.queries import WAITING_FOR_HR
 from portal.review.queries import eligible_reviewers, target_days
 
@@ -36,15 +36,17 @@ def send_review_digest(now: datetime) -> int:
     if not counts["new"] and not counts["overdue"]:
         return 0
     day = now.astimezone(local_zone()).date().isoformat()
-    queued = 0
-    for reviewer in db.session.scalars(eligible_reviewers()):
+
+    def send(reviewer) -> int:
         message = queue_mail(
             reviewer, "review/digest", {**counts, "name": reviewer.display_name, "path": "/review/",
                                         "target_days": days},
             dedup_key=f"review-digest-{reviewer.id}-{day}",
         )
-        queued += message is not None
-    return queued
+        return int(message is not None)
+
+    return each_on_its_own(list(db.session.scalars(eligible_reviewers())), send, job="review-digest",
+                           describe=lambda reviewer: f"digest for user {reviewer.id}")
 
 @scheduled_job("review-register-snapshot", every=timedelta(hours=1))
 def snapshot_public_register(now: datetime) -> int:

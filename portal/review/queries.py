@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from portal.auth.models import User
 from portal.core.cache import cached, define_cache
+from portal.core.params import MAX_DB_ID, whole_number
 from portal.core.time import today_local
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
 from portal.declarations.states import ACTIVE_STATUSES, APPROVALS, QUEUE_STATUSES, UNDECIDED, DeclarationStatus
@@ -84,14 +85,14 @@ def encode_cursor(submitted_at: datetime, declaration_id: int) -> str:
 
 
 def decode_cursor(cursor: Optional[str]) -> Optional[tuple[datetime, int]]:
-    """The (submitted_at, id) of a cursor, or None for a missing or malformed one (first page)."""
+    """The (submitted_at, id) of a cursor, or None for a missing one or one this portal never wrote."""
     if not cursor:
         return None
-    try:
-        micros, declaration_id = cursor.split(".", 1)
-        return EPOCH + timedelta(microseconds=int(micros)), int(declaration_id)
-    except (ValueError, OverflowError):
+    micros, _dot, declaration_id = cursor.partition(".")
+    number = whole_number(declaration_id, low=1, high=MAX_DB_ID)
+    if number is None or not micros.isascii() or not micros.isdigit() or len(micros) > 16:
         return None
+    return EPOCH + timedelta(microseconds=int(micros)), number
 
 
 def _queue_conditions(filters: QueueFilters, reviewer, now: datetime, target_days: int) -> list:

@@ -10,15 +10,14 @@ from portal.admin.retention import apply_retention
 from portal.auth.services import mark_left
 from portal.auth.models import User
 from portal.core.models import AuditEvent
-from portal.core.time import utcnow
 from portal.declarations.models import Declaration, DeclarationVersion
 from portal.declarations.models import DeclarationKind
 from portal.extensions import db
 from tests.declarations.helpers import count, declare, make_user
 
 
-def test_leavers_data_is_removed_after_the_period_and_not_before(app):
-    now = utcnow()
+def test_leavers_data_is_removed_after_the_period_and_not_before(clock, app):
+    now = clock.now
     with app.app_context():
         long_gone = make_user("oudgediende", department="Burgerzaken")
         recently_left = make_user("recentweg", department="Burgerzaken")
@@ -60,7 +59,7 @@ def test_marking_someone_as_left_ends_their_session(app, client, auth, runner):
         assert db.session.scalar(select(User.left_at).where(User.username == "jdevries")) is not None
 
 
-def test_retention_runs_as_a_scheduled_job(app, runner):
+def test_retention_runs_as_a_scheduled_job(clock, app, runner):
     result = runner.invoke(args=["portal", "run-jobs"])
     assert result.exit_code == 0
     assert "retention" in result.output

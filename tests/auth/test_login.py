@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import ldap3
 import pytest
@@ -133,35 +134,36 @@ def test_logout_requires_post_with_csrf(client, auth):
     assert client.get("/").status_code == 302
 
 
-def test_idle_session_expires(app, client, auth):
+def test_idle_session_expires(app, client, auth, clock):
     auth.login()
-    with client.session_transaction() as session:
-        session["seen_at"] = time.time() - 31 * 60
+    for _ in range(3):  # activity keeps the session: 29 minutes between requests is never idle
+        clock.shift(timedelta(minutes=29))
+        assert client.get("/").status_code == 200
+    clock.shift(timedelta(minutes=31))
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert client.get("/").status_code == 302
 
 
-def test_absolute_session_lifetime(app, client, auth):
+def test_absolute_session_lifetime(app, client, auth, clock):
     auth.login()
-    with client.session_transaction() as session:
-        session["login_at"] = time.time() - 11 * 3600
-    assert client.get("/").status_code == 302
+    for _ in range(20):  # active all along, 9 hours 40 minutes
+        clock.shift(timedelta(minutes=29))
+        assert client.get("/").status_code == 200
+    clock.shift(timedelta(minutes=21))  # 10 hours and 1 minute after sign-in
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def _session_cookie(client) -> str:
     return client.get_cookie("portal_session").value
 
 
-def test_a_cookie_past_its_lifetime_is_refused_also_after_it_was_accepted(app, client, auth, monkeypatch):
+def test_a_cookie_past_its_lifetime_is_refused_also_after_it_was_accepted(app, client, auth, clock):
     """A verified cookie is kept per process: its signing time is still checked on every request."""
-    from portal.core import sessions
-
     auth.login()
     assert client.get("/").status_code == 200  # verified and kept
-    lifetime = app.permanent_session_lifetime.total_seconds()
-    real_time = time.time
-    monkeypatch.setattr(sessions.time, "time", lambda: real_time() + lifetime + 60)
+    clock.shift(app.permanent_session_lifetime + timedelta(seconds=60))
     response = client.get("/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
@@ -185,11 +187,10 @@ def test_cookies_signed_with_a_replaced_secret_key_are_refused(app, client, auth
     assert client.get("/").status_code == 302
 
 
-def test_form_posted_into_expired_session_is_shown_back_not_lost(client, auth):
+def test_form_posted_into_expired_session_is_shown_back_not_lost(client, auth, clock):
     auth.login()
     token = client.csrf_token()
-    with client.session_transaction() as session:
-        session["seen_at"] = time.time() - 31 * 60
+    clock.shift(timedelta(minutes=31))
     response = client.post("/language", data={"csrf_token": token, "lang": "en", "next": "/my text <b>kept</b>"})
     html = response.get_data(as_text=True)
     assert response.status_code == 401

@@ -30,6 +30,7 @@ from portal.declarations.statements import checklist_items
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from tests.declarations.helpers import count, declare, make_user, user_by_name, versions_of
+from tests.support.clock import AMSTERDAM, amsterdam
 
 DUE = date(2027, 3, 31)
 
@@ -47,7 +48,12 @@ def _staff():
     return make_user("mjansen", department="P&O", is_reviewer=True)
 
 
-def test_hr_opens_a_campaign_and_everyone_active_in_scope_gets_one_task(client, auth, app):
+#: before DUE, so that the tests built on it do not depend on the day they run
+BEFORE_DUE = [pytest.param(amsterdam(2026, 12, 4, 12, 0), id="2026-12-04")]
+
+
+@pytest.mark.parametrize("clock", BEFORE_DUE, indirect=True)
+def test_hr_opens_a_campaign_and_everyone_active_in_scope_gets_one_task(clock, client, auth, app):
     with app.app_context():
         _staff()
         db.session.commit()
@@ -132,13 +138,16 @@ def test_reminder_job_run_many_times_sends_at_most_two_before_and_one_after(app)
         db.session.commit()
         sent_at: dict[str, list[datetime]] = {}
         seen = set()
-        moment = _at(DUE - timedelta(days=40), 0)
+        # Every 6 hours from 22:30 UTC: 23:30 or (after the DST change of 28 March) 00:30 in Amsterdam, where
+        # the reminders' days are counted, while the date in UTC is still the day before.
+        start = _at(DUE - timedelta(days=41), 22) + timedelta(minutes=30)
+        moment = start
         while moment < _at(DUE + timedelta(days=60)):
-            if moment == _at(DUE - timedelta(days=10), 0):
+            if moment == start + timedelta(days=31):
                 # someone joins late: their task starts 10 days before the due date
                 db.session.execute(insert(CampaignTask).values(campaign_id=campaign.id, user_id=late.id,
                                                                created_at=moment, reminders_sent=0))
-            if moment == _at(DUE - timedelta(days=5), 0):
+            if moment == start + timedelta(days=36):
                 task = db.session.scalar(select(CampaignTask).join(User).where(User.username == "sbakker"))
                 task.completed_at = moment  # sbakker finishes: no more reminders
             for _ in range(2):  # overlapping runs change nothing
@@ -150,13 +159,21 @@ def test_reminder_job_run_many_times_sends_at_most_two_before_and_one_after(app)
                     sent_at.setdefault(message.recipient, []).append(moment)
             moment += timedelta(hours=6)
         assert sent_at, "no reminders at all"
+        def local_day(moment: datetime) -> date:
+            return moment.astimezone(AMSTERDAM).date()
+
         for recipient, moments in sent_at.items():
-            before = [m for m in moments if m.date() < DUE]
-            after = [m for m in moments if m.date() >= DUE]
+            before = [m for m in moments if local_day(m) < DUE]
+            after = [m for m in moments if local_day(m) >= DUE]
             assert len(before) <= 2 and len(after) <= 1, (recipient, moments)
-        assert len(sent_at["jdevries@example.nl"]) == 3
+        # Each reminder goes at the first run of its day in Amsterdam: 05:30 in winter time; 06:30 on 28 March
+        # (the clock went forward at 02:00); 00:30 in summer time, when UTC still says the day before.
+        assert [local_day(m) for m in sent_at["jdevries@example.nl"]] == [
+            DUE - timedelta(days=14), DUE - timedelta(days=3), DUE + timedelta(days=7)]
+        assert [m.astimezone(AMSTERDAM).strftime("%H:%M") for m in sent_at["jdevries@example.nl"]] == [
+            "05:30", "06:30", "00:30"]
         assert len(sent_at.get("sbakker@example.nl", [])) == 1  # only the first, before finishing
-        assert len([m for m in sent_at["laatkomer@example.nl"] if m.date() < DUE]) <= 2
+        assert len([m for m in sent_at["laatkomer@example.nl"] if local_day(m) < DUE]) <= 2
         assert max(db.session.scalars(select(CampaignTask.reminders_sent))) == 3
         invites = Counter(m.recipient for m in db.session.scalars(
             select(OutboxMessage).where(OutboxMessage.template == "declarations/campaign_invite")))
@@ -262,3 +279,19 @@ def test_hr_closes_a_campaign_and_the_task_is_gone_with_no_more_reminders(client
         assert count(OutboxMessage, OutboxMessage.dedup_key.like("%reminder%")) == 0
         events = [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
         assert events.count("campaign.close") == 1
+
+
+def test_the_due_date_must_be_after_today_in_amsterdam(clock, client, auth, app):
+    """At 00:30 in Amsterdam UTC still says yesterday: today (Amsterdam) is refused, tomorrow accepted."""
+    with app.app_context():
+        _staff()
+        db.session.commit()
+    auth.login("mjansen")
+    today = clock.now.astimezone(AMSTERDAM).date()
+    refused = client.submit("/declarations/campaigns", {"year": str(today.year), "due_on": today.isoformat(),
+                                                        "scope": "everyone", "department": ""})
+    assert "Kies een uiterste datum na vandaag" in refused.get_data(as_text=True)
+    accepted = client.submit("/declarations/campaigns", {"year": str(today.year),
+                                                         "due_on": (today + timedelta(days=1)).isoformat(),
+                                                         "scope": "everyone", "department": ""})
+    assert accepted.status_code == 302, accepted.get_data(as_text=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import sys
 import threading
 import time
 from datetime import datetime, timezone
@@ -16,10 +15,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import Inbox
+from tests.support.clock import child_env, clocked_command
 from tests.support.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-FLASK = Path(sys.executable).parent / "flask"
 
 
 
@@ -137,10 +136,11 @@ def flask_command(
         PORTAL_BASE_URL="http://portal.test",
         PORTAL_LOG_LEVEL="WARNING",
         PORTAL_ENV="development",
+        **child_env(),  # the worker reads the same (possibly shifted) clock as the test
         **(env_extra or {}),
     )
     return subprocess.Popen(
-        [str(FLASK), "--app", "wsgi", "portal", *args], cwd=ROOT, env=env,
+        clocked_command("flask", "--app", "wsgi", "portal", *args), cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen,
     )
 

@@ -112,3 +112,28 @@ def test_personal_data_export_lists_the_users_mails(app):
         db.session.commit()
         mails = personal_data_for(user)["notifications"]["mails"]
     assert [m["subject"] for m in mails] == ["Testbericht van het integriteitsportaal"]
+
+
+def test_the_message_id_is_the_same_in_every_process_whatever_its_time_zone(app, monkeypatch):
+    """The web process and the mail worker may run in different zones; a naive SQLite time is UTC in both."""
+    import time
+
+    from portal.core.time import as_utc
+    from portal.notifications.rendering import message_id_for
+
+    with app.app_context():
+        queue_test("a@example.nl")
+        db.session.commit()
+        ids = set()
+        try:
+            for zone in ("UTC", "Europe/Amsterdam", "America/New_York"):
+                monkeypatch.setenv("TZ", zone)
+                time.tzset()
+                db.session.expire_all()
+                [row] = outbox_rows()
+                ids.add(message_id_for(row))
+        finally:
+            monkeypatch.undo()
+            time.tzset()
+        [row] = outbox_rows()
+        assert ids == {f"<outbox-{row.id}-{int(as_utc(row.created_at).timestamp())}@portal.test>"}

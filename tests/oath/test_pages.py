@@ -108,7 +108,8 @@ def test_hr_plans_a_session_and_gets_dutch_messages_for_bad_input(client, auth, 
         assert db.session.scalar(select(func.count()).select_from(Registration)) == 0
 
 
-def test_hr_cannot_lower_capacity_below_confirmed_places(client, auth, app):
+def test_hr_cannot_lower_capacity_below_confirmed_places(client, auth, app, clock):
+    # At the late instants the session (same time of day, 90 minutes) ends after midnight.
     with app.test_request_context():
         session = plan_session(capacity=2)
         for name in ("a", "b"):
@@ -133,10 +134,11 @@ def test_hr_cannot_lower_capacity_below_confirmed_places(client, auth, app):
     assert "de capaciteit kan niet lager zijn dan 2" in response.get_data(as_text=True)
 
 
-def test_hr_marks_attendance_and_the_employee_checklist_turns_done(client, auth, app):
+def test_hr_marks_attendance_and_the_employee_checklist_turns_done(client, auth, app, clock):
     auth.login("jdevries")
     with app.test_request_context():
-        session = plan_session(starts_in=timedelta(minutes=30), deadline_before=timedelta(minutes=10))
+        # Later the same local day (attendance opens on the day itself); at 23:30 it ends after midnight.
+        session = plan_session(starts_in=timedelta(minutes=10), deadline_before=timedelta(minutes=5))
         registration = register_for_session(session.id, _user("jdevries"), "affirmation")
         db.session.commit()
         registration_id, session_id = registration.id, session.id

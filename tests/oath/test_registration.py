@@ -17,6 +17,7 @@ from portal.oath.services.registrations import cancel_registration, close_waitli
 from portal.oath.services.sessions import SessionData, cancel_session, update_session
 from portal.oath.states import OathError
 from tests.oath.conftest import calendar_of, make_user, outbox, plan_session
+from tests.support.clock import amsterdam
 
 
 def _register(session, user, formula="oath"):
@@ -111,7 +112,7 @@ def test_after_cancelling_one_can_register_for_another_session(ctx):
     assert _register(other, jan).status == RegistrationStatus.confirmed
 
 
-def test_cancel_after_the_deadline_is_refused_for_the_employee_but_not_for_hr(ctx):
+def test_cancel_after_the_deadline_is_refused_for_the_employee_but_not_for_hr(clock, ctx):
     hr = make_user("hr", reviewer=True)
     session = plan_session(capacity=5, starts_in=timedelta(days=5), deadline_before=timedelta(days=2))
     jan = make_user("jan")
@@ -127,13 +128,13 @@ def test_cancel_after_the_deadline_is_refused_for_the_employee_but_not_for_hr(ct
     assert "P&O heeft uw aanmelding" in outbox(f"oath-reg-{registration.id}-cancelled")[0].text_body
 
 
-def test_registration_closes_at_the_deadline(ctx):
+def test_registration_closes_at_the_deadline(clock, ctx):
     session = plan_session(capacity=5, starts_in=timedelta(days=5), deadline_before=timedelta(days=2))
     with pytest.raises(OathError, match="kan niet meer"):
         register_for_session(session.id, make_user("jan"), "oath", now=utcnow() + timedelta(days=4))
 
 
-def test_a_no_show_can_register_again_and_attendance_puts_the_oath_on_record(ctx):
+def test_a_no_show_can_register_again_and_attendance_puts_the_oath_on_record(clock, ctx):
     hr = make_user("hr", reviewer=True)
     jan = make_user("jan")
     today = plan_session(starts_in=timedelta(hours=1), deadline_before=timedelta(minutes=30))
@@ -162,12 +163,29 @@ def test_a_no_show_can_register_again_and_attendance_puts_the_oath_on_record(ctx
         register_for_session(later.id, jan, "oath")
 
 
-def test_attendance_cannot_be_marked_before_the_day(ctx):
+def test_attendance_cannot_be_marked_before_the_day(clock, ctx):
     hr = make_user("hr", reviewer=True)
     session = plan_session(starts_in=timedelta(days=10))
     registration = _register(session, make_user("jan"))
     with pytest.raises(OathError, match="vanaf de dag"):
         mark_attendance(registration.id, "attended", hr)
+
+
+@pytest.mark.parametrize("clock", [amsterdam(2026, 12, 5, 0, 30), amsterdam(2026, 3, 29, 0, 30)],
+                         ids=["0030", "dst-spring-0030"], indirect=True)
+def test_attendance_opens_on_the_local_day_of_the_session_not_the_utc_day(clock, ctx):
+    hr = make_user("hr", reviewer=True)
+    # 00:30 in Amsterdam is still yesterday in UTC; a session at 02:00 or 03:00 local is already tomorrow in UTC.
+    same_day = plan_session(starts_in=timedelta(minutes=90), deadline_before=timedelta(minutes=30))
+    registration = _register(same_day, make_user("jan"))
+    mark_attendance(registration.id, "attended", hr, now=clock.now)
+    db.session.commit()
+    # At 23:30 the evening before, a session at 00:30 local is on the same UTC day but not yet today.
+    evening = clock.now - timedelta(hours=1)
+    next_day = plan_session(starts_at=clock.now, deadline_before=timedelta(hours=2))
+    other = register_for_session(next_day.id, make_user("piet"), "oath", now=evening - timedelta(hours=2))
+    with pytest.raises(OathError, match="vanaf de dag"):
+        mark_attendance(other.id, "attended", hr, now=evening)
 
 
 def test_capacity_cannot_drop_below_the_confirmed_places_and_an_increase_promotes_in_order(ctx):
@@ -232,7 +250,7 @@ def test_statement_employees_cannot_register_for_the_oath(ctx):
         register_for_session(session.id, make_user("stagiair1", employee_type="Stagiair"), "oath")
 
 
-def test_waiting_lists_close_when_the_session_begins(ctx):
+def test_waiting_lists_close_when_the_session_begins(clock, ctx):
     session = plan_session(capacity=1, starts_in=timedelta(days=3), deadline_before=timedelta(days=1))
     _register(session, make_user("jan"))
     waiting = _register(session, make_user("piet"))
@@ -243,7 +261,7 @@ def test_waiting_lists_close_when_the_session_begins(ctx):
     assert len(outbox(f"oath-reg-{waiting.id}-waitlist-closed")) == 1
 
 
-def test_reminder_goes_once_a_few_days_before(ctx, app):
+def test_reminder_goes_once_a_few_days_before(clock, ctx, app):
     from portal.oath.services.reports import send_ceremony_reminders
 
     session = plan_session(capacity=3, starts_in=timedelta(days=10))

@@ -14,6 +14,7 @@ from portal.oath.display import local_to_utc
 from portal.oath.models import OathSession
 from portal.oath.services.registrations import register_for_session
 from tests.oath.conftest import calendar_of, make_user, outbox, plan_session
+from tests.support.clock import amsterdam
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -51,7 +52,8 @@ def test_session_on_a_dst_day_is_stored_in_utc_and_invited_at_ten_local(ctx, day
     assert "10:00" in mail.html_body
 
 
-def test_the_hr_form_turns_local_times_into_utc_on_both_sides_of_a_dst_change(client, auth, app):
+@pytest.mark.parametrize("clock", [amsterdam(2026, 12, 4, 12, 0)], ids=["noon"], indirect=True)
+def test_the_hr_form_turns_local_times_into_utc_on_both_sides_of_a_dst_change(clock, client, auth, app):
     auth.login("mjansen")
     for day, expected in [("2027-03-28", datetime(2027, 3, 28, 8, 0)), ("2027-10-31", datetime(2027, 10, 31, 9, 0))]:
         response = client.submit("/oath/admin/sessions/new", {
@@ -67,7 +69,8 @@ def test_the_hr_form_turns_local_times_into_utc_on_both_sides_of_a_dst_change(cl
         assert "10:00–11:30" in page
 
 
-def test_a_time_the_clock_skips_is_refused_with_a_dutch_message(client, auth):
+@pytest.mark.parametrize("clock", [amsterdam(2026, 12, 4, 12, 0)], ids=["noon"], indirect=True)
+def test_a_time_the_clock_skips_is_refused_with_a_dutch_message(clock, client, auth):
     auth.login("mjansen")
     response = client.submit("/oath/admin/sessions/new", {
         "day": "2027-03-28", "start_time": "02:30", "end_time": "04:00", "location": "Raadzaal", "capacity": "20",
@@ -75,3 +78,61 @@ def test_a_time_the_clock_skips_is_refused_with_a_dutch_message(client, auth):
     })
     assert response.status_code == 200
     assert "Dit tijdstip bestaat niet" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("clock", [amsterdam(2026, 12, 4, 12, 0)], ids=["noon"], indirect=True)
+def test_an_evening_ceremony_may_end_after_midnight_even_across_a_dst_change(client, auth, app, clock):
+    auth.login("mjansen")
+    cases = [  # (day, start, end, UTC start, UTC end): the end time before the start time is the next day
+        ("2027-01-15", "23:00", "00:30", datetime(2027, 1, 15, 22, 0), datetime(2027, 1, 15, 23, 30)),
+        ("2027-03-27", "23:30", "03:30", datetime(2027, 3, 27, 22, 30), datetime(2027, 3, 28, 1, 30)),
+    ]
+    for day, start, end, starts_utc, ends_utc in cases:
+        response = client.submit("/oath/admin/sessions/new", {
+            "day": day, "start_time": start, "end_time": end, "location": "Raadzaal", "capacity": "20",
+            "official": "wethouder P&O", "language": "nl", "deadline_day": "2027-01-10", "deadline_time": "17:00",
+        })
+        assert response.status_code == 302, response.get_data(as_text=True)
+        with app.app_context():
+            stored = db.session.scalars(select(OathSession).order_by(OathSession.id.desc())).first()
+            assert (as_utc(stored.starts_at), as_utc(stored.ends_at)) == (
+                starts_utc.replace(tzinfo=timezone.utc), ends_utc.replace(tzinfo=timezone.utc))
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert f"{start}–{end}" in page
+        # Saving the form unchanged keeps it as it is (the end is not read as before the start).
+        session_id = response.headers["Location"].rstrip("/").split("/")[-1]
+        edit = client.submit(f"/oath/admin/sessions/{session_id}/edit", {
+            "day": day, "start_time": start, "end_time": end, "location": "Raadzaal", "capacity": "25",
+            "official": "wethouder P&O", "language": "nl", "deadline_day": "2027-01-10", "deadline_time": "17:00",
+        })
+        assert edit.status_code == 302, edit.get_data(as_text=True)
+    # A ceremony of more than 12 hours is a mistyped end time, not an overnight one.
+    response = client.submit("/oath/admin/sessions/new", {
+        "day": "2027-01-15", "start_time": "10:00", "end_time": "09:00", "location": "Raadzaal", "capacity": "20",
+        "official": "wethouder P&O", "language": "nl", "deadline_day": "2027-01-10", "deadline_time": "17:00",
+    })
+    assert response.status_code == 200
+    assert "De eindtijd moet na de begintijd liggen." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("clock", [amsterdam(2026, 12, 4, 12, 0)], ids=["noon"], indirect=True)
+def test_a_session_in_the_repeated_hour_keeps_its_time_when_the_form_is_saved_unchanged(client, auth, app, clock):
+    """On 31 October 2027 02:30 comes twice; HR changing only the capacity must not move the session an hour."""
+    second_half_past_two = amsterdam(2027, 10, 31, 2, 30, fold=1).astimezone(timezone.utc)
+    assert second_half_past_two == datetime(2027, 10, 31, 1, 30, tzinfo=timezone.utc)
+    with app.test_request_context():
+        session_id = plan_session(starts_at=second_half_past_two, deadline_before=timedelta(days=2)).id
+        db.session.commit()
+    auth.login("mjansen")
+    form = client.get(f"/oath/admin/sessions/{session_id}/edit").get_data(as_text=True)
+    assert 'value="02:30"' in form and 'value="04:00"' in form
+    response = client.submit(f"/oath/admin/sessions/{session_id}/edit", {
+        "day": "2027-10-31", "start_time": "02:30", "end_time": "04:00", "location": "Raadzaal", "capacity": "12",
+        "official": "wethouder P&O", "language": "nl", "deadline_day": "2027-10-29", "deadline_time": "02:30",
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        stored = db.session.get(OathSession, session_id)
+        assert stored.capacity == 12
+        assert as_utc(stored.starts_at) == second_half_past_two
+        assert as_utc(stored.ends_at) == datetime(2027, 10, 31, 3, 0, tzinfo=timezone.utc)

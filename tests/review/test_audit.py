@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from portal.core.audit import record_event
 from portal.core.models import AuditEvent
 from portal.extensions import db
 from tests.review.helpers import declare, follow_pages, person
+from tests.support.clock import AMSTERDAM
 
 
 @pytest.fixture()
@@ -57,9 +58,9 @@ def test_administrator_filters_the_whole_trail(client, auth, trail, query, expec
     assert _event_rows(response.get_data(as_text=True)) == expected
 
 
-def test_date_filter_uses_local_days(client, auth, trail):
+def test_date_filter_uses_local_days(clock, client, auth, trail):
     auth.login("lvisser")
-    today = date.today()
+    today = clock.now.astimezone(AMSTERDAM).date()  # the day in Amsterdam, whatever UTC says
     assert _event_rows(client.get(f"/review/audit?action=declaration.&date_from={today}&date_to={today}")
                        .get_data(as_text=True)) == 6
     yesterday = today - timedelta(days=1)

@@ -12,9 +12,10 @@ from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from portal.review.jobs import send_review_digest
 from tests.review.helpers import declare, person
+from tests.support.clock import local_day_end, next_local_midnight
 
 
-def test_one_digest_per_reviewer_per_day_with_counts_and_no_contents(smtp, app, runner):
+def test_one_digest_per_reviewer_per_day_with_counts_and_no_contents(smtp, app, runner, clock):
     with app.app_context():
         for name in ("mjansen", "abakker", "lvisser"):
             person(name)
@@ -22,9 +23,10 @@ def test_one_digest_per_reviewer_per_day_with_counts_and_no_contents(smtp, app, 
         db.session.execute(update(Declaration).where(Declaration.id == ids[0])
                            .values(submitted_at=utcnow() - timedelta(days=40)))
         db.session.commit()
-        now = utcnow()
+        now = clock.now
         assert send_review_digest(now) == 3
-        assert send_review_digest(now + timedelta(hours=1)) == 0  # same day: nothing twice
+        # "Per day" is the reviewer's day in Amsterdam, whatever the date in UTC says.
+        assert send_review_digest(local_day_end(now)) == 0  # later the same day: nothing twice
         db.session.commit()
         mails = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.template == "review/digest")))
         assert sorted(m.recipient for m in mails) == ["abakker@example.nl", "lvisser@example.nl", "mjansen@example.nl"]
@@ -35,9 +37,11 @@ def test_one_digest_per_reviewer_per_day_with_counts_and_no_contents(smtp, app, 
     assert result.exit_code == 0
     digests = [m for _, m in smtp.messages if "Verklaringen beoordelen" in m["Subject"]]
     assert len(digests) == 3
+    with app.app_context():
+        assert send_review_digest(next_local_midnight(now)) == 3  # the next day in Amsterdam: a new digest
 
 
-def test_no_digest_when_nothing_is_new_or_overdue(app):
+def test_no_digest_when_nothing_is_new_or_overdue(app, clock):
     with app.app_context():
         person("mjansen")
         declaration = declare(person("jdevries"))

@@ -43,7 +43,7 @@ def queue(app):
         return ids
 
 
-def test_queue_is_oldest_first_without_own_declarations_and_marks_overdue(client, auth, queue):
+def test_queue_is_oldest_first_without_own_declarations_and_marks_overdue(clock, client, auth, queue):
     auth.login("mjansen")
     html = client.get("/review/").get_data(as_text=True)
     assert _ids_in(html) == [queue["old"], queue["top"], queue["risk"], queue["new"]]

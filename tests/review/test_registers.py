@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from portal.core.models import AuditEvent
-from portal.core.time import utcnow
+from portal.core.time import today_local, utcnow
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
 from portal.declarations.services import end_declaration, start_change, submit_version
 from portal.extensions import db
@@ -41,7 +41,7 @@ def registered(app):
             "staff_interest": declare(nmu, DeclarationKind.financial_interest, decide="approved", reviewer=reviewer,
                                       entity="Obligaties Water").id,
         }
-        end_declaration(db.session.get(Declaration, ids["ended"]), date.today() - timedelta(days=1), pmeijer)
+        end_declaration(db.session.get(Declaration, ids["ended"]), today_local() - timedelta(days=1), pmeijer)
         # an approved activity with a change waiting for HR stays in the register as it was approved
         change = start_change(db.session.get(Declaration, ids["board"]), pmeijer)
         change.description = "Nieuwe omschrijving (nog niet beoordeeld)"
@@ -177,11 +177,11 @@ def test_public_register_html_csv_and_json_agree(client, registered):
     assert data["last_changed"][:10] == csv_rows[0]["register_laatst_gewijzigd"]
 
 
-def test_activity_leaves_the_register_when_it_ends_or_the_official_leaves(app, client, registered):
+def test_activity_leaves_the_register_when_it_ends_or_the_official_leaves(clock, app, client, registered):
     first = client.get("/register.json").get_json()["last_changed"]
     with app.app_context():
         declaration = db.session.get(Declaration, registered["advice"])
-        end_declaration(declaration, date.today(), declaration.owner)
+        end_declaration(declaration, today_local(), declaration.owner)  # today in Amsterdam
         db.session.commit()
     data = client.get("/register.json").get_json()
     assert "Adviesbureau Noord" not in str(data) and data["last_changed"] >= first

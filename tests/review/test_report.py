@@ -15,6 +15,7 @@ from portal.review.services import decide_version
 from portal.extensions import db
 from portal.review.report import percentile, suppress_column, suppress_small
 from tests.review.helpers import INTEREST_ANSWERS, SIDE_ANSWERS, make_user, person
+from tests.support.clock import AMSTERDAM
 
 
 @pytest.mark.parametrize("n, shown", [(0, "<5"), (1, "<5"), (4, "<5"), (5, "5"), (123, "123")])
@@ -129,10 +130,27 @@ def test_annual_report_csv_matches_the_page(client, auth, year_2025):
     assert ["Doorlooptijd beoordeling (dagen)", "Mediaan", "30,0", "5,0"] in rows
 
 
-def test_invalid_year_is_reported_and_last_year_shown(client, auth):
+def test_invalid_year_is_reported_and_last_year_shown(clock, client, auth):
     auth.login("mjansen")
     response = client.get("/reports/annual?year=1800")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "Kies een jaar tussen 2000 en 2100." in html
-    assert f"Jaarverslag integriteit {date.today().year - 1}" in html
+    # Last year in Amsterdam: on 1 January at 00:30 UTC is still in the year before.
+    assert f"Jaarverslag integriteit {clock.now.astimezone(AMSTERDAM).year - 1}" in html
+
+
+def test_a_declaration_submitted_at_half_past_midnight_on_new_years_day_counts_in_the_new_year(app):
+    """The report's years are Amsterdam's: 00:30 on 1 January 2027 is still 2026 in UTC."""
+    from portal.review.report import _declarations_of, year_bounds
+
+    with app.app_context():
+        assert year_bounds(2027) == (datetime(2026, 12, 31, 23, tzinfo=timezone.utc),
+                                     datetime(2027, 12, 31, 23, tzinfo=timezone.utc))
+        for name, moment in (("late", datetime(2026, 12, 31, 22, 30, tzinfo=timezone.utc)),    # 23:30 local
+                             ("early", datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc))):  # 00:30 local
+            owner = make_user(name, display_name=name, department="ICT")
+            declaration, _ = create_declaration(owner, DeclarationKind.side_activity, SIDE_ANSWERS)
+            submit_version(declaration.pending_version, owner, now=moment)
+        db.session.commit()
+        assert (len(_declarations_of(2026)), len(_declarations_of(2027))) == (1, 1)

@@ -7,7 +7,6 @@ import http.cookiejar
 import os
 import re
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -15,6 +14,7 @@ import urllib.request
 from pathlib import Path
 from typing import Iterator
 
+from tests.support.clock import child_env, clocked_command
 from tests.support.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,8 +59,9 @@ def gunicorn(config: dict, *, workers: int = 2, threads: int = 4) -> Iterator[Se
     port = free_port()
     env = portal_env(config)
     env.update(WEB_CONCURRENCY=str(workers), PORTAL_THREADS=str(threads), PORTAL_BIND=f"127.0.0.1:{port}")
+    env.update(child_env())  # the server reads the same (possibly shifted) clock as the test
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+        clocked_command("gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"),
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     base = ServerURL(f"http://127.0.0.1:{port}")

@@ -180,8 +180,11 @@ class Declaration(db.Model):
 
     @property
     def latest_version(self) -> Optional["DeclarationVersion"]:
-        """The version to show first: the pending one if any, else the one in force."""
-        return self.pending_version or self.current_version
+        """The version to show first: the pending one if any, else the one in force, else the newest.
+
+        A first submission that was withdrawn has neither a pending version nor one in force.
+        """
+        return self.pending_version or self.current_version or (self.versions[-1] if self.versions else None)
 
     @property
     def title(self) -> str:

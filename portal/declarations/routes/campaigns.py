@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from portal.auth.services import list_departments
 from portal.core.access import role_required
+from portal.core.params import page_number
 from portal.core.time import today_local
 from portal.declarations import bp
 from portal.declarations.campaign_forms import CampaignForm, CloseCampaignForm, ConfirmForm
@@ -63,7 +64,7 @@ def campaigns():
 
 
 def _render_campaign(campaign: Campaign, close_form: CloseCampaignForm | None = None, status: int = 200):
-    not_done = db.paginate(not_done_query(campaign), page=request.args.get("page", 1, type=int),
+    not_done = db.paginate(not_done_query(campaign), page=page_number(),
                            per_page=PAGE_SIZE, error_out=False)
     return render_template("declarations/campaign.html", campaign=campaign, progress=progress_by_department(campaign),
                            not_done=not_done, close_form=close_form or CloseCampaignForm(formdata=None)), status

@@ -12,6 +12,7 @@ from portal.core.audit import record_event
 from portal.core.time import as_utc, utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db
+from portal.notifications.jobs import each_on_its_own
 from portal.oath import mails
 from portal.oath.access import is_hr
 from portal.oath.models import (
@@ -146,9 +147,10 @@ def close_waitlists(now: Optional[datetime] = None) -> int:
         .distinct()
         .order_by(OathSession.id)  # locks always taken in the same order
     ).all()
-    closed = 0
-    for session_id in session_ids:
+
+    def close(session_id: int) -> int:
         session = lock_session(session_id)
+        closed = 0
         for registration in waiting_queue(session.id):
             move_registration(registration, RegistrationStatus.cancelled)
             registration.cancelled_at = now
@@ -156,5 +158,9 @@ def close_waitlists(now: Optional[datetime] = None) -> int:
                          details={"session_id": session.id})
             mails.mail_waitlist_closed(registration, session)
             closed += 1
-    db.session.flush()
-    return closed
+        db.session.flush()
+        return closed
+
+    # session by session: one that fails is logged and skipped, the other waiting lists still close
+    return each_on_its_own(session_ids, close, job="oath-close-waitlists",
+                           describe=lambda session_id: f"waiting list of session {session_id}")

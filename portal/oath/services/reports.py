@@ -12,6 +12,7 @@ from portal.auth.models import User
 from portal.core.audit import record_event
 from portal.core.time import as_utc, local_zone, utcnow
 from portal.extensions import db
+from portal.notifications.jobs import each_on_its_own
 from portal.oath import mails
 from portal.oath.models import (
     ACTIVE_STATUSES,
@@ -153,11 +154,14 @@ def send_ceremony_reminders(days: int, now: Optional[datetime] = None) -> int:
             OathSession.starts_at <= now + timedelta(days=days),
         )
     ).all()
-    sent = 0
-    for registration in registrations:
+
+    def remind(registration: Registration) -> int:
         remind_from = as_utc(registration.session.starts_at) - timedelta(days=days)
         placed_at = as_utc(registration.promoted_at or registration.created_at)
         if placed_at >= remind_from:
-            continue  # they got their invitation inside the reminder window: no second mail
-        sent += mails.mail_reminder(registration, registration.session, days)
-    return sent
+            return 0  # they got their invitation inside the reminder window: no second mail
+        return mails.mail_reminder(registration, registration.session, days)
+
+    # one registration whose mail cannot be made is logged and skipped; the others are reminded
+    return each_on_its_own(registrations, remind, job="oath-reminders",
+                           describe=lambda registration: f"reminder for registration {registration.id}")

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from portal.core.access import role_required
 from portal.core.audit import record_event
+from portal.core.params import id_arg
 from portal.core.time import to_local, today_local
 from portal.extensions import db
 from portal.review import bp
@@ -20,8 +21,7 @@ from portal.review.access import load_for_review
 
 
 def _before() -> int | None:
-    value = request.args.get("before", "")
-    return int(value) if value.isdigit() else None
+    return id_arg("before")
 
 
 def _filter_args() -> dict:

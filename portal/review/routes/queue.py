@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -31,6 +31,7 @@ from portal.auth.services import list_departments
 from portal.review.access import get_proposal, load_for_review
 from portal.review.queries import (
     QueueFilters,
+    decode_cursor,
     eligible_reviewers,
     open_proposal,
     other_current_declarations,
@@ -65,8 +66,11 @@ def queue():
     """Declarations waiting for HR, oldest first, filtered, with counts per status."""
     form = QueueFilterForm(request.args, departments=list_departments())
     form.validate()
+    cursor = request.args.get("after")
+    if cursor and decode_cursor(cursor) is None:
+        abort(404)  # not a position this page ever linked to
     page = queue_page(QueueFilters.from_form(form), current_user, now=utcnow(), target_days=target_days(),
-                      cursor=request.args.get("after"))
+                      cursor=cursor)
     args = {k: v for k, v in request.args.items() if k not in ("after", "submit")}
     next_url = url_for("review.queue", **args, after=page.next_cursor) if page.next_cursor else None
     first_url = url_for("review.queue", **args) if request.args.get("after") else None
