@@ -6,6 +6,9 @@ HR's queue, as after an organisation-wide inventory), nil statements, a reconfir
 campaign, 50 oath sessions with registrations and oath records, integrity-statement
 signatures and one year of audit log (500,000 events).
 
+One implementation for the benchmark (bench/run.py, any scale) and the test suite's volume
+fixture (tests/volume/conftest.py, scale ``ci``): ``build`` does every step after the migrations.
+
 Employees are made in Python (the directory needs the same names); everything else is
 ``INSERT … SELECT generate_series`` inside PostgreSQL. Foreign-key triggers are off while
 loading (``session_replication_role = replica``) so that declarations and their versions,
@@ -63,6 +66,9 @@ class Scale:
 SCALES = {
     "full": Scale("full", employees=10_000, declarations=100_000, audit_events=500_000),
     "small": Scale("small", employees=1_000, declarations=10_000, audit_events=50_000),
+    #: the test suite's volume fixture (tests/volume): what CI can afford, still past every first page
+    #: (24 ceremonies: HR's list shows 20 a page)
+    "ci": Scale("ci", employees=2_000, declarations=20_000, audit_events=100_000, sessions=24, signin_users=20),
 }
 
 
@@ -140,6 +146,43 @@ def signin_people(everyone: list[Person], scale: Scale) -> list[Person]:
 # -- loading -------------------------------------------------------------------
 
 
+def build(dsn: str, scale: Scale, app, now: datetime | None = None) -> tuple[dict[str, float], list[str]]:
+    """Fill an empty, migrated database completely: the data set, the areas' demo content (through
+    ``app``), acknowledgements and signatures, VACUUM ANALYZE. Returns (seconds per step, demo problems)."""
+    import time
+
+    timings = load(dsn, scale, people(scale), now)
+    started = time.perf_counter()
+    problems = run_demo_loaders(app)
+    timings["demo content"] = time.perf_counter() - started
+    started = time.perf_counter()
+    load_after_demo(dsn, scale, now)
+    timings["acknowledgements and signatures"] = time.perf_counter() - started
+    started = time.perf_counter()
+    analyze(dsn)
+    timings["vacuum analyze"] = time.perf_counter() - started
+    return timings, problems
+
+
+def run_demo_loaders(app) -> list[str]:
+    """The areas' demo content (policy pages, advisers, statement text …), as ``flask portal seed-demo``."""
+    from portal.core.registry import demo_loaders
+    from portal.extensions import db
+
+    problems = []
+    with app.app_context():
+        for loader in demo_loaders():
+            try:
+                loader()
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001 - report and go on: the rest of the data is still useful
+                db.session.rollback()
+                problems.append(f"{loader.__module__}.{loader.__name__}: {type(exc).__name__}: {exc}")
+        db.session.remove()
+    return problems
+
+
+
 def load(dsn: str, scale: Scale, everyone: list[Person], now: datetime | None = None) -> dict[str, float]:
     """Fill an empty, migrated database. Returns seconds per step."""
     import time
@@ -165,6 +208,7 @@ def load(dsn: str, scale: Scale, everyone: list[Person], now: datetime | None = 
             ("campaign", lambda: _run(conn, CAMPAIGN_SQL, params)),
             ("oath", lambda: _run(conn, OATH_SQL, params)),
             ("audit log", lambda: _run(conn, AUDIT_SQL, params)),
+            ("mail outbox", lambda: _run(conn, MAIL_SQL, params)),
             ("sequences", lambda: _reset_sequences(conn)),
         ]
         for name, step in steps:
@@ -498,6 +542,22 @@ FROM (
 """
 
 
+# Sent mail of the last weeks (one message per 20 employees, a few failed): the administrator's outbox page.
+MAIL_SQL = r"""
+INSERT INTO outbox_message (created_at, recipient, recipient_user_id, language, template, subject, text_body,
+                            html_body, dedup_key, status, attempts, next_attempt_at, last_attempt_at, last_error,
+                            sent_at, is_sensitive)
+SELECT %(now)s - i * interval '1 hour', u.email, u.id, 'nl', 'declarations/decided',
+       'Uw verklaring is beoordeeld', 'Beste ' || u.display_name || ', uw verklaring is beoordeeld.',
+       '<p>Beste ' || u.display_name || ', uw verklaring is beoordeeld.</p>', 'bench-mail-' || i,
+       CASE WHEN i %% 25 = 0 THEN 'failed' ELSE 'sent' END, CASE WHEN i %% 25 = 0 THEN 8 ELSE 1 END,
+       %(now)s - i * interval '1 hour', %(now)s - i * interval '1 hour',
+       CASE WHEN i %% 25 = 0 THEN '550 mailbox unavailable' END,
+       CASE WHEN i %% 25 = 0 THEN NULL ELSE %(now)s - i * interval '1 hour' END, false
+FROM generate_series(1, %(n_users)s / 20) AS i JOIN "user" u ON u.id = 1 + (i * 37) %% %(n_users)s
+"""
+
+
 # -- after the demo content ----------------------------------------------------------
 
 
@@ -653,6 +713,8 @@ def ldif(signing_in: list[Person]) -> str:
         "verhoogd-risico": [p for p in signing_in if p.is_high_risk],
     }
     for name, members in groups.items():
+        if not members:  # groupOfNames needs a member
+            continue
         out.write(f"dn: cn={name},ou=groups,{BASE_DN}\nobjectClass: groupOfNames\ncn: {name}\n")
         for member in members:
             out.write(f"member: {member.dn}\n")

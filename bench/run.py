@@ -177,24 +177,6 @@ def migrate(sqlalchemy_url: str, log_path: Path) -> str:
     raise SystemExit(f"migrating the benchmark database failed; see {log_path}")
 
 
-def run_demo_loaders(app) -> list[str]:
-    """The areas' demo content (policy pages, advisers, statement text …), as ``flask portal seed-demo``."""
-    from portal.core.registry import demo_loaders
-    from portal.extensions import db
-
-    problems = []
-    with app.app_context():
-        for loader in demo_loaders():
-            try:
-                loader()
-                db.session.commit()
-            except Exception as exc:  # noqa: BLE001 - report and go on: the rest of the data is still useful
-                db.session.rollback()
-                problems.append(f"{loader.__module__}.{loader.__name__}: {type(exc).__name__}: {exc}")
-        db.session.remove()
-    return problems
-
-
 def _clean_environ() -> dict[str, str]:
     """This process's environment without PORTAL_* settings (the benchmark sets its own)."""
     return {k: v for k, v in os.environ.items() if not k.startswith("PORTAL_") or k == "PORTAL_THREADS"}
@@ -430,7 +412,6 @@ def main(argv: Optional[list[str]] = None) -> int:
         migrate_command = migrate(sqlalchemy_url, workdir / "migrate.log")
         timings["migrate"] = time.monotonic() - t
         log(f"loading the {scale.name} data set")
-        timings.update(dataset.load(dsn, scale, everyone))
     # 2. directory
     ldif_path = workdir / "directory.ldif"
     ldif_path.write_text(dataset.ldif(signing_in))
@@ -448,15 +429,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     own = OwnProcesses(dsn, slapd)
     try:
         if not args.keep_data:
-            t = time.monotonic()
-            demo_problems = run_demo_loaders(counter.app)
-            timings["demo content"] = time.monotonic() - t
-            t = time.monotonic()
-            dataset.load_after_demo(dsn, scale)
-            timings["acknowledgements and signatures"] = time.monotonic() - t
-            t = time.monotonic()
-            dataset.analyze(dsn)
-            timings["vacuum analyze"] = time.monotonic() - t
+            steps, demo_problems = dataset.build(dsn, scale, counter.app)
+            timings.update(steps)
             for problem in demo_problems:
                 log(f"demo loader failed: {problem}")
         problems = dataset.check(dsn)

@@ -15,7 +15,7 @@ from portal.core.i18n import format_day
 from portal.extensions import babel, csrf, db, login_manager, migrate
 
 #: feature areas, in navigation order; each is a package with a ``bp`` blueprint
-AREAS = ("core", "auth", "policies", "declarations", "review", "oath", "notifications", "admin")
+AREAS = ("core", "auth", "policies", "declarations", "review", "oath", "notifications", "admin", "exports")
 LANGUAGES = ("nl", "en")
 
 __all__ = ["create_app", "warm_up", "ConfigError"]

@@ -102,6 +102,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RETENTION_AFTER_LEAVING_DAYS", 730, _int, "Declarations, signatures and registrations of people who left are anonymised this many days after `left_at` (default 2 years)."),
     Setting("RETENTION_AUDIT_DAYS", 2555, _int, "Audit entries are deleted after this many days (default 7 years)."),
     Setting("RETENTION_MAIL_DAYS", 90, _int, "Sent mails are deleted from the outbox after this many days."),
+    Setting("EXPORT_DIR", "", _str, "Directory for exports made by a job (the register as XLSX, the audit trail as CSV); empty: `instance/exports`. Shared by every app server and the worker when there are several."),
+    Setting("EXPORT_RETENTION_HOURS", 24, _int, "An export made by a job can be downloaded for this many hours, then its file is deleted."),
     Setting("TIMEZONE", "Europe/Amsterdam", _str, "Time zone in which times are shown."),
 )
 

@@ -14,7 +14,7 @@ from portal.admin.forms import TestMailForm
 from portal.admin.setup import setup_state
 from portal.core.access import role_required
 from portal.core.forms import EmptyForm
-from portal.extensions import db
+from portal.core.pagination import paginate
 from portal.notifications.delivery import deliver_one
 from portal.notifications.models import InvalidTransition, MailStatus
 from portal.notifications.services import (
@@ -47,7 +47,7 @@ def _status_filter() -> Optional[MailStatus]:
 
 def _mail_page(test_form: TestMailForm, status_code: int = 200):
     status = _status_filter()
-    page = db.paginate(select_messages(status), per_page=PER_PAGE, error_out=False)
+    page = paginate(select_messages(status), PER_PAGE)
     return render_template(
         "admin/mail.html", counts=count_by_status(), status=status, page=page,
         labels=STATUS_LABELS, test_form=test_form,

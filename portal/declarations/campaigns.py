@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
@@ -21,11 +21,11 @@ from sqlalchemy.orm import contains_eager
 
 from portal.auth.models import User
 from portal.core.audit import record_event
+from portal.core.exports import stream_rows
 from portal.core.time import to_local, utcnow
 from portal.core.transaction import atomic
 from portal.declarations.models import Campaign, CampaignScope, CampaignTask, DeclarationKind
 from portal.declarations.states import DeclarationError
-from portal.core.exports import csv_text
 from portal.extensions import db
 
 #: reminder stage → days relative to the due date: two before it, one after it
@@ -270,14 +270,16 @@ def not_done_query(campaign: Campaign):
     )
 
 
-def not_done_csv(campaign: Campaign) -> str:
-    """The list of those not done as CSV text (semicolons and a BOM, as Dutch spreadsheet programs expect)."""
+def not_done_csv(campaign: Campaign) -> tuple[list[str], Iterator[tuple]]:
+    """Header and rows of those not done, the rows read through a server-side cursor."""
     header = [str(_l("Naam")), str(_l("Gebruikersnaam")), str(_l("Afdeling")), str(_l("Functie")),
               str(_l("Herinneringen verstuurd"))]
-    tasks = db.session.scalars(not_done_query(campaign).execution_options(yield_per=1000))
-    rows = ((t.user.display_name, t.user.username, t.user.department, t.user.job_title, t.reminders_sent)
-            for t in tasks)
-    return csv_text(header, rows)
+    return header, stream_rows(
+        select(User.display_name, User.username, User.department, User.job_title, CampaignTask.reminders_sent)
+        .join(User, User.id == CampaignTask.user_id)
+        .where(CampaignTask.campaign_id == campaign.id, CampaignTask.completed_at.is_(None))
+        .order_by(User.department, User.display_name, User.id)
+    )
 
 
 def nil_kinds_for_confirmation(user, active_kinds: Iterable[DeclarationKind]) -> list[DeclarationKind]:

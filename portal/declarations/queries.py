@@ -18,6 +18,7 @@ from portal.declarations.models import (
 )
 from portal.declarations.states import ACTIVE_STATUSES, DeclarationStatus
 from portal.extensions import db
+from portal.core.pagination import paginate
 
 HISTORY_PAGE_SIZE = 20
 
@@ -41,7 +42,7 @@ class Overview:
         return [d for d in self.current if d.status == DeclarationStatus.info_requested]
 
 
-def overview_for(user, page: int = 1) -> Overview:
+def overview_for(user) -> Overview:
     """Everything on "my declarations": current entries, drafts, paginated history, statements, tasks."""
     from portal.declarations.statements import current_nil_statements
 
@@ -54,10 +55,10 @@ def overview_for(user, page: int = 1) -> Overview:
     current = [d for d in open_ones if d.status != DeclarationStatus.draft]
     drafts = sorted((d for d in open_ones if d.status == DeclarationStatus.draft),
                     key=lambda d: d.updated_at, reverse=True)
-    history = db.paginate(
+    history = paginate(
         base.where(Declaration.status.in_([DeclarationStatus.ended, DeclarationStatus.withdrawn]))
         .order_by(Declaration.updated_at.desc(), Declaration.id.desc()),
-        page=page, per_page=HISTORY_PAGE_SIZE, error_out=False,
+        HISTORY_PAGE_SIZE,
     )
     return Overview(current, drafts, history, current_nil_statements(user.id), open_tasks_for(user))
 

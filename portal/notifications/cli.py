@@ -45,16 +45,21 @@ def send_mail() -> None:
 @portal_cli.command("worker")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between passes over the outbox.")
 def worker(interval: float) -> None:
-    """Keep sending mail until SIGTERM or SIGINT (run it as a service instead of the cron line)."""
+    """Keep sending mail and building exports until SIGTERM or SIGINT (a service instead of the cron lines)."""
+    from portal.exports.worker import run_pending_exports
+
     with _stop_on_signals() as stop:
         click.echo("mail worker started", err=True)
-        run_worker(stop.is_set, interval=interval)
+        run_worker(stop.is_set, interval=interval, also=lambda should_stop: run_pending_exports(should_stop))
     click.echo("mail worker stopped", err=True)
 
 
 @portal_cli.command("run-jobs")
 def run_jobs() -> None:
-    """Run the scheduled jobs that are due (each at most once per interval; run it from cron)."""
+    """Run the scheduled jobs that are due (each at most once per interval; run it from cron), then the
+    exports that are waiting."""
+    from portal.exports.worker import run_pending_exports
+
     failed = False
     for outcome in run_due_jobs():
         if outcome.error:
@@ -62,5 +67,9 @@ def run_jobs() -> None:
             click.echo(f"{outcome.name}: failed ({outcome.error})", err=True)
         elif outcome.ran:
             click.echo(f"{outcome.name}: {outcome.result}")
+    with _stop_on_signals() as stop:
+        taken = run_pending_exports(should_stop=stop.is_set)
+    if taken:
+        click.echo(f"exports: {taken}")
     if failed:
         raise SystemExit(1)

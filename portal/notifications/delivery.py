@@ -313,13 +313,17 @@ def _release(ids: Iterable[int], worker: str) -> int:
 # -- the long-running worker -------------------------------------------------
 
 
-def run_worker(should_stop: Callable[[], bool], interval: float = 5.0) -> None:
-    """Deliver, sleep ``interval`` seconds, repeat until ``should_stop()``; survives a database outage."""
+def run_worker(should_stop: Callable[[], bool], interval: float = 5.0,
+               also: Optional[Callable[[Callable[[], bool]], object]] = None) -> None:
+    """Deliver, run ``also`` (the exports), sleep ``interval`` seconds, repeat until ``should_stop()``;
+    survives a database outage."""
     while not should_stop():
         try:
             report = deliver_due(should_stop=should_stop)
             if report.sent or report.retrying or report.failed:
                 log.info("mail: %s", report)
+            if also is not None and not should_stop():
+                also(should_stop)
         except OperationalError as exc:
             db.session.rollback()
             log.error("mail worker: database unavailable (%s); trying again", exc.orig)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Iterable, Optional
+from typing import Any, Iterator, Optional
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from portal.auth.models import User
 from portal.core.audit import record_event
 from portal.core.registry import ChecklistItem
+from portal.core.exports import stream_rows
 from portal.core.time import as_utc, today_local
-from portal.core.exports import csv_text
 from portal.core.transaction import atomic
 from portal.extensions import db
 from portal.policies.models import Acknowledgement, PolicyPage, PolicyVersion, VersionStatus
@@ -242,7 +242,10 @@ def not_acknowledged_query(target: PolicyVersion, department: Optional[str] = No
 CSV_HEADER = ("Naam", "Gebruikersnaam", "Afdeling", "Functie", "E-mail")
 
 
-def not_acknowledged_csv(users: Iterable[User]) -> str:
-    """The people who have not acknowledged, as CSV for Dutch spreadsheet programs (";", BOM)."""
-    rows = ((u.display_name, u.username, u.department, u.job_title, u.email) for u in users)
-    return csv_text(CSV_HEADER, rows)
+def not_acknowledged_rows(target: PolicyVersion, department: Optional[str] = None) -> Iterator[tuple]:
+    """The CSV rows of those who have not acknowledged, read through a server-side cursor."""
+    users = not_acknowledged_query(target, department).subquery()
+    return stream_rows(
+        select(users.c.display_name, users.c.username, users.c.department, users.c.job_title, users.c.email)
+        .order_by(users.c.department, users.c.display_name, users.c.id)
+    )

@@ -23,7 +23,7 @@ def _is_reviewer(user) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    from portal.review import jobs  # noqa: F401  the daily digest and the register snapshot
+    from portal.review import exports, jobs  # noqa: F401  the register and audit exports; the digest, the snapshot
 
     app.register_blueprint(public_bp)
     app.register_blueprint(reports_bp)

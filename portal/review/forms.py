@@ -47,6 +47,16 @@ class FilterForm(FlaskForm):
         field = self[name]
         return field.data if field.data not in (None, "") and not field.errors else None
 
+    def chosen(self) -> list[tuple[str, str]]:
+        """The filters in use as (label, shown value): choices by their label."""
+        result = []
+        for field in self:
+            if field.type in ("SubmitField", "CSRFTokenField") or self.active(field.name) is None:
+                continue
+            choices = {str(k): v for k, v in (getattr(field, "choices", None) or [])}
+            result.append((str(field.label.text), str(choices.get(str(field.data), field.data))))
+        return result
+
 
 class QueueFilterForm(FilterForm):
     status = SelectField(_l("Status"), choices=[("", _l("Te beoordelen (ingediend en in behandeling)"))] + [

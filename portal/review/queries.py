@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
-from typing import Optional
+from typing import Any, Optional
 
 from flask import current_app
 from sqlalchemy import Select, and_, exists, false, func, or_, select, true, union_all
@@ -244,15 +244,15 @@ def current_entries_condition(version, today: date):
     )
 
 
-def register_statement(filters: RegisterFilters, today: Optional[date] = None) -> Select:
-    """SELECT of every current entry (owner and version in force loaded with it), by name."""
+def _register_select(columns, filters: RegisterFilters, today: Optional[date]) -> tuple[Select, Any]:
+    """``columns`` over every current entry matching ``filters``, by name; the version alias with it."""
     version = aliased(DeclarationVersion)
     today = today or today_local()
     statement = (
-        select(Declaration)
+        select(*columns(version))
+        .select_from(Declaration)
         .join(User, User.id == Declaration.owner_id)
         .join(version, version.id == Declaration.current_version_id)
-        .options(contains_eager(Declaration.owner), contains_eager(Declaration.current_version.of_type(version)))
         .where(current_entries_condition(version, today))
         .order_by(User.display_name, User.id, Declaration.kind, Declaration.id)
     )
@@ -273,6 +273,39 @@ def register_statement(filters: RegisterFilters, today: Optional[date] = None) -
             func.lower(version.organisation_name).like(pattern),
             func.lower(version.entity).like(pattern),
         ))
+    return statement, version
+
+
+def register_page_ids(filters: RegisterFilters, today: Optional[date] = None) -> Select:
+    """The ids of the current entries in register order: the page's OFFSET sorts narrow rows, not wide ones
+    (sorting the whole rows spilled to disk: 1.5 s for a page deep in a register of 80,000 entries)."""
+    statement, _version = _register_select(lambda v: [Declaration.id], filters, today)
+    return statement
+
+
+def register_entries(ids: list[int]) -> list[Declaration]:
+    """The entries with these ids (owner and version in force loaded with them), in the order of ``ids``."""
+    if not ids:
+        return []
+    version = aliased(DeclarationVersion)
+    rows = db.session.scalars(
+        select(Declaration)
+        .join(User, User.id == Declaration.owner_id)
+        .join(version, version.id == Declaration.current_version_id)
+        .options(contains_eager(Declaration.owner), contains_eager(Declaration.current_version.of_type(version)))
+        .where(Declaration.id.in_(ids))
+    ).unique().all()
+    position = {declaration_id: index for index, declaration_id in enumerate(ids)}
+    return sorted(rows, key=lambda declaration: position[declaration.id])
+
+
+def register_export_statement(filters: RegisterFilters, today: Optional[date] = None) -> Select:
+    """The register's export columns only (no ORM objects: a row costs a tuple, not three objects)."""
+    statement, _version = _register_select(lambda v: [
+        User.display_name, User.username, User.department, User.job_title, User.is_top_official,
+        User.is_high_risk, Declaration.kind, v.organisation_name, v.entity, v.role, v.is_paid,
+        v.hours_per_month, v.start_date, v.acquired_on, v.conditions, v.decided_at,
+    ], filters, today)
     return statement
 
 

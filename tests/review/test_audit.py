@@ -86,9 +86,13 @@ def test_audit_pages_with_a_keyset(app, client, auth, trail):
     assert pages == [3, 3, 1]
 
 
-def test_administrator_exports_the_filtered_trail_and_the_export_is_recorded(app, client, auth, trail):
+def test_administrator_exports_the_filtered_trail_and_the_export_is_recorded(app, client, auth, runner, trail):
     auth.login("lvisser")
-    response = client.get("/review/audit.csv?actor=mjansen&action=declaration.")
+    page = client.get("/review/audit.csv?actor=mjansen&action=declaration.")
+    assert page.status_code == 200 and "mjansen" in page.get_data(as_text=True)  # the filters it will use
+    job_url = client.submit("/review/audit.csv?actor=mjansen&action=declaration.").headers["Location"]
+    assert runner.invoke(args=["portal", "run-exports"]).exit_code == 0
+    response = client.get(job_url + "/download")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:4] == ["Nummer", "Tijdstip", "Door", "Handeling"]
@@ -96,4 +100,4 @@ def test_administrator_exports_the_filtered_trail_and_the_export_is_recorded(app
     assert all(r[6] == "jdevries" for r in rows[1:])
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                                 .where(AuditEvent.action == "audit.export")) == 1
+                                 .where(AuditEvent.action.in_(["export.request", "export.download"]))) == 2

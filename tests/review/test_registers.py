@@ -74,7 +74,7 @@ def test_hr_register_filters(client, auth, registered, query, present, absent):
     assert all(p in html for p in present) and not any(a in html for a in absent)
 
 
-def test_hr_register_exports_csv_and_xlsx_without_formulas(app, client, auth, registered):
+def test_hr_register_exports_csv_and_xlsx_without_formulas(app, client, auth, runner, registered):
     from openpyxl import load_workbook
 
     with app.app_context():
@@ -90,15 +90,22 @@ def test_hr_register_exports_csv_and_xlsx_without_formulas(app, client, auth, re
     assert "'=HYPERLINK(\"http://x\",\"klik\")" in organisations and "Aandelen Bouwbedrijf" not in organisations
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
-    response = client.get("/review/register.xlsx")
+    # The workbook is made by a job: the page asks, the worker builds, the person downloads.
+    assert client.get("/review/register.xlsx").status_code == 200
+    job_url = client.submit("/review/register.xlsx").headers["Location"]
+    assert runner.invoke(args=["portal", "run-exports"]).exit_code == 0
+    response = client.get(job_url + "/download")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = [cell.value for row in sheet.iter_rows() for cell in row]
-    assert "'=HYPERLINK(\"http://x\",\"klik\")" in values and "Obligaties Water" in values
+    # text stays text, exactly as typed: no formula and no visible apostrophe
+    assert '=HYPERLINK("http://x","klik")' in values and "Obligaties Water" in values
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     with app.app_context():
         exports = db.session.scalars(select(AuditEvent.details).where(AuditEvent.action == "register.export")).all()
-        assert [e["format"] for e in exports] == ["csv", "xlsx"]
+        assert [e["format"] for e in exports] == ["csv"]
+        asked = db.session.scalars(select(AuditEvent.details).where(AuditEvent.action == "export.request")).all()
+        assert [e["kind"] for e in asked] == ["review.register_xlsx"]
 
 
 class _TableRows(HTMLParser):
@@ -157,7 +164,9 @@ def test_public_register_html_csv_and_json_agree(client, registered):
 
     response = client.get("/register.csv")
     assert response.headers["Cache-Control"] == "public, max-age=300"
-    csv_rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # the portal's one CSV convention, for Dutch Excel: BOM and ";"
+    csv_rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     response = client.get("/register.json")
     data = response.get_json()
     assert response.headers["Cache-Control"] == "public, max-age=300"

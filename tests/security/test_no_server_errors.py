@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import os
 from collections import Counter
+
 import pytest
 from flask_wtf import FlaskForm
 from hypothesis import HealthCheck, Phase, given, settings

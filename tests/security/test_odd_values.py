@@ -228,7 +228,7 @@ def _at(day: date) -> datetime:
 def test_one_campaign_that_cannot_be_reminded_does_not_stop_the_others(app, caplog):
     from portal.declarations.campaigns import open_campaign
     from portal.declarations.jobs import campaign_mail
-    from portal.declarations.models import Campaign, CampaignScope
+    from portal.declarations.models import CampaignScope
     from portal.notifications.models import OutboxMessage
     from tests.declarations.helpers import make_user
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from portal.auth.services import list_departments
 from portal.core.access import role_required
-from portal.core.params import page_number
 from portal.core.time import today_local
 from portal.declarations import bp
 from portal.declarations.campaign_forms import CampaignForm, CloseCampaignForm, ConfirmForm
@@ -28,6 +27,8 @@ from portal.declarations.models import Campaign, CampaignScope
 from portal.declarations.queries import active_declarations
 from portal.declarations.services import DeclarationError
 from portal.extensions import db
+from portal.core.exports import csv_response
+from portal.core.pagination import paginate
 
 PAGE_SIZE = 50
 
@@ -58,14 +59,12 @@ def campaigns():
                            "De campagne is geopend voor %(num)d personen. De uitnodigingen gaan binnen een uur per e-mail uit.",
                            campaign.task_count), "success")
             return redirect(url_for("declarations.campaign", campaign_id=campaign.id))
-    listing = db.paginate(db.select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc()),
-                          per_page=PAGE_SIZE, error_out=False)
+    listing = paginate(db.select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc()), PAGE_SIZE)
     return render_template("declarations/campaigns.html", form=form, listing=listing)
 
 
 def _render_campaign(campaign: Campaign, close_form: CloseCampaignForm | None = None, status: int = 200):
-    not_done = db.paginate(not_done_query(campaign), page=page_number(),
-                           per_page=PAGE_SIZE, error_out=False)
+    not_done = paginate(not_done_query(campaign), PAGE_SIZE)
     return render_template("declarations/campaign.html", campaign=campaign, progress=progress_by_department(campaign),
                            not_done=not_done, close_form=close_form or CloseCampaignForm(formdata=None)), status
 
@@ -100,10 +99,8 @@ def close(campaign_id: int):
 def campaign_csv(campaign_id: int):
     """HR: the list of those not done as CSV (cells never start a formula)."""
     campaign = _get_campaign(campaign_id)
-    body = not_done_csv(campaign)
-    filename = f"campagne-{campaign.year}-{campaign.id}-niet-gedaan.csv"
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    header, rows = not_done_csv(campaign)
+    return csv_response(f"campagne-{campaign.year}-{campaign.id}-niet-gedaan.csv", header, rows)
 
 
 @bp.route("/confirm/<int:campaign_id>", methods=["GET", "POST"])

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.core.forms import EmptyForm
-from portal.core.params import page_number
 from portal.declarations import bp
 from portal.declarations.access import get_declaration, get_version
 from portal.declarations.display import answer_rows, latest_refusal, previous_version
@@ -54,7 +53,7 @@ def _saved(declaration, form):
 @login_required
 def index():
     """My declarations: current entries, drafts, history, nothing-to-declare statements."""
-    overview = overview_for(current_user, page=page_number())
+    overview = overview_for(current_user)
     return render_template("declarations/index.html", overview=overview, nil_labels=NIL_LABELS,
                            nil_form=NilStatementForm())
 

@@ -10,6 +10,7 @@ from portal.auth.models import User
 from portal.core.audit import record_event
 from portal.core.forms import EmptyForm
 from portal.extensions import db
+from portal.core.pagination import paginate
 from portal.oath import bp
 from portal.oath.access import get_record_for_registration, get_registration, get_session, is_hr
 from portal.oath.certificate import CertificateData, render_certificate
@@ -45,7 +46,7 @@ def sessions():
     """Open sessions with their free places; both formulas in full."""
     if is_statement_user(current_user):
         return _statement_instead()
-    page = db.paginate(open_sessions_query(), per_page=10, error_out=False)
+    page = paginate(open_sessions_query(), 10)
     counts = place_counts(s.id for s in page.items)
     return render_template("oath/sessions.html", page=page, counts=counts, free_places=free_places,
                            formulas=FORMULA_LINES, record=record_of(current_user.id),

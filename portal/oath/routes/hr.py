@@ -11,10 +11,10 @@ from flask_login import current_user
 
 from portal.core.access import role_required
 from portal.core.forms import EmptyForm
-from portal.extensions import db
 from portal.oath import bp
 from portal.oath.access import get_registration, get_session
 from portal.core.exports import csv_response
+from portal.core.pagination import paginate
 from portal.oath.forms import CancelSessionForm, MarkForm, SessionForm
 from portal.oath.models import OathSession
 from portal.oath.states import RegistrationStatus
@@ -48,7 +48,7 @@ hr_only = role_required("reviewer", "admin")
 @hr_only
 def admin_sessions():
     """All sessions, upcoming first, with their places and waiting lists."""
-    page = db.paginate(admin_sessions_query(), per_page=20, error_out=False)
+    page = paginate(admin_sessions_query(), 20)
     return render_template("oath/admin/sessions.html", page=page, counts=place_counts(s.id for s in page.items))
 
 
@@ -158,7 +158,7 @@ def admin_mark(registration_id: int):
 @hr_only
 def admin_outstanding():
     """Everyone who has neither taken the oath nor signed the statement, longest-serving first."""
-    page = db.paginate(outstanding_query(), per_page=50, error_out=False)
+    page = paginate(outstanding_query(), 50)
     return render_template("oath/admin/outstanding.html", page=page,
                            registrations=active_registrations_of(u.id for u in page.items),
                            statement_user=is_statement_user, remind_form=EmptyForm())
@@ -187,7 +187,7 @@ def admin_outstanding_remind():
 @hr_only
 def admin_statements():
     """Who of the interns, temps and hired staff has signed the integrity statement."""
-    page = db.paginate(statement_overview_query(), per_page=50, error_out=False)
+    page = paginate(statement_overview_query(), 50)
     signed, unsigned = statement_counts()
     return render_template("oath/admin/statements.html", page=page, signed=signed, unsigned=unsigned,
                            signatures=latest_signatures_of(u.id for u in page.items),

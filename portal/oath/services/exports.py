@@ -25,17 +25,14 @@ def group_registrations(registrations: Sequence[Registration]) -> dict[str, list
     }
 
 
-def attendance_rows(session: OathSession, registrations: Sequence[Registration]) -> tuple[list[str], Iterator[list]]:
+def attendance_rows(session: OathSession, registrations: Sequence[Registration]) -> tuple[list[str], list[list]]:
+    """A session's list (a few dozen people): made now, while the registrations are loaded."""
     header = [_("Naam"), _("Gebruikersnaam"), _("Afdeling"), _("Eed of belofte"), _("Status"),
               _("Toegankelijkheid"), _("Bijeenkomst"), _("Handtekening")]
     when = local_datetime_text(session.starts_at)
-
-    def rows() -> Iterator[list]:
-        for r in registrations:
-            yield [r.user.display_name, r.user.username, r.user.department or "", str(r.formula.label),
-                   str(r.status.label), r.accessibility_needs or "", when, ""]
-
-    return header, rows()
+    return header, [[r.user.display_name, r.user.username, r.user.department or "", str(r.formula.label),
+                     str(r.status.label), r.accessibility_needs or "", when, ""]
+                    for r in registrations]
 
 
 def outstanding_rows() -> tuple[list[str], Iterator[list]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Iterable, Iterator, Optional
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.auth.models import User
@@ -62,15 +62,19 @@ def active_registrations_of(user_ids: Iterable[int]) -> dict[int, Registration]:
 
 def iter_outstanding() -> Iterator[tuple[User, Optional[Registration]]]:
     """All outstanding people with their active registration, in batches (for CSV and reminders)."""
-    offset = 0
+    after = None
     while True:
-        users = list(db.session.scalars(outstanding_query().offset(offset).limit(BATCH)))
+        query = outstanding_query()
+        if after is not None:  # keyset, not OFFSET: every batch costs the same, however far in
+            query = query.where(or_(User.first_seen_at > after[0],
+                                    and_(User.first_seen_at == after[0], User.id > after[1])))
+        users = list(db.session.scalars(query.limit(BATCH)))
         if not users:
             return
         registrations = active_registrations_of(u.id for u in users)
         for user in users:
             yield user, registrations.get(user.id)
-        offset += BATCH
+        after = (users[-1].first_seen_at, users[-1].id)
 
 
 def send_todo_reminders(actor, now: Optional[datetime] = None) -> tuple[int, int]:

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal.core.access import has_role, role_required
 from portal.core.forms import EmptyForm
-from portal.extensions import db
+from portal.core.pagination import paginate
 from portal.policies import bp
 from portal.policies.advisers import (
     AdviserInput,
@@ -26,7 +26,7 @@ from portal.policies.forms import AdviserForm
 @bp.route("/advisers")
 def advisers():
     """Who to turn to: confidential advisers and the external routes (no sign-in needed)."""
-    pagination = db.paginate(active_advisers_query(), per_page=50, error_out=False)
+    pagination = paginate(active_advisers_query(), 50)
     return render_template("policies/advisers.html", pagination=pagination, tel_href=tel_href)
 
 
@@ -51,7 +51,7 @@ def adviser_photo(adviser_id: int):
 @role_required("admin")
 def manage_advisers():
     """The administrator's list of every contact, hidden ones included."""
-    pagination = db.paginate(all_advisers_query(), per_page=25, error_out=False)
+    pagination = paginate(all_advisers_query(), 25)
     return render_template("policies/advisers_manage.html", pagination=pagination, button_form=EmptyForm())
 
 

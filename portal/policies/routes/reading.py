@@ -9,6 +9,7 @@ from sqlalchemy.orm import load_only
 
 from portal.core.time import today_local
 from portal.extensions import db
+from portal.core.pagination import paginate
 from portal.policies import bp
 from portal.policies.acknowledgements import (
     CODE_OF_CONDUCT,
@@ -108,7 +109,7 @@ def acknowledge(slug: str):
 def versions(slug: str):
     """Every published version of a page, newest first."""
     page = get_page(slug, current_user)
-    pagination = db.paginate(published_versions_query(page), per_page=20, error_out=False)
+    pagination = paginate(published_versions_query(page), 20)
     head = head_version(page, "nl") if can_edit_policies(current_user) else None
     current, _fallback = version_for_reader(page, interface_language(), today_local())
     draft = head if head is not None and not head.is_published else None

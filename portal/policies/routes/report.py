@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 
 from portal.auth.services import list_departments
 from portal.core.access import role_required
 from portal.core.audit import record_event
 from portal.core.time import today_local
-from portal.extensions import db
+from portal.core.exports import csv_response
+from portal.core.pagination import paginate
 from portal.policies import bp
 from portal.policies.acknowledgements import (
     CODE_OF_CONDUCT,
     acknowledgement_target,
     coverage_by_department,
-    not_acknowledged_csv,
+    CSV_HEADER,
+    not_acknowledged_rows,
     not_acknowledged_query,
 )
 from portal.policies.forms import DepartmentFilterForm
@@ -38,7 +40,7 @@ def acknowledgements():
     coverage = coverage_by_department(target) if target else []
     pagination = None
     if target is not None:
-        pagination = db.paginate(not_acknowledged_query(target, department), per_page=25, error_out=False)
+        pagination = paginate(not_acknowledged_query(target, department), 25)
     return render_template(
         "policies/acknowledgements.html",
         page=page,
@@ -56,13 +58,9 @@ def acknowledgements():
 def acknowledgements_csv():
     """The people who have not acknowledged the code of conduct, as CSV."""
     page, target, _form, department = _report_subject()
-    users = db.session.scalars(not_acknowledged_query(target, department)) if target else []
+    rows = not_acknowledged_rows(target, department) if target else iter(())
     record_event(
         "policy.acknowledgement_export", actor=current_user, obj=page, details={"department": department}
     )
     filename = f"gedragscode-niet-bevestigd-{today_local().isoformat()}.csv"
-    return Response(
-        not_acknowledged_csv(users),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
-    )
+    return csv_response(filename, CSV_HEADER, rows)

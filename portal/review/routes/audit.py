@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
-
-from flask import render_template, request, url_for
-from flask_babel import gettext as _
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.core.access import role_required
-from portal.core.audit import record_event
+from portal.core.forms import EmptyForm
 from portal.core.params import id_arg
-from portal.core.time import to_local, today_local
-from portal.extensions import db
+from portal.exports.services import request_export
 from portal.review import bp
-from portal.core.exports import csv_response
-from portal.review.forms import AuditFilterForm
-from portal.review.trail import AuditFilters, audit_page, audit_statement
 from portal.review.access import load_for_review
+from portal.review.forms import AuditFilterForm
+from portal.review.exports import AUDIT_CSV, audit_parameters
+from portal.review.trail import AuditFilters, audit_page
 
 
 def _before() -> int | None:
@@ -44,25 +40,20 @@ def audit():
                            next_url=_next_url("review.audit", before), first_url=first_url)
 
 
-@bp.route("/audit.csv")
+@bp.route("/audit.csv", methods=["GET", "POST"])
 @role_required("admin")
 def audit_csv():
-    """The filtered audit trail as CSV; the export itself is recorded."""
+    """The filtered audit trail as CSV, made by a job (GET asks, POST queues); the export is recorded."""
     form = AuditFilterForm(request.args)
     form.validate()
     filters = AuditFilters.from_form(form)
-    record_event("audit.export", actor=current_user, details={
-        k: str(v) for k, v in vars(filters).items() if v is not None})
-
-    def rows():
-        for event, actor, subject in db.session.execute(audit_statement(filters).execution_options(yield_per=1000)):
-            yield [event.id, to_local(event.created_at).replace(tzinfo=None), actor.username if actor else "",
-                   event.action, event.object_type or "", event.object_id or "",
-                   subject.username if subject else "", json.dumps(event.details or {}, ensure_ascii=False)]
-
-    header = [_("Nummer"), _("Tijdstip"), _("Door"), _("Handeling"), _("Soort object"), _("Object"),
-              _("Over wie"), _("Details")]
-    return csv_response(f"audit-{today_local().isoformat()}.csv", header, rows())
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        job = request_export(AUDIT_CSV.name, audit_parameters(filters), current_user)
+        return redirect(url_for("exports.detail", job_id=job.id))
+    return render_template("exports/request.html", kind=AUDIT_CSV, filters=form.chosen(),
+                           back_url=url_for("review.audit", **_filter_args()))
 
 
 @bp.route("/<int:declaration_id>/audit")

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request
-from flask_babel import gettext as _
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.auth.services import list_departments
 from portal.core.access import role_required
 from portal.core.audit import record_event
+from portal.core.forms import EmptyForm
 from portal.core.time import to_local, today_local
-from portal.declarations.display import readable
-from portal.extensions import db
+from portal.exports.services import request_export
 from portal.review import bp, public_bp
-from portal.core.exports import csv_response, xlsx_response
+from portal.core.exports import csv_response
+from portal.core.pagination import paginate
 from portal.review.forms import RegisterFilterForm
 from portal.review.public import flat_rows, published_register, published_register_json
-from portal.review.queries import RegisterFilters, register_statement
+from portal.review.exports import REGISTER_XLSX, register_columns, register_parameters, register_rows
+from portal.review.queries import RegisterFilters, register_entries, register_page_ids
 
 PER_PAGE = 50
 #: the open-data files may sit in shared caches for five minutes; the HTML page may not: it carries
@@ -35,52 +36,36 @@ def _register_filters() -> tuple[RegisterFilterForm, RegisterFilters]:
 def register():
     """Every current (approved, not ended) side activity and financial interest, filtered."""
     form, filters = _register_filters()
-    page = db.paginate(register_statement(filters), per_page=PER_PAGE, error_out=False, count=True)
-    args = {k: v for k, v in request.args.items() if k not in ("page", "submit")}
-    return render_template("review/register.html", form=form, page=page, args=args)
-
-
-def _register_export_rows(filters: RegisterFilters):
-    for declaration in db.session.scalars(register_statement(filters).execution_options(yield_per=1000)):
-        owner, version = declaration.owner, declaration.current_version
-        yield [
-            owner.display_name, owner.username, owner.department, owner.job_title,
-            _("Ja") if owner.is_top_official else _("Nee"), _("Ja") if owner.is_high_risk else _("Nee"),
-            declaration.kind.label, version.subject, version.role or "",
-            "" if version.is_paid is None else readable(version.is_paid),
-            version.hours_per_month, version.start_date or version.acquired_on, version.conditions or "",
-            to_local(version.decided_at).replace(tzinfo=None) if version.decided_at else None,
-        ]
-
-
-def _register_header() -> list[str]:
-    return [_("Naam"), _("Gebruikersnaam"), _("Afdeling"), _("Functie"), _("Topfunctionaris"),
-            _("Verhoogd risico"), _("Soort"), _("Organisatie of belang"), _("Rol"), _("Betaald"),
-            _("Uren per maand"), _("Sinds"), _("Voorwaarden"), _("Besloten op")]
-
-
-def _export(file_format: str):
-    _form, filters = _register_filters()
-    record_event("register.export", actor=current_user, details={"format": file_format, "filters": {
-        k: v for k, v in vars(filters).items() if v is not None}})
-    name = f"register-{today_local().isoformat()}.{file_format}"
-    if file_format == "xlsx":
-        return xlsx_response(name, _("Register"), _register_header(), _register_export_rows(filters))
-    return csv_response(name, _register_header(), _register_export_rows(filters))
+    page = paginate(register_page_ids(filters), PER_PAGE)
+    page.items = register_entries(page.items)
+    return render_template("review/register.html", form=form, page=page, args=_args())
 
 
 @bp.route("/register.csv")
 @role_required("reviewer")
 def register_csv():
-    """The HR register as CSV (semicolons, UTF-8), with the filters of the page."""
-    return _export("csv")
+    """The HR register as CSV (Dutch Excel: semicolons, BOM), streamed row by row, with the page's filters."""
+    _form, filters = _register_filters()
+    record_event("register.export", actor=current_user, details={"format": "csv", "filters": register_parameters(filters)})
+    return csv_response(f"register-{today_local().isoformat()}.csv", register_columns(), register_rows(filters))
 
 
-@bp.route("/register.xlsx")
+@bp.route("/register.xlsx", methods=["GET", "POST"])
 @role_required("reviewer")
 def register_xlsx():
-    """The HR register as an Excel workbook, with the filters of the page."""
-    return _export("xlsx")
+    """The HR register as an Excel workbook, with the page's filters: made by a job (GET asks, POST queues)."""
+    form, filters = _register_filters()
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        job = request_export(REGISTER_XLSX.name, register_parameters(filters), current_user)
+        return redirect(url_for("exports.detail", job_id=job.id))
+    return render_template("exports/request.html", kind=REGISTER_XLSX, filters=form.chosen(),
+                           back_url=url_for("review.register", **_args()))
+
+
+def _args() -> dict:
+    return {k: v for k, v in request.args.items() if k not in ("page", "submit")}
 
 
 # -- public -----------------------------------------------------------------------------------
@@ -101,7 +86,7 @@ def public():
 
 @public_bp.route("/register.csv")
 def public_csv():
-    """The public register as open data: one row per side activity (comma separated, UTF-8)."""
+    """The public register as open data: one row per side activity (the portal's CSV: semicolons, BOM)."""
     officials, changed = published_register()
     header = ["naam", "functie", "organisatie", "rol", "omschrijving", "bezoldigd", "beperkingen",
               "register_laatst_gewijzigd"]
@@ -111,7 +96,7 @@ def public_csv():
          "" if r["paid"] is None else ("ja" if r["paid"] else "nee"), r["restrictions"], stamp]
         for r in flat_rows(officials)
     ]
-    return _public(csv_response("register-nevenwerkzaamheden.csv", header, rows, delimiter=",", bom=False))
+    return _public(csv_response("register-nevenwerkzaamheden.csv", header, rows))
 
 
 @public_bp.route("/register.json")
