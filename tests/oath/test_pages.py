@@ -137,12 +137,13 @@ def test_hr_cannot_lower_capacity_below_confirmed_places(client, auth, app, cloc
 def test_hr_marks_attendance_and_the_employee_checklist_turns_done(client, auth, app, clock):
     auth.login("jdevries")
     with app.test_request_context():
-        # Later the same local day (attendance opens on the day itself); at 23:30 it ends after midnight.
+        # Later the same local day; at 23:30 it ends after midnight. Attendance opens at its start.
         session = plan_session(starts_in=timedelta(minutes=10), deadline_before=timedelta(minutes=5))
         registration = register_for_session(session.id, _user("jdevries"), "affirmation")
         db.session.commit()
         registration_id, session_id = registration.id, session.id
     auth.logout()
+    clock.shift(timedelta(minutes=10))
     auth.login("mjansen")
     page = client.get(f"/oath/admin/sessions/{session_id}").get_data(as_text=True)
     assert "Jan de Vries" in page and "Aanwezig" in page
