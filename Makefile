@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	touch $(STAMP)
 
-system-deps:  ## Debian packages the tests need: slapd, ldap-utils, chromium
+system-deps:  ## Debian packages the tests need: slapd, ldap-utils, chromium, samba (AD DC), faketime
 	bash tools/system-deps.sh
 
 translations: $(STAMP)

@@ -123,12 +123,12 @@ def _print_split(app, requests: int, sign_in) -> None:
     steps = [
         (routes, "sign_in", "service sign_in (all of the below but the commit and session)"),
         (directory.Directory, "authenticate", "  directory: authenticate"),
-        (directory.Directory, "_find_user", "    search for the user"),
-        (directory.Directory, "_bind_user", "    bind as the user"),
+        (directory.Directory, "_find_account", "    search for the user"),
+        (directory.Directory, "_bind", "    bind as the user"),
         (directory.Directory, "_groups_of", "    group searches"),
         (services, "sync_user", "  sync_user (read and refresh the user row)"),
         (services, "record_event", "  audit event"),
-        (routes, "commit_keeping_loaded", "commit"),
+        (routes, "open_session", "open_session (the server-side session row)"),
         (routes, "start_session", "start_session"),
         (routes, "login_user", "login_user"),
     ]

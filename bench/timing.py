@@ -57,7 +57,10 @@ def signed_in_cookie(app, username: str | None) -> str:
         from flask import session
         from flask_login import login_user
 
-        start_session(user)
+        from portal.auth.services import open_session
+
+        start_session(user, open_session(user))
+        db.session.commit()
         login_user(user)
         response = app.make_response("")
         app.session_interface.save_session(app, session, response)

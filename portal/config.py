@@ -44,8 +44,8 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("ENV", "development", _str, "`development` or `production`; production refuses unsafe settings."),
-    Setting("SECRET_KEY", "", _str, "Signs sessions and CSRF tokens. Required in production: at least 32 random characters."),
+    Setting("ENV", "development", _str, "Exactly `development`, `production` or `testing`; anything else stops the portal. Production refuses unsafe settings."),
+    Setting("SECRET_KEY", "", _str, "Signs sessions and CSRF tokens. Required in production: random, at least 32 characters and 128 bits of entropy (no repeated patterns)."),
     Setting("DATABASE_URL", "", _str, "SQLAlchemy URL. Empty: a SQLite file `instance/portal.sqlite3`. Production: `postgresql+psycopg://…`."),
     Setting("ORGANISATION_NAME", "Gemeente Voorbeeld", _str, "Name shown in the header, mails and certificates."),
     Setting("BASE_URL", "http://127.0.0.1:5000", _str, "Public address of the portal, used for links in mails."),
@@ -55,7 +55,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MAX_CONTENT_LENGTH", 2 * 1024 * 1024, _int, "Largest request body in bytes."),
     Setting("SESSION_IDLE_MINUTES", 30, _int, "A session ends after this many minutes without a request."),
     Setting("SESSION_MAX_HOURS", 10, _int, "A session ends this many hours after sign-in, active or not."),
-    Setting("LOGIN_RATE_LIMIT", "5 per minute;20 per hour", _str, "Failed sign-ins allowed per username and per client address."),
+    Setting("LOGIN_RATE_LIMIT", "5 per minute;20 per hour", _str, "Failed sign-ins allowed per client address (and per account when `PORTAL_LDAP_LOCKOUT_THRESHOLD` is 0)."),
     Setting("RATELIMIT_STORAGE_URI", "memory://", _str, "Where rate-limit counters live; `redis://…` when several app servers run."),
     Setting("TRUSTED_PROXIES", 0, _int, "Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted."),
     # Directory
@@ -69,7 +69,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDAP_START_TLS", False, _bool, "Upgrade an `ldap://` connection with StartTLS."),
     Setting("LDAP_CA_FILE", "", _str, "CA bundle that signs the directory's certificate; empty: the system store. Certificates are always verified."),
     Setting("LDAP_TIMEOUT", 5, _float, "Connect and receive timeout in seconds."),
-    Setting("LDAP_POOL_SIZE", 4, _int, "Bound directory connections each worker keeps for reuse (searches, and separately users' binds), each closed after a minute unused; 0: a new connection for every sign-in."),
+    Setting("LDAP_ALLOW_PLAIN", False, _bool, "Allow `ldap://` without StartTLS in production (passwords then cross the network readable). Only on purpose."),
+    Setting("LDAP_ID_ATTRIBUTE", "entryUUID", _str, "Attribute with the entry's stable id, which survives renames: `entryUUID` (OpenLDAP), `objectGUID` (Active Directory). Empty: people are known by their login name only."),
+    Setting("LDAP_LOCKOUT_THRESHOLD", 5, _int, "The directory's account lockout threshold (wrong passwords before it locks an account). The portal stops at this minus 2 per account per lockout window, so it never locks anyone. 0: the directory does not lock; `PORTAL_LOGIN_RATE_LIMIT` applies per account."),
+    Setting("LDAP_LOCKOUT_WINDOW_MINUTES", 30, _int, "The directory's lockout observation window (AD: \"reset account lockout counter after\") in minutes."),
+    Setting("LOGIN_HELP_TEXT", "", _str, "Extra help shown, as typed, when the directory says the password must be changed or has expired, or the account is disabled or expired (e.g. `Servicedesk: 030 123 4567`)."),
+    Setting("LOGIN_HELP_URL", "", _str, "Link shown with that help text (for example the self-service password page); empty: no link."),
     Setting("LDAP_RETRY_SECONDS", 15, _float, "After the directory failed to answer, sign-ins are refused at once for this many seconds, then one tries again; so a hanging directory cannot tie up every worker. 0: always try."),
     Setting("LDAP_GROUP_REVIEWERS", "cn=integriteit-reviewers,ou=groups,dc=example,dc=nl", _str, "Group whose (nested) members review declarations (HR)."),
     Setting("LDAP_GROUP_ADMINS", "cn=portal-beheer,ou=groups,dc=example,dc=nl", _str, "Group whose (nested) members administer the portal."),
@@ -132,19 +137,61 @@ class ConfigError(RuntimeError):
 
 
 WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
+ENVIRONMENTS = ("development", "production", "testing")
+#: bits a production secret must carry, judged by its characters and by how well it compresses
+MIN_SECRET_BITS = 128
 
 
-def check_production(config: Mapping[str, Any]) -> None:
-    """Raise ConfigError when a production configuration is unsafe."""
+def secret_bits(secret: str) -> float:
+    """A cautious estimate of a secret's entropy in bits.
+
+    The smaller of: its length times the log of its alphabet (the character classes it uses,
+    at most four times the distinct characters), and its
+    length after compression times 8 minus the compressor's overhead, so that repeated
+    patterns (``0123456789`` four times) and small alphabets count for what they are.
+    """
+    import math
+    import zlib
+
+    if not secret:
+        return 0.0
+    classes = (str.isdigit, str.islower, str.isupper)
+    alphabet = sum(size for test, size in zip(classes, (10, 26, 26)) if any(test(c) for c in secret))
+    alphabet += 33 if any(not any(test(c) for test in classes) for c in secret) else 0
+    by_alphabet = len(secret) * math.log2(min(alphabet, len(set(secret)) * 4) or 1)
+    raw = secret.encode("utf-8")
+    empty = len(zlib.compress(b"", 9))
+    by_compression = max(len(zlib.compress(raw, 9)) - empty - 2, 0) * 8
+    return min(by_alphabet, by_compression)
+
+
+def check_environment(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> None:
+    """Raise ConfigError unless PORTAL_ENV is one of the known environments, spelt exactly."""
+    env = config.get("ENV")
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"PORTAL_ENV is {env!r}: use exactly one of {', '.join(ENVIRONMENTS)}.")
+
+
+def check_production(config: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> None:
+    """Raise ConfigError when the environment is unknown or a production configuration is unsafe."""
+    environ = os.environ if environ is None else environ
+    check_environment(config)
     if config.get("ENV") != "production":
         return
     secret = config.get("SECRET_KEY") or ""
-    if secret.lower() in WEAK_SECRETS or len(secret) < 32 or len(set(secret)) < 10:
-        raise ConfigError("PORTAL_SECRET_KEY is missing or weak: use at least 32 random characters in production.")
+    if secret.lower() in WEAK_SECRETS or len(secret) < 32 or secret_bits(secret) < MIN_SECRET_BITS:
+        raise ConfigError("PORTAL_SECRET_KEY is missing or weak: use at least 32 random characters "
+                          f"({MIN_SECRET_BITS} bits, no repeated patterns) in production.")
     if config.get("DEBUG"):
         raise ConfigError("PORTAL_DEBUG is on: debug mode is not allowed in production.")
-    if (config.get("LDAP_URL") or "").strip().lower() == "demo":
+    if _bool(environ.get("FLASK_DEBUG", "")):
+        raise ConfigError("FLASK_DEBUG is set: debug mode is not allowed in production.")
+    url = (config.get("LDAP_URL") or "").strip().lower()
+    if url == "demo":
         raise ConfigError("PORTAL_LDAP_URL is 'demo': the demo directory is not allowed in production.")
+    if url.startswith("ldap://") and not config.get("LDAP_START_TLS") and not config.get("LDAP_ALLOW_PLAIN"):
+        raise ConfigError("PORTAL_LDAP_URL is plain ldap:// without StartTLS: use ldaps://, set "
+                          "PORTAL_LDAP_START_TLS=1, or PORTAL_LDAP_ALLOW_PLAIN=1 on purpose.")
     if not config.get("DATABASE_URL"):
         raise ConfigError("PORTAL_DATABASE_URL is empty: production needs a PostgreSQL database URL.")
 

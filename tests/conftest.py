@@ -52,6 +52,17 @@ def slapd() -> Iterator[SlapdServer]:
     server.close()
 
 
+@pytest.fixture(scope="session")
+def samba_dc():
+    """A real Active Directory (Samba's AD DC) with the people and groups of tests/data/directory.ldif."""
+    from tests.support.samba import SambaDC
+
+    server = SambaDC(LDIF)
+    server.start()
+    yield server
+    server.close()
+
+
 # -- databases --------------------------------------------------------------
 
 

@@ -2,7 +2,9 @@
 # Installs the Debian packages the test suite needs when they are missing,
 # or stops with a message naming them when it cannot.
 set -euo pipefail
-needed=(slapd ldap-utils chromium)
+# samba, samba-ad-dc, samba-ad-provision: a real Active Directory DC for the sign-in tests;
+# faketime: to give one AD test account a password set 400 days ago (AD has no other way).
+needed=(slapd ldap-utils chromium samba samba-ad-dc samba-ad-provision faketime)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

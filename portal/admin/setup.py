@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import exists, func, or_, select
 
-from portal.auth.directory import ROLE_GROUP_SETTINGS, DirectoryError, get_directory
+from portal.auth.directory import DirectoryError, get_directory
+from portal.auth.directory.entry import ROLE_GROUP_SETTINGS
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.notifications.models import MailStatus, OutboxMessage

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from portal.auth.services import sync_directory
+from portal.auth.sync import sync_directory
 from portal.notifications.jobs import scheduled_job
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.time import utcnow
@@ -19,6 +19,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the directory login name, lower-cased: ``JDeVries`` and ``jdevries`` are one account
     username: Mapped[str] = mapped_column(String(256), unique=True)
+    #: the directory's stable id (objectGUID, entryUUID): a renamed account is the same person
+    directory_id: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     dn: Mapped[str] = mapped_column(String(1024))
     display_name: Mapped[str] = mapped_column(String(256))
     email: Mapped[Optional[str]] = mapped_column(String(320))
@@ -39,6 +41,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
     #: set when the person left the organisation (retention periods count from here)
     left_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+    #: why: ``directory`` (no entry), ``disabled``, ``account_expired``, or ``manual`` (flask portal
+    #: mark-left; the sync does not bring such a person back, ``mark-returned`` does)
+    left_reason: Mapped[Optional[str]] = mapped_column(String(16))
     #: bumped to end every session of this user at once
     session_generation: Mapped[int] = mapped_column(default=0)
 
@@ -54,3 +59,30 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.username}>"
+
+
+class UserSession(db.Model):
+    """One sign-in: the cookie names it, and a session whose row has ended is dead on every app server."""
+
+    __tablename__ = "user_session"
+
+    #: random, unguessable; kept in the signed session cookie
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
+
+    def __repr__(self) -> str:
+        return f"<UserSession user={self.user_id} ended={self.ended_at}>"
+
+
+class DirectoryRefusal(db.Model):
+    """The directory refused the service account's password: nobody tries it again until an
+    administrator does (``flask portal retry-directory``) or the configuration changes."""
+
+    __tablename__ = "directory_refusal"
+
+    #: hash of the URL, service account and password that were refused
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    refused_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    message: Mapped[str] = mapped_column(String(1000))

@@ -1,110 +1,166 @@
-"""Signing in: directory authentication, throttling and the local user record."""
+"""Signing in and out, the local user record, leaving and returning."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
+import secrets
+import time
+from datetime import datetime, timedelta
 from typing import Optional
 
 from flask import current_app
-from limits import parse_many, storage, strategies
-from sqlalchemy import inspect, select
+from sqlalchemy import and_, delete, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.directory import (
+    Account,
+    AccountUnusable,
+    Directory,
     DirectoryUnavailable,
     DirectoryUser,
     InvalidCredentials,
+    ServiceAccountRefused,
     get_directory,
+    name_key,
 )
-from portal.auth.models import User
+from portal.auth.models import User, UserSession
+from portal.auth.refusal import record_refusal, refusal_for
+from portal.auth.throttle import TooManyAttempts, check_account, check_address, record_failure
+from portal.auth.timing import refusal_padding
 from portal.core.audit import record_event
 from portal.core.cache import cached, define_cache
 from portal.core.time import utcnow
+from portal.core.transaction import atomic
 from portal.extensions import db
 
 log = logging.getLogger("portal.auth")
 
 __all__ = [
-    "DirectoryUnavailable",
-    "InvalidCredentials",
-    "TooManyAttempts",
-    "sign_in",
-    "sync_user",
+    "AccountUnusable", "DirectoryUnavailable", "InvalidCredentials", "TooManyAttempts",
+    "directory_in_use", "end_all_sessions", "end_session", "load_user", "mark_left", "mark_returned",
+    "open_session", "sign_in", "sync_user",
 ]
 
-
-class TooManyAttempts(Exception):
-    """Too many failed sign-ins for this username or address."""
-
-
-def _throttle():
-    """The rate limiter and its limits, built once per app."""
-    ext = current_app.extensions.get("portal.login_throttle")
-    if ext is None:
-        store = storage.storage_from_string(current_app.config["RATELIMIT_STORAGE_URI"])
-        ext = (strategies.MovingWindowRateLimiter(store), parse_many(current_app.config["LOGIN_RATE_LIMIT"]))
-        current_app.extensions["portal.login_throttle"] = ext
-    return ext
+#: leaving reasons the directory decides; a person marked by hand is only brought back by hand
+DIRECTORY_REASONS = ("directory", "disabled", "account_expired")
 
 
-def _throttle_keys(username: str, address: str) -> tuple[str, str]:
-    return (f"user:{username.strip().lower()[:256]}", f"addr:{address}")
-
-
-def _check_throttle(username: str, address: str) -> None:
-    limiter, limits = _throttle()
-    for key in _throttle_keys(username, address):
-        for limit in limits:
-            if not limiter.test(limit, "login", key):
-                raise TooManyAttempts()
-
-
-def _record_failure(username: str, address: str) -> None:
-    limiter, limits = _throttle()
-    for key in _throttle_keys(username, address):
-        for limit in limits:
-            limiter.hit(limit, "login", key)
+def directory_in_use() -> Directory:
+    """The configured directory; DirectoryUnavailable at once when its service account was refused."""
+    config = current_app.config
+    refusal = refusal_for(config)
+    if refusal is not None:
+        raise ServiceAccountRefused(f"not tried: {refusal.message}")
+    return get_directory(config)
 
 
 def sign_in(username: str, password: str, address: str) -> User:
     """Authenticate against the directory and return the refreshed local user.
 
-    Raises TooManyAttempts, InvalidCredentials or DirectoryUnavailable.
+    Raises TooManyAttempts, InvalidCredentials (the one generic refusal), AccountUnusable (the
+    password was right, the account cannot be used: the person may be told why) or
+    DirectoryUnavailable. Every refusal that does not prove the password costs the same work.
     """
-    _check_throttle(username, address)
+    check_address(address)
+    directory = directory_in_use()
+    started = time.perf_counter()
+    seen: dict = {}
+
+    typed_key = name_key(username)
+
+    def before_bind(key: str, account: Optional[Account]) -> None:
+        # Counted under the entry and under the typed name folded, so that no spelling of a name
+        # has a budget of its own, whether or not the directory maps it to the entry.
+        seen["keys"] = keys = (key,) if key == typed_key else (key, typed_key)
+        for each in keys:
+            check_account(each)
+        # Looked up on every path (also for a wrong password), so that a refusal of someone who
+        # left does the same work as any other.
+        seen["user"] = _match_user(account.directory_id if account else None,
+                                   account.username if account else username.strip().lower())
+
+    def after_bind(account: Account) -> None:
+        user = seen.get("user")
+        if user is not None and user.left_at is not None and user.left_reason not in DIRECTORY_REASONS:
+            raise InvalidCredentials("marked as left by hand", reason="left")
+
     try:
-        entry = get_directory(current_app.config).authenticate(username, password)
-    except InvalidCredentials:
-        _record_failure(username, address)
-        log.info("sign-in refused for a username from %s", address)
+        entry = directory.authenticate(username, password, before_bind=before_bind, after_bind=after_bind)
+    except InvalidCredentials as exc:
+        record_failure(seen.get("keys") or (typed_key,), address)
+        log.info("sign-in refused (%s) from %s", exc.reason, address)
+        refusal_padding().hold(started)
+        raise
+    except AccountUnusable as exc:
+        log.info("sign-in refused with the right password (%s) from %s", exc.reason, address)
+        user = seen.get("user")
+        if exc.reason in ("disabled", "account_expired") and user is not None and user.left_at is None:
+            mark_left(user, utcnow(), reason=exc.reason)
+        raise
+    except ServiceAccountRefused as exc:
+        record_refusal(current_app.config, str(exc))
         raise
     except DirectoryUnavailable as exc:
         log.error("directory unavailable during sign-in: %s", exc)
         raise
-    user = sync_user(entry)
-    if not user.is_active:
-        _record_failure(username, address)
-        raise InvalidCredentials("account disabled")
+    user = sync_user(entry, user=seen.get("user"))
+    if not user.is_active:  # disabled in the portal itself
+        record_failure(seen["keys"], address)
+        refusal_padding().hold(started)
+        raise InvalidCredentials("account disabled in the portal", reason="portal_disabled")
     user.last_login_at = utcnow()
     record_event("auth.sign_in", actor=user, obj=user, subject_user_id=user.id)
     return user
 
 
-def sync_user(entry: DirectoryUser) -> User:
-    """Create or refresh the local user from a directory entry (roles included)."""
-    user = _find_user(entry.username)
+def _match_user(directory_id: Optional[str], username: str) -> Optional[User]:
+    """The local row of a directory account: by its stable id, else (before the id is known) by name.
+
+    One query whatever the case, so that looking someone up costs the same for everyone.
+    """
+    if not directory_id:
+        return db.session.scalar(select(User).where(User.username == username))
+    rows = db.session.scalars(
+        select(User).where(or_(User.directory_id == directory_id,
+                               and_(User.username == username, User.directory_id.is_(None))))
+    ).all()
+    return next((row for row in rows if row.directory_id == directory_id), rows[0] if rows else None)
+
+
+def _free_username(username: str, keep: Optional[User]) -> None:
+    """Move a stale row off ``username``: its account was renamed away (and the sync will rename it)."""
+    holder = db.session.scalar(select(User).where(User.username == username))
+    if holder is not None and holder is not keep:
+        holder.username = f"{username}~{holder.id}"
+        db.session.flush()
+
+
+def sync_user(entry: DirectoryUser, *, user: Optional[User] = None) -> User:
+    """Create or refresh the local user from a directory entry (roles included).
+
+    The person is found by the directory's stable id, so that a renamed account keeps its
+    history (login name and DN are updated); someone who left because the directory said so
+    and is back in it is restored.
+    """
+    user = user or _match_user(entry.directory_id, entry.username)
     if user is None:
-        user = User(username=entry.username, dn=entry.dn, display_name=entry.display_name)
+        _free_username(entry.username, None)
+        user = User(username=entry.username, dn=entry.dn, display_name=entry.display_name,
+                    directory_id=entry.directory_id)
         try:
-            with db.session.begin_nested():
+            with atomic():
                 db.session.add(user)
         except IntegrityError:
             # The same person signed in twice at the same moment: use the other row.
-            user = _find_user(entry.username)
+            user = _match_user(entry.directory_id, entry.username)
             assert user is not None
+    elif user.username != entry.username:
+        record_event("user.renamed", obj=user, subject_user_id=user.id,
+                     details={"from": user.username, "to": entry.username})
+        _free_username(entry.username, user)
     fresh = {
+        "username": entry.username,
+        "directory_id": entry.directory_id or user.directory_id,
         "dn": entry.dn,
         "display_name": entry.display_name,
         "email": entry.email,
@@ -121,25 +177,91 @@ def sync_user(entry: DirectoryUser) -> User:
     changed = {name: value for name, value in fresh.items() if getattr(user, name) != value}
     for name, value in changed.items():
         setattr(user, name, value)
+    if user.left_at is not None and user.left_reason in DIRECTORY_REASONS:
+        mark_returned(user, reason="directory")
     if changed:
         db.session.flush()
     return user
 
 
-def _find_user(username: str) -> Optional[User]:
-    return db.session.scalar(select(User).where(User.username == username.lower()))
+def mark_left(user: User, when: datetime, *, reason: str = "manual") -> None:
+    """Record that a person left; their sessions end and the retention period starts."""
+    user.left_at = when
+    user.left_reason = reason
+    end_all_sessions(user)
+    record_event("user.left", obj=user, subject_user_id=user.id,
+                 details={"left_at": when.isoformat(), "reason": reason})
+
+
+def mark_returned(user: User, *, actor: Optional[User] = None, reason: str = "manual") -> None:
+    """Record that a person who left is back: ``left_at`` cleared, so the retention countdown stops."""
+    left_at = user.left_at
+    user.left_at = None
+    user.left_reason = None
+    record_event("user.returned", actor=actor, obj=user, subject_user_id=user.id,
+                 details={"left_at": left_at.isoformat() if left_at else None, "reason": reason})
+    db.session.flush()
+
+
+# -- sessions -----------------------------------------------------------------
+
+
+def open_session(user: User) -> str:
+    """Record a new sign-in of ``user``; returns the session id the cookie carries."""
+    now = utcnow()
+    # Ended sessions and those past their absolute lifetime are of no use to anyone: this
+    # person's are removed, so the table holds little more than the open sessions.
+    cutoff = now - timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    db.session.execute(delete(UserSession).where(
+        UserSession.user_id == user.id, or_(UserSession.ended_at.is_not(None), UserSession.started_at < cutoff)))
+    session_id = secrets.token_urlsafe(32)
+    db.session.add(UserSession(id=session_id, user_id=user.id, started_at=now))
+    db.session.flush()
+    return session_id
+
+
+def end_session(session_id: Optional[str]) -> None:
+    """End one session (sign-out): its cookie opens nothing any more, on any app server."""
+    if session_id:
+        db.session.execute(update(UserSession).where(UserSession.id == session_id, UserSession.ended_at.is_(None))
+                           .values(ended_at=utcnow()))
+
+
+def end_all_sessions(user: User, *, actor: Optional[User] = None) -> None:
+    """End every session of ``user`` (sign out everywhere, leaving, disabling)."""
+    user.session_generation += 1
+    db.session.execute(update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+                       .values(ended_at=utcnow()))
+    if actor is not None:
+        record_event("auth.sign_out_everywhere", actor=actor, obj=user, subject_user_id=user.id)
 
 
 def load_user(user_id: str) -> Optional[User]:
-    """Flask-Login loader: the id carries the session generation."""
+    """Flask-Login loader: the person, if the cookie's session is still open (one query)."""
+    from flask import session
+
     try:
         pk, generation = (int(part) for part in user_id.split(":"))
     except ValueError:
         return None
-    user = db.session.get(User, pk)
-    if user is None or user.session_generation != generation or not user.is_active:
+    session_id = session.get("sid")
+    row = db.session.execute(
+        select(User, UserSession.ended_at, UserSession.id)
+        .outerjoin(UserSession, and_(UserSession.user_id == User.id,
+                                     UserSession.id == (session_id if isinstance(session_id, str) else "")))
+        .where(User.id == pk)
+    ).first()
+    if row is None:
+        return None
+    user, ended_at, found_id = row
+    if found_id is None or ended_at is not None:
+        return None  # signed out (here or everywhere), or a cookie from before server-side sessions
+    if user.session_generation != generation or not user.is_active:
         return None
     return user
+
+
+# -- departments ----------------------------------------------------------------
 
 
 def _department_changed(obj, session) -> bool:
@@ -158,65 +280,3 @@ def list_departments() -> list[str]:
         select(User.department).where(User.department.is_not(None), User.department != "")
         .distinct().order_by(User.department)
     )))
-
-
-def mark_left(user: User, when: datetime, *, reason: str = "manual") -> None:
-    """Record that a person left; their sessions end and the retention period starts."""
-    user.left_at = when
-    user.session_generation += 1
-    record_event("user.left", obj=user, subject_user_id=user.id,
-                 details={"left_at": when.isoformat(), "reason": reason})
-
-
-@dataclass(frozen=True)
-class DirectorySyncReport:
-    checked: int  #: people without a leaving date that were looked up
-    missing: tuple[str, ...]  #: usernames without a directory entry
-    marked_left: int
-    refreshed: int  #: people with a role whose entry and groups were read again
-    refused: bool = False  #: too many missing: nobody was marked (see DIRECTORY_SYNC_MAX_LEFT)
-
-
-def sync_directory(now: datetime, *, force: bool = False) -> DirectorySyncReport:
-    """Compare the people in the portal with the directory (the nightly job).
-
-    Someone without a directory entry has left: ``left_at`` is set, their sessions end and
-    the retention period starts. People with a role (reviewer, administrator, top official,
-    high risk) get their entry and groups read again, so that a role taken away in the
-    directory is gone here too without waiting for a sign-in. More than
-    DIRECTORY_SYNC_MAX_LEFT missing at once is refused unless ``force``: that looks like a
-    wrong base or filter, not like people leaving. A directory that cannot be read raises
-    DirectoryUnavailable and changes nothing.
-    """
-    directory = get_directory(current_app.config)
-    people = db.session.scalars(select(User).where(User.left_at.is_(None)).order_by(User.id)).all()
-    present = directory.existing_usernames([person.username for person in people])
-    missing = [person for person in people if person.username not in present]
-    limit = int(current_app.config.get("DIRECTORY_SYNC_MAX_LEFT", 20))
-    if len(missing) > limit and not force:
-        log.error("directory sync refused: %d of %d people have no directory entry (limit %d)",
-                  len(missing), len(people), limit)
-        record_event("directory.sync_refused", details={"checked": len(people), "missing": len(missing),
-                                                         "limit": limit})
-        return DirectorySyncReport(len(people), tuple(p.username for p in missing), 0, 0, refused=True)
-    for person in missing:
-        mark_left(person, now, reason="directory")
-    gone = {person.id for person in missing}
-    refreshed = 0
-    for person in people:
-        if person.id in gone or not (person.is_reviewer or person.is_admin or person.is_top_official
-                                     or person.is_high_risk):
-            continue
-        try:
-            entry = directory.entry_of(person.username)
-        except InvalidCredentials:  # several entries: leave this person as they are
-            log.warning("directory sync: several entries for %s; not refreshed", person.username)
-            continue
-        if entry is not None:
-            sync_user(entry)
-            refreshed += 1
-    report = DirectorySyncReport(len(people), tuple(p.username for p in missing), len(missing), refreshed)
-    record_event("directory.sync", details={"checked": report.checked, "marked_left": report.marked_left,
-                                            "refreshed": report.refreshed})
-    log.info("directory sync: %s", report)
-    return report

@@ -4,8 +4,8 @@ The checks live here, once, instead of in every view:
 - every ``<int:...>`` in a route is a database id or number: the converter below refuses
   what no integer column can hold (PostgreSQL's ``integer`` stops at 2**31 - 1; a bigger
   value made the database, or SQLite's driver, raise), so such a URL is a plain 404;
-- ``?page=`` (and ``?per_page=``, which Flask-SQLAlchemy would also read) is checked for
-  every request before any view runs: not a whole number from 1 to MAX_PAGE answers 404;
+- ``?page=`` is checked for every request before any view runs: not a whole number from 1 to
+  MAX_PAGE answers 404 (``?per_page=`` is ignored: ``portal.core.pagination.paginate`` fixes the size);
 - a NUL character anywhere in the path, the query string or a form answers 400:
   it is never part of real input, and PostgreSQL cannot store or compare it.
 """
@@ -22,8 +22,6 @@ MAX_DB_ID = 2**31 - 1
 #: far past the last page of any list (15,000 people at 10 a page is 1,500 pages), and small
 #: enough that the offset it asks for stays a plain number for every database
 MAX_PAGE = 100_000
-#: the most rows a list may be asked for through ``?per_page=``
-MAX_PER_PAGE = 100
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -81,8 +79,6 @@ def refuse_odd_input() -> None:
             abort(400)
     if "page" in request.args:
         page_number()
-    if "per_page" in request.args and whole_number(request.args["per_page"], low=1, high=MAX_PER_PAGE) is None:
-        abort(404)
 
 
 def _has_nul(pairs) -> bool:

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import logout_user
 from flask_wtf.csrf import generate_csrf
-from itsdangerous import BadSignature
 
 from portal.core.time import utcnow
 
@@ -17,11 +16,15 @@ from portal.core.time import utcnow
 SEEN_AT_PRECISION_SECONDS = 60
 
 
-def start_session(user) -> None:
-    """Begin a fresh session for ``user``: nothing from before sign-in survives (no fixation)."""
+def start_session(user, session_id: str) -> None:
+    """Begin a fresh session for ``user``: nothing from before sign-in survives (no fixation).
+
+    ``session_id`` names the server-side record (``UserSession``) that sign-out ends.
+    """
     lang = session.get("lang") or user.language
     session.clear()
     now = utcnow().timestamp()
+    session["sid"] = session_id
     session["login_at"] = now
     session["seen_at"] = now
     session["lang"] = lang
@@ -73,57 +76,17 @@ def enforce_session_lifetime():
     return redirect(login_url)
 
 
-#: verified session cookies kept per app; a cookie is a few hundred bytes
-OPENED_COOKIES_MAX = 2048
-_SCALARS = (str, int, float, bool, type(None))
-
-
 class PortalSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, with its serializer made once per app instead of twice per request,
-    and a cookie verified once per process rather than on every request.
+    """Flask's signed-cookie session that never sets a cookie on a response meant for everyone.
 
-    A browser sends the same cookie on every request until the session changes (it is renewed
-    once a minute at most). Verifying it (HMAC, decompressing, JSON) was a seventh of a cached
-    page's time; the same string always verifies to the same data, so the data is kept under
-    the exact cookie string, with its signing time, and only the age is checked again. Only
-    sessions of plain values are kept (flashed messages are lists, changed in place).
+    A response marked ``Cache-Control: public`` (the public register) may be kept by a proxy
+    and handed to others: a ``Set-Cookie`` on it would hand them this visitor's session.
     """
 
-    def get_signing_serializer(self, app: Flask):
-        return self._prepared(app)[1]
-
-    def _prepared(self, app: Flask) -> tuple:
-        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
-        cached = app.extensions.get("portal_session_serializer")
-        if cached is None or cached[0] != key:
-            cached = (key, super().get_signing_serializer(app), {})
-            app.extensions["portal_session_serializer"] = cached
-        return cached
-
-    def open_session(self, app: Flask, request):
-        _key, serializer, opened = self._prepared(app)
-        if serializer is None:
-            return None
-        value = request.cookies.get(self.get_cookie_name(app))
-        if not value:
-            return self.session_class()
-        max_age = app.permanent_session_lifetime.total_seconds()
-        known = opened.get(value)
-        if known is None:
-            try:
-                data, signed_at = serializer.loads(value, max_age=int(max_age), return_timestamp=True)
-            except BadSignature:
-                return self.session_class()
-            known = (data, signed_at.timestamp())
-            if all(isinstance(item, _SCALARS) for item in data.values()):
-                if len(opened) >= OPENED_COOKIES_MAX:
-                    opened.clear()
-                opened[value] = known
-        data, signed_at = known
-        age = utcnow().timestamp() - signed_at
-        if age > max_age or age < 0:
-            return self.session_class()  # as itsdangerous: expired, or signed in the future
-        return self.session_class(dict(data))
+    def save_session(self, app: Flask, session, response) -> None:
+        if response.cache_control.public:
+            return
+        super().save_session(app, session, response)
 
 
 def init_app(app: Flask) -> None:

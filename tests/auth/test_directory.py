@@ -15,14 +15,13 @@ from pathlib import Path
 import ldap3
 import pytest
 
-from portal.auth import directory as directory_module
-from portal.auth.demo import DEFAULT_LDIF, DemoDirectory, canonical_dn, demo_server, parse_ldif
+from portal.auth.directory import client as directory_module
+from portal.auth.directory.demo import DEFAULT_LDIF, DemoDirectory, canonical_dn, demo_server, parse_ldif
 from portal.auth.directory import (
-    AD_CAPABILITY,
-    AD_IN_CHAIN,
     Directory,
     DirectoryUnavailable,
     InvalidCredentials,
+    ServiceAccountRefused,
     get_directory,
     normalise_dn,
 )
@@ -133,9 +132,24 @@ def test_service_account_without_password_never_binds_unauthenticated(tls_slapd,
         Directory(config).ping()
 
 
-def test_wrong_service_password_is_an_outage_not_bad_user_credentials(tls_slapd):
-    with pytest.raises(DirectoryUnavailable, match="service account bind failed"):
-        Directory(tls_slapd.config(LDAP_BIND_PASSWORD="wrong")).authenticate("jdevries", password("jdevries"))
+def test_wrong_service_password_is_an_outage_not_bad_user_credentials(tls_slapd, monkeypatch):
+    directory = Directory(tls_slapd.config(LDAP_BIND_PASSWORD="wrong", LDAP_RETRY_SECONDS=0))
+    with pytest.raises(ServiceAccountRefused, match="service account's password was refused"):
+        directory.authenticate("jdevries", password("jdevries"))
+    # Not tried again: each try would count toward locking the service account.
+    opened = _tracking_connections(monkeypatch)
+    for _attempt in range(3):
+        with pytest.raises(ServiceAccountRefused):
+            directory.authenticate("jdevries", password("jdevries"))
+    assert opened == []
+
+
+@pytest.mark.parametrize("secret", ["Welkom\x01-2026", "tab\there", "bell\x07"])
+def test_a_password_with_a_control_character_is_refused_not_an_outage(tls_slapd, secret):
+    directory = Directory(tls_slapd.config(LDAP_RETRY_SECONDS=60))
+    with pytest.raises(InvalidCredentials):
+        directory.authenticate("jdevries", secret)
+    assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"  # breaker not tripped
 
 
 def test_anonymous_search_when_no_service_account(tls_slapd):
@@ -302,28 +316,9 @@ def test_one_group_search_per_nesting_level(directory, monkeypatch):
     assert "(uniqueMember=uid=lvisser,ou=people,dc=example,dc=nl)" in filters[0]
 
 
-def test_active_directory_uses_the_in_chain_matching_rule(directory, monkeypatch):
-    filters: list[str] = []
-    original = Directory._search
-
-    def fake_root_dse(self, conn, base, search_filter, *args, **kwargs):
-        if base == "":
-            return [{"type": "searchResEntry", "dn": "",
-                     "raw_attributes": {"supportedCapabilities": [AD_CAPABILITY.encode()]}}]
-        filters.append(search_filter)
-        return original(self, conn, base, search_filter, *args, **kwargs)
-
-    monkeypatch.setattr(Directory, "_search", fake_root_dse)
-    directory.authenticate("abakker", password("abakker"))
-    group_filters = filters[1:]  # the first is the user search
-    assert len(group_filters) == 1
-    assert group_filters[0].startswith(f"(member:{AD_IN_CHAIN}:=cn=Bakker\\5c")
-    assert "\\28P&O\\29" in group_filters[0]
-
-
 def test_openldap_is_not_taken_for_active_directory(directory):
     directory.authenticate("jdevries", password("jdevries"))
-    assert directory._active_directory is False
+    assert directory._root == {"ad": False}
 
 
 def test_malformed_group_dn_in_configuration_is_an_outage(tls_slapd):
@@ -454,8 +449,8 @@ def _three_sign_ins(directory) -> None:
         directory.authenticate("dubbel", password("dubbel"))
 
 
-def test_without_reuse_every_connection_is_unbound(tls_slapd, monkeypatch):
-    directory = Directory(tls_slapd.config(LDAP_POOL_SIZE=0))
+def test_every_connection_is_new_and_unbound_after_use(tls_slapd, monkeypatch):
+    directory = Directory(tls_slapd.config())
     opened = _tracking_connections(monkeypatch)
     _three_sign_ins(directory)
     assert len(opened) == 5  # a service connection each, a bind connection for the two that got that far
@@ -464,33 +459,7 @@ def test_without_reuse_every_connection_is_unbound(tls_slapd, monkeypatch):
     assert {(conn.server.connect_timeout, conn.receive_timeout) for conn in opened} == {(2, 2)}
 
 
-def test_kept_connections_serve_the_next_sign_ins_and_are_unbound_when_closed(directory, monkeypatch):
-    opened = _tracking_connections(monkeypatch)
-    _three_sign_ins(directory)
-    # One service connection (searches) and one for users' binds, also after a refused bind.
-    assert len(opened) == 2
-    assert {(conn.server.connect_timeout, conn.receive_timeout) for conn in opened} == {(2, 2)}
-    assert all(conn.password is None for conn in opened if conn.user != directory.config["LDAP_BIND_DN"])
-    # The kept bind connection is not left bound as the last person who signed in.
-    assert directory.authenticate("sbakker", password("sbakker")).username == "sbakker"
-    with pytest.raises(InvalidCredentials):
-        directory.authenticate("sbakker", password("jdevries"))
-    assert len(opened) == 2
-    directory.close()
-    assert all(conn.closed for conn in opened)
-
-
-def test_kept_connections_idle_too_long_are_replaced(directory, monkeypatch):
-    opened = _tracking_connections(monkeypatch)
-    directory.authenticate("jdevries", password("jdevries"))
-    monkeypatch.setattr(directory_module.ConnectionPool, "MAX_IDLE_SECONDS", 0.0)
-    directory.authenticate("jdevries", password("jdevries"))
-    assert len(opened) == 4
-    assert all(conn.closed for conn in opened[:2])
-
-
 def test_a_directory_restart_between_sign_ins_is_no_outage(own_slapd):
-    """Kept connections die with the server; the next sign-in finds out and takes a new one."""
     directory = Directory(own_slapd.config(LDAP_RETRY_SECONDS=60))
     assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"
     own_slapd.restart()
@@ -499,25 +468,16 @@ def test_a_directory_restart_between_sign_ins_is_no_outage(own_slapd):
         directory.authenticate("jdevries", "wrong")
 
 
-def test_a_dead_kept_bind_connection_is_no_outage_either(own_slapd):
-    """Only the bind connection is kept (the service connections were busy or thrown away)."""
-    directory = Directory(own_slapd.config(LDAP_RETRY_SECONDS=60))
-    assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"
-    directory._service_pool.clear()
-    own_slapd.restart()
-    assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"
-
-
-def test_a_frozen_directory_costs_one_timeout_also_on_a_kept_connection(own_slapd):
+def test_a_frozen_directory_costs_one_timeout_after_a_good_sign_in(own_slapd):
     directory = Directory(own_slapd.config(LDAP_TIMEOUT=1, LDAP_RETRY_SECONDS=0))
-    directory.authenticate("jdevries", password("jdevries"))  # connections kept
+    directory.authenticate("jdevries", password("jdevries"))
     own_slapd.freeze()
     with ThreadPoolExecutor(max_workers=1) as pool:
         try:
             started = time.monotonic()
             with pytest.raises(DirectoryUnavailable, match="timed out"):
                 pool.submit(directory.authenticate, "jdevries", password("jdevries")).result(timeout=5)
-            assert time.monotonic() - started < 1.8  # not tried again on a new connection
+            assert time.monotonic() - started < 1.8  # one timeout, not two
         finally:
             own_slapd.thaw()
     assert directory.authenticate("jdevries", password("jdevries")).username == "jdevries"

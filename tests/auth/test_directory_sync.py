@@ -23,11 +23,16 @@ def _people(app, *extra: str, **flags) -> None:
 
 def _signed_in_as(client, app, username: str) -> None:
     """A session as a sign-in earlier today would have left it."""
+    from portal.auth.services import open_session
+
     with app.app_context():
-        user_id = user_by_name(username).get_id()
+        user = user_by_name(username)
+        user_id, session_id = user.get_id(), open_session(user)
+        db.session.commit()
     now = time.time()
     with client.session_transaction() as session:
-        session.update({"_user_id": user_id, "_fresh": True, "login_at": now, "seen_at": now, "lang": "nl"})
+        session.update({"_user_id": user_id, "_fresh": True, "login_at": now, "seen_at": now, "lang": "nl",
+                        "sid": session_id})
 
 
 def _left(app) -> dict[str, bool]:

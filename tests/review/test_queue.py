@@ -137,10 +137,7 @@ def _queries_for(app, client, url: str) -> int:
     return len(statements)
 
 
-def test_queue_and_register_queries_do_not_grow_with_rows(app, client, auth):
-    _fill(app, 5)
-    auth.login("mjansen")
-    small = {url: _queries_for(app, client, url) for url in ("/review/", "/review/register")}
+def _approve_everything_submitted(app) -> None:
     with app.app_context():
         from portal.review.services import decide_version
 
@@ -150,12 +147,22 @@ def test_queue_and_register_queries_do_not_grow_with_rows(app, client, auth):
         ):
             decide_version(declaration.pending_version, "approved", reviewer)
         db.session.commit()
+
+
+def test_queue_and_register_queries_do_not_grow_with_rows(app, client, auth):
+    """5 or 45 items in the queue, 5 or 50 lines in the register: the same number of queries."""
+    _fill(app, 5)
+    auth.login("mjansen")
+    small_queue = _queries_for(app, client, "/review/")
+    _approve_everything_submitted(app)
+    small_register = _queries_for(app, client, "/review/register")
     _fill(app, 45)
     html = client.get("/review/").get_data(as_text=True)
     assert len(_ids_in(html)) == 45
-    assert client.get("/review/register").get_data(as_text=True).count("<tr class=\"utrecht-table__row\">") >= 6
-    large = {url: _queries_for(app, client, url) for url in ("/review/", "/review/register")}
-    assert large == small
+    assert _queries_for(app, client, "/review/") == small_queue
+    _approve_everything_submitted(app)
+    assert client.get("/review/register").get_data(as_text=True).count("<tr class=\"utrecht-table__row\">") >= 50
+    assert _queries_for(app, client, "/review/register") == small_register
 
 
 def test_counts_follow_a_new_submission_at_once(app, client, auth, queue):

@@ -20,7 +20,7 @@ def production(app_config):
     from portal import create_app
 
     app = create_app({**app_config, "ENV": "production", "SECRET_KEY": STRONG_SECRET, "DEBUG": False,
-                      "TESTING": False})
+                      "TESTING": False, "LDAP_ALLOW_PLAIN": True})  # the test slapd is plain ldap:// on loopback
     yield _Https(app.test_client())
     with app.app_context():
         from portal.extensions import db

@@ -45,7 +45,7 @@ ROLES = {
 }
 EXAMPLES = int(os.environ.get("PORTAL_WALK_EXAMPLES", "3"))
 #: walked last, in this order: they change who is signed in
-SESSION_ENDPOINTS = ("auth.set_language", "auth.login", "auth.logout")
+SESSION_ENDPOINTS = ("auth.set_language", "auth.login", "auth.logout", "auth.sign_out_everywhere")
 
 
 @pytest.fixture()

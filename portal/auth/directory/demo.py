@@ -15,7 +15,9 @@ from typing import Any, Iterator, Mapping
 from ldap3 import MOCK_SYNC, NONE, Connection, Server
 from ldap3.utils.dn import escape_rdn, parse_dn
 
-from .directory import Directory, InvalidCredentials, _unescape_dn_value
+from .client import Directory
+from .dn import unescape_dn_value
+from .errors import InvalidCredentials
 
 DEFAULT_LDIF = Path(__file__).with_name("demo_directory.ldif")
 
@@ -37,18 +39,18 @@ class DemoDirectory(Directory):
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         super().__init__({**config, "LDAP_BIND_DN": "", "LDAP_BIND_PASSWORD": "", "LDAP_START_TLS": False,
-                          "LDAP_POOL_SIZE": 0})
+                          "LDAP_ID_ATTRIBUTE": ""})
         self.url = "demo"
         self.ldif_path = Path(config.get("LDAP_DEMO_LDIF") or DEFAULT_LDIF)
-        self._active_directory = False  # the mock has no rootDSE and no extensible match
+        self._root = {"ad": False}  # the mock has no rootDSE and no extensible match
 
     def _server(self) -> Server:
         return demo_server(self.ldif_path)
 
-    def _bind_user(self, dn: str, password: str) -> None:
-        super()._bind_user(dn, password)
+    def _bind(self, dn: str, password: str) -> None:
+        super()._bind(dn, password)
         # The mock compares passwords case-insensitively; the real thing does not.
-        stored = demo_server(self.ldif_path).dit[dn].get("userPassword", [])
+        stored = demo_server(self.ldif_path).dit.get(dn, {}).get("userPassword", [])
         if password.encode("utf-8") not in stored:
             raise InvalidCredentials(f"bind refused for {dn}: invalid credentials")
 
@@ -74,7 +76,7 @@ def demo_server(ldif_path: str | Path) -> Server:
 def canonical_dn(dn: str) -> str:
     """``dn`` with every value escaped the same way, case kept."""
     return ",".join(
-        f"{attribute.strip()}={escape_rdn(_unescape_dn_value(value).strip())}"
+        f"{attribute.strip()}={escape_rdn(unescape_dn_value(value).strip())}"
         for attribute, value, _separator in parse_dn(dn, escape=False, strip=True)
     )
 
