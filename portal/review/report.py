@@ -131,6 +131,12 @@ class AnnualReport:
     oath_available: bool = True
 
     @property
+    def has_data(self) -> bool:
+        """Anything at all counted in the report's own year."""
+        return any(row.current for table in self.tables for row in table.rows) or bool(
+            self.review_times.get(self.year) and self.review_times[self.year].decisions)
+
+    @property
     def previous_year(self) -> int:
         return self.year - 1
 

@@ -154,3 +154,19 @@ def test_a_declaration_submitted_at_half_past_midnight_on_new_years_day_counts_i
             submit_version(declaration.pending_version, owner, now=moment)
         db.session.commit()
         assert (len(_declarations_of(2026)), len(_declarations_of(2027))) == (1, 1)
+
+
+def test_the_annual_report_opens_on_the_latest_year_with_figures(app, client, auth):
+    from portal.core.time import today_local
+    from tests.review.helpers import declare, person
+
+    with app.app_context():
+        this_year = today_local().year
+    auth.login("mjansen")
+    empty = client.get("/reports/annual").get_data(as_text=True)
+    assert f'value="{this_year - 1}"' in empty  # nothing anywhere: last year, as before
+    with app.app_context():
+        declare(person("jdevries"))  # a new portal: only this year has figures
+        db.session.commit()
+    page = client.get("/reports/annual").get_data(as_text=True)
+    assert f'value="{this_year}"' in page

@@ -14,12 +14,20 @@ from portal.review.charts import chart_height, chart_rows
 from portal.review.report import HIDDEN, SMALL, annual_report, report_csv_rows
 
 
+def _default_year() -> int:
+    """Last year, the usual subject of a report; this year when only this year has figures (a new portal)."""
+    this_year = today_local().year
+    if annual_report(this_year - 1).has_data or not annual_report(this_year).has_data:
+        return this_year - 1
+    return this_year
+
+
 def _year() -> tuple[AnnualReportForm, int]:
-    """The requested year; last year when none (or an invalid one, whose error the form shows)."""
+    """The requested year; else the latest year with figures (or an invalid one, whose error the form shows)."""
     form = AnnualReportForm(request.args)
     if form.validate() and form.year.data:
         return form, form.year.data
-    year = today_local().year - 1
+    year = _default_year()
     if not form.year.errors:
         form.year.data = year
     return form, year
