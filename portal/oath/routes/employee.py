@@ -141,7 +141,8 @@ def statement():
         try:
             sign_statement(current_user, int(form.text_id.data), form.signed_name.data)
         except OathError as exc:
-            form.form_errors.append(exc.message)
+            errors = form[exc.field].errors if exc.field else form.form_errors
+            errors.append(exc.message)
         else:
             flash(_("Dank u wel. U heeft de integriteitsverklaring ondertekend."), "success")
             return redirect(url_for("oath.statement"))
