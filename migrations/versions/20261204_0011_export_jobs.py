@@ -1,7 +1,7 @@
 """export jobs
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-04 23:55:00.000000
 
 Exports made by a job (portal.exports): who asked, the filters, the lease of the worker that builds
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
