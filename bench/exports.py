@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import dataset, load  # noqa: E402
-from bench.run import (  # noqa: E402
+from bench.environment import (  # noqa: E402
     DEFAULT_SERVER, _clean_environ, database_urls, log, migrate, production_settings, recreate_database,
 )
 

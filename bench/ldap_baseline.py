@@ -1,10 +1,10 @@
-"""The sign-in baseline: a bare ldap3 search-and-bind against the same slapd.
+"""The sign-in baseline: a bare ldap3 script doing the directory operations a portal sign-in does.
 
-One cycle is what any directory login has to do at least: open a connection and bind
-as the service account, search the user's entry, open a second connection and bind as
-that entry with the password, unbind both. The portal's sign-in adds the group look-up,
-the database update, the audit line and the session; the target is that it costs at most
-twice this.
+One cycle: open a connection and bind as the service account, search the user's entry, open
+a second connection and bind as that entry with the password, look up the user's groups
+(nested: one search per level, as the portal does, until a level finds nothing new), unbind
+both. The portal adds the HTTP request, the form, the database update, the audit line and
+the session; the target is that it costs at most twice this.
 
 Concurrency comes from separate processes (as gunicorn's workers are), each running
 cycles back to back for the given time.
@@ -39,7 +39,7 @@ class BaselineResult:
 
 
 def search_and_bind(url: str, service_dn: str, service_password: str, user_base: str,
-                    username: str, password: str) -> None:
+                    username: str, password: str, group_base: str = "") -> None:
     server = Server(url, get_info=NONE, connect_timeout=5)
     service = Connection(server, service_dn, service_password, read_only=True, receive_timeout=5)
     try:
@@ -57,8 +57,27 @@ def search_and_bind(url: str, service_dn: str, service_password: str, user_base:
                 raise RuntimeError(f"user bind failed for {username}: {user.result}")
         finally:
             _close_without_time_wait(user)
+        if group_base:
+            _groups(service, group_base, entries[0]["dn"])
     finally:
         _close_without_time_wait(service)
+
+
+def _groups(conn: Connection, base: str, dn: str) -> set[str]:
+    """The groups holding ``dn``, directly or nested: one search per level, as the portal does."""
+    seen, groups, frontier = {dn.lower()}, set(), [dn]
+    for _level in range(5):
+        clauses = "".join(f"(member={v})(uniqueMember={v})" for v in map(escape_filter_chars, frontier))
+        conn.search(base, f"(|{clauses})", search_scope=SUBTREE, attributes=["1.1"])
+        frontier = []
+        for entry in conn.response or []:
+            if entry.get("type") == "searchResEntry" and entry["dn"].lower() not in seen:
+                seen.add(entry["dn"].lower())
+                groups.add(entry["dn"])
+                frontier.append(entry["dn"])
+        if not frontier:
+            break
+    return groups
 
 
 def _close_without_time_wait(conn: Connection) -> None:
@@ -75,14 +94,14 @@ def _close_without_time_wait(conn: Connection) -> None:
 
 
 def _worker(args: tuple) -> list[float]:
-    url, service_dn, service_password, user_base, credentials, offset, deadline = args
+    url, service_dn, service_password, user_base, group_base, credentials, offset, deadline = args
     latencies = []
     i = offset
     while time.time() < deadline:
         username, password = credentials[i % len(credentials)]
         started = time.perf_counter()
         try:
-            search_and_bind(url, service_dn, service_password, user_base, username, password)
+            search_and_bind(url, service_dn, service_password, user_base, username, password, group_base)
         except Exception as exc:  # noqa: BLE001 - ldap3's exceptions do not pickle: report the text
             raise RuntimeError(f"cycle {i - offset} of client {offset // 37}: {type(exc).__name__}: {exc}") from None
         latencies.append(time.perf_counter() - started)
@@ -91,17 +110,17 @@ def _worker(args: tuple) -> list[float]:
 
 
 def measure(url: str, service_dn: str, service_password: str, user_base: str,
-            credentials: list[tuple[str, str]], clients: int, duration: float) -> BaselineResult:
+            credentials: list[tuple[str, str]], clients: int, duration: float, group_base: str = "") -> BaselineResult:
     """``clients`` processes doing search-and-bind cycles back to back for ``duration`` seconds."""
     # warm up (connection set-up paths, slapd caches) before timing
     for username, password in credentials[:20]:
-        search_and_bind(url, service_dn, service_password, user_base, username, password)
+        search_and_bind(url, service_dn, service_password, user_base, username, password, group_base)
     context = multiprocessing.get_context("fork")
     pool = context.Pool(clients)
     try:
         started = time.time()
         deadline = started + duration
-        jobs = [(url, service_dn, service_password, user_base, credentials, n * 37, deadline)
+        jobs = [(url, service_dn, service_password, user_base, group_base, credentials, n * 37, deadline)
                 for n in range(clients)]
         results = pool.map(_worker, jobs)
         elapsed = time.time() - started

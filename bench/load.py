@@ -1,13 +1,10 @@
-"""Driving load: gunicorn processes, signed-in sessions, wrk runs and worker memory."""
+"""gunicorn processes for the benchmark, worker memory, and whose CPU the machine spent."""
 
 from __future__ import annotations
 
 import http.client
-import json
 import os
-import re
 import resource
-import shutil
 import signal
 import socket
 import subprocess
@@ -20,24 +17,12 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
-LUA_SCRIPT = Path(__file__).resolve().parent / "wrk" / "report.lua"
-SESSION_COOKIE = "portal_session"
-_CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def require_wrk() -> str:
-    found = shutil.which("wrk")
-    if found is None:
-        raise SystemExit(
-            "wrk not found: the benchmark drives load with wrk. Install it with: apt-get install -y wrk"
-        )
-    return found
 
 
 # -- gunicorn ---------------------------------------------------------------------
@@ -154,105 +139,6 @@ def request(host: str, port: int, method: str, path: str, *, cookie: str | None 
         return response.status, header_map, text
     finally:
         conn.close()
-
-
-def session_cookie(headers: dict[str, list[str]]) -> str | None:
-    for value in headers.get("set-cookie", []):
-        first = value.split(";", 1)[0].strip()
-        if first.startswith(SESSION_COOKIE + "="):
-            return first
-    return None
-
-
-def login_form(host: str, port: int) -> tuple[str, str]:
-    """A fresh pre-sign-in session: (Cookie header value, CSRF token)."""
-    status, headers, body = request(host, port, "GET", "/login")
-    cookie = session_cookie(headers)
-    match = _CSRF.search(body)
-    if status != 200 or cookie is None or match is None:
-        raise RuntimeError(f"GET /login gave {status} without a session cookie or CSRF token")
-    return cookie, match.group(1)
-
-
-def login_body(token: str, username: str, password: str) -> str:
-    return urlencode({"csrf_token": token, "username": username, "password": password, "next": "",
-                      "submit": "Aanmelden"})
-
-
-def sign_in(host: str, port: int, username: str, password: str) -> str:
-    """Sign in through the login form; returns the signed-in session's Cookie header value."""
-    cookie, token = login_form(host, port)
-    conn = http.client.HTTPConnection(host, port, timeout=30)
-    try:
-        conn.request("POST", "/login", body=login_body(token, username, password),
-                     headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
-        response = conn.getresponse()
-        response.read()
-        headers: dict[str, list[str]] = {}
-        for name, value in response.getheaders():
-            headers.setdefault(name.lower(), []).append(value)
-        signed_in = session_cookie(headers)
-        if response.status != 302 or signed_in is None:
-            raise RuntimeError(f"sign-in of {username} gave {response.status}, not a redirect with a session")
-        return signed_in
-    finally:
-        conn.close()
-
-
-# -- wrk ----------------------------------------------------------------------------
-
-
-@dataclass
-class WrkResult:
-    clients: int
-    requests: int
-    duration_s: float
-    p50_ms: float
-    p95_ms: float
-    p99_ms: float
-    max_ms: float
-    statuses: dict[str, int]
-    errors: dict[str, int]
-    other_cpu: float = 0.0  #: share of the machine's CPU that other processes used meanwhile
-    server_cpu_ms: float = 0.0  #: CPU per request of gunicorn + the database backends + slapd
-
-    @property
-    def rps(self) -> float:
-        return self.requests / self.duration_s if self.duration_s else 0.0
-
-    def unexpected(self, expected: int) -> int:
-        """Responses with another status than ``expected`` plus socket errors."""
-        other = sum(n for code, n in self.statuses.items() if int(code) != expected)
-        sockets = sum(self.errors.get(kind, 0) for kind in ("connect", "read", "write", "timeout"))
-        return other + sockets
-
-
-def run_wrk(url: str, clients: int, duration: float, *, cookie: str | None = None,
-            credentials_file: Path | None = None) -> WrkResult:
-    threads = max(1, min(clients, 2))
-    command = [require_wrk(), f"-t{threads}", f"-c{clients}", f"-d{max(1, round(duration))}s",
-               "--timeout", "10s", "-s", str(LUA_SCRIPT)]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    command.append(url)
-    if credentials_file is not None:
-        command += ["--", str(credentials_file)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
-    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("WRK_RESULT ")), None)
-    if result.returncode != 0 or line is None:
-        raise RuntimeError(f"wrk failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    data = json.loads(line[len("WRK_RESULT "):])
-    return WrkResult(
-        clients=clients,
-        requests=data["requests"],
-        duration_s=data["duration_us"] / 1e6,
-        p50_ms=data["p50_us"] / 1000,
-        p95_ms=data["p95_us"] / 1000,
-        p99_ms=data["p99_us"] / 1000,
-        max_ms=data["max_us"] / 1000,
-        statuses=data["statuses"],
-        errors=data["errors"],
-    )
 
 
 # -- worker memory --------------------------------------------------------------------
@@ -377,8 +263,8 @@ def wait_for_quiet(max_wait: float, threshold: float = 0.10, sample: float = 2.0
 class CpuWatch:
     """How much of the machine's CPU went to processes that are not part of the benchmark.
 
-    Ours: this process and its reaped children (wrk), plus the pids ``own_pids`` returns
-    (gunicorn, slapd, the PostgreSQL backends of the benchmark database), polled because
+    Ours: this process and its reaped children (the load-generating processes), plus the pids
+    ``own_pids`` returns (gunicorn, slapd, the PostgreSQL backends of the benchmark database), polled because
     gunicorn recycles workers. The rest of the machine's busy time is "other".
     """
 

@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from bench import dataset, ldap_baseline
     from bench.queries import _CSRF
-    from bench.run import production_settings
+    from bench.environment import production_settings
     from tests.support.slapd import SlapdServer
 
     scale = dataset.SCALES["full"]
@@ -133,6 +133,8 @@ def _print_split(app, requests: int, sign_in) -> None:
         (routes, "login_user", "login_user"),
     ]
     for owner, attribute, label in steps:
+        if not hasattr(owner, attribute):  # the code moved on: time what is still there
+            continue
         setattr(owner, attribute, timed(label, getattr(owner, attribute)))
     total_label = "whole request (test client)"
     started = time.perf_counter()

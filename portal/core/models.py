@@ -28,7 +28,8 @@ class AuditEvent(db.Model):
     subject_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
-    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id", "created_at"),)
+    #: one object's trail, newest first and paged by id (review page)
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id", "id"),)
 
     def __repr__(self) -> str:
         return f"<AuditEvent {self.id} {self.action} {self.object_type}:{self.object_id}>"

@@ -138,7 +138,7 @@ def send_invitations(now: datetime, *, limit: int = BATCH_SIZE) -> int:
     Campaign by campaign: one that cannot be mailed is logged and skipped, the others go out.
     """
     from portal.notifications.jobs import each_on_its_own
-    from portal.notifications.services import queue_mail
+    from portal.notifications.services import MailToQueue, queue_mails
 
     query = (
         select(CampaignTask, User, Campaign)
@@ -152,9 +152,8 @@ def send_invitations(now: datetime, *, limit: int = BATCH_SIZE) -> int:
 
     def invite(campaign: Campaign) -> int:
         pairs = by_campaign[campaign]
-        for _task, user in pairs:
-            queue_mail(user, "declarations/campaign_invite", _mail_context(campaign, user),
-                       dedup_key=f"campaign-{campaign.id}-user-{user.id}")
+        queue_mails([MailToQueue(user, "declarations/campaign_invite", _mail_context(campaign, user),
+                                 f"campaign-{campaign.id}-user-{user.id}") for _task, user in pairs])
         _stamp([task.id for task, _user in pairs], invited_at=now)
         return len(pairs)
 

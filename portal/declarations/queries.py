@@ -58,8 +58,11 @@ def overview_for(user) -> Overview:
     history = paginate(
         base.where(Declaration.status.in_([DeclarationStatus.ended, DeclarationStatus.withdrawn]))
         .order_by(Declaration.updated_at.desc(), Declaration.id.desc()),
-        HISTORY_PAGE_SIZE,
+        HISTORY_PAGE_SIZE, count=False,
     )
+    # Counted only when there may be more than one page: most people's history fits on the first.
+    history.total = len(history.items) if history.page == 1 and len(history.items) < HISTORY_PAGE_SIZE \
+        else history._query_count()
     return Overview(current, drafts, history, current_nil_statements(user.id), open_tasks_for(user))
 
 

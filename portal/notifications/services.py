@@ -14,7 +14,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 
 from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
@@ -32,7 +32,7 @@ log = logging.getLogger("portal.notifications")
 LANGUAGES = ("nl", "en")
 TEST_TEMPLATE = "notifications/test"
 
-__all__ = ["Attachment", "queue_mail"]
+__all__ = ["Attachment", "MailToQueue", "queue_mail", "queue_mails"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,56 @@ def queue_mail(
         log.info("mail %s not queued: dedup key %s taken concurrently", template, dedup_key)
         return None
     return message
+
+
+@dataclass(frozen=True)
+class MailToQueue:
+    """One mail of a batch for ``queue_mails``."""
+
+    to: User
+    template: str
+    context: Mapping[str, Any]
+    dedup_key: str
+
+
+def queue_mails(mails: Sequence[MailToQueue]) -> int:
+    """Write many mails to the outbox at once (a campaign's invitations); never commits.
+
+    The same rules as ``queue_mail`` for each, in a fixed number of statements for the batch:
+    one query for the dedup keys already taken and one multi-row INSERT (each mail on its own
+    was a query, a savepoint and an INSERT: most of the time of a campaign for 10,000 people).
+    A key taken concurrently by another transaction makes the batch fall back to one at a time.
+    Returns how many were queued.
+    """
+    keys = [mail.dedup_key for mail in mails]
+    taken = set(db.session.scalars(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys))))
+    rows, seen = [], set()
+    now = utcnow()
+    for mail in mails:
+        address = (mail.to.email or "").strip()
+        if not address or mail.dedup_key in taken or mail.dedup_key in seen:
+            if not address:
+                log.warning("mail %s not queued: user %s has no e-mail address", mail.template, mail.to.id)
+            continue
+        seen.add(mail.dedup_key)
+        language = _language_for(None, mail.to)
+        rendered = render_mail(mail.template, mail.context, language)
+        rows.append({
+            "recipient": address, "recipient_user_id": mail.to.id, "language": language, "template": mail.template,
+            "subject": rendered.subject, "text_body": rendered.text_body, "html_body": rendered.html_body,
+            "dedup_key": mail.dedup_key, "status": MailStatus.pending, "attempts": 0, "next_attempt_at": now,
+            "is_sensitive": False,
+        })
+    if not rows:
+        return 0
+    try:
+        with db.session.begin_nested():
+            db.session.execute(insert(OutboxMessage), rows)
+    except IntegrityError:
+        log.info("mail batch: a dedup key was taken concurrently; queueing one at a time")
+        return sum(queue_mail(m.to, m.template, m.context, dedup_key=m.dedup_key) is not None
+                   for m in mails if m.dedup_key in seen)
+    return len(rows)
 
 
 def _dedup_key_taken(dedup_key: str) -> bool:

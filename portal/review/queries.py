@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Optional
 
 from flask import current_app
-from sqlalchemy import Select, and_, exists, false, func, or_, select, true, union_all
+from sqlalchemy import Select, and_, exists, false, func, or_, select, true, tuple_, union_all
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from portal.auth.models import User
@@ -131,11 +131,9 @@ def _page_ids(statuses: list[DeclarationStatus], conditions: list, position, lim
             .limit(limit)
         )
         if position is not None:
-            after_at, after_id = position
-            part = part.where(or_(
-                Declaration.submitted_at > after_at,
-                and_(Declaration.submitted_at == after_at, Declaration.id > after_id),
-            ))
+            # a row comparison is one index range on (status, submitted_at, id); the equivalent
+            # "a > x OR (a = x AND id > y)" made PostgreSQL read the status's whole range from the start
+            part = part.where(tuple_(Declaration.submitted_at, Declaration.id) > tuple_(*position))
         parts.append(select(part.subquery().c.id))
     return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
 

@@ -304,3 +304,23 @@ def test_demo_content_loads_twice_without_duplicates(app, runner):
         statuses = sorted((d.owner.username, d.status.value) for d in db.session.scalars(select(Declaration)))
         assert statuses == [("evanleeuwen", "approved"), ("jdevries", "submitted"), ("pmeijer", "approved")]
         assert count(NilStatement, NilStatement.user_id == user_by_name("sbakker").id) == 2
+
+
+@pytest.mark.parametrize("withdrawn, pages", [(2, 1), (20, 1), (21, 2)])
+def test_history_shows_twenty_per_page_and_a_pager_only_when_there_is_a_second_page(client, auth, app,
+                                                                                     withdrawn, pages):
+    from portal.declarations.services import withdraw_version
+
+    with app.app_context():
+        owner = make_user("jdevries")
+        for n in range(withdrawn):
+            declaration = declare(owner)
+            withdraw_version(declaration.pending_version, owner)
+        db.session.commit()
+    auth.login("jdevries")
+    first = client.get("/declarations/").get_data(as_text=True)
+    assert first.count("· Ingetrokken") == min(withdrawn, 20)
+    assert ("?page=2" in first) == (pages == 2)
+    if pages == 2:
+        second = client.get("/declarations/?page=2").get_data(as_text=True)
+        assert second.count("· Ingetrokken") == 1

@@ -137,3 +137,21 @@ def test_the_message_id_is_the_same_in_every_process_whatever_its_time_zone(app,
             time.tzset()
         [row] = outbox_rows()
         assert ids == {f"<outbox-{row.id}-{int(as_utc(row.created_at).timestamp())}@portal.test>"}
+
+
+def test_a_batch_queues_each_person_once_in_their_language_and_skips_taken_keys_and_no_address(app):
+    from portal.notifications.services import MailToQueue, queue_mails
+
+    with app.app_context():
+        nl, en, none = make_user("jdevries"), make_user("rsmit", language="en"), make_user("kbos", email=None)
+        queue_test(nl, dedup_key="invite-jdevries")  # already invited earlier
+        context = {"requested_by": "Lotte Visser", "requested_at": MARCH_12}
+        batch = [MailToQueue(person, "notifications/test", context, f"invite-{person.username}")
+                 for person in (nl, en, en, none)]
+        assert queue_mails(batch) == 1
+        db.session.commit()
+        rows = outbox_rows()
+    assert sorted((row.recipient, row.language) for row in rows) == [("jdevries@example.nl", "nl"),
+                                                                    ("rsmit@example.nl", "en")]
+    english = next(row for row in rows if row.language == "en")
+    assert english.status is MailStatus.pending and "12 March 2026" in english.text_body
