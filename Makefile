@@ -31,7 +31,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d portal/translations -f
 
 messages: $(STAMP)  ## extract and update translation catalogs after changing texts
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs=".*" -o portal/translations/messages.pot .  # ".*": also templates/_macros (pybabel skips "_" folders by default)
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 
 migrate: setup

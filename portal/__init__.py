@@ -153,6 +153,7 @@ def _select_locale() -> str:
 
 
 def _init_templates(app: Flask) -> None:
+    from portal.core.forms import has_form_errors
     from portal.core.registry import nav_items_for
 
     @app.context_processor
@@ -172,6 +173,7 @@ def _init_templates(app: Flask) -> None:
     )
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")
+    app.jinja_env.globals["has_form_errors"] = has_form_errors
 
 
 def _current_nav_endpoint(items) -> str | None:

@@ -1,4 +1,4 @@
-"""Administration pages: the mail outbox (/admin/mail)."""
+"""Administration pages: the go-live checklist (/admin/setup) and the mail outbox (/admin/mail)."""
 
 from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,12 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def init_app(app: Flask) -> None:
     from portal.admin import cli, retention  # noqa: F401  commands and the retention job
+    register_nav_item(
+        NavItem(
+            "admin.setup", lambda: _l("Beheer: klaar voor gebruik"), order=89,
+            visible=lambda user: has_role(user, "admin"),
+        )
+    )
     register_nav_item(
         NavItem(
             "admin.mail", lambda: _l("Beheer: e-mail"), order=90,

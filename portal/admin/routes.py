@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from portal.admin import bp
 from portal.admin.forms import TestMailForm
+from portal.admin.setup import setup_state
 from portal.core.access import role_required
 from portal.core.forms import EmptyForm
 from portal.core.pagination import paginate
@@ -105,3 +106,10 @@ def send_test_mail():
         flash(_("Het testbericht kon niet worden verstuurd (%(error)s). Het wordt later opnieuw geprobeerd.",
                 error=error), "warning")
     return redirect(url_for("admin.mail"))
+
+
+@bp.route("/setup")
+@role_required("admin")
+def setup():
+    """The go-live checklist: what still needs the municipality's own data, each with a link and its state."""
+    return render_template("admin/setup.html", state=setup_state())

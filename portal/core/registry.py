@@ -64,6 +64,18 @@ def checklist_for(user: "User") -> list[ChecklistItem]:
 
 DemoLoader = Callable[[], None]
 _demo_loaders: list[tuple[int, DemoLoader]] = []
+_content_loaders: list[tuple[int, DemoLoader]] = []
+
+
+def register_content_loader(loader: DemoLoader, order: int = 50) -> None:
+    """Areas add starter content for ``flask portal load-content`` (production: no people); loaders must be idempotent."""
+    if all(existing is not loader for _, existing in _content_loaders):
+        _content_loaders.append((order, loader))
+        _content_loaders.sort(key=lambda pair: pair[0])
+
+
+def content_loaders() -> list[DemoLoader]:
+    return [loader for _, loader in _content_loaders]
 
 
 def register_demo_loader(loader: DemoLoader, order: int = 50) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Optional
 
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
+from portal.core.time import to_local
 from portal.declarations.models import (
     ANSWER_FIELDS,
     INTEREST_EVENT_LABELS,
@@ -107,11 +108,22 @@ def latest_refusal(declaration) -> Optional[DeclarationVersion]:
 
 
 def json_value(value: Any) -> Any:
-    """An answer for the JSON export: ISO dates, enum values, everything else as is."""
+    """A value for the JSON export: times as ISO 8601 in local time with offset, days as ISO, enum values."""
+    if isinstance(value, datetime):
+        return to_local(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if hasattr(value, "value"):
         return value.value
+    return value
+
+
+def page_value(value: Any) -> Any:
+    """A value for the "my data" page: times and days written out in local time."""
+    if isinstance(value, datetime):
+        return format_datetime(to_local(value), "d MMMM yyyy, HH:mm")
+    if isinstance(value, date):
+        return format_date(value, "d MMMM yyyy")
     return value
 
 
@@ -126,7 +138,7 @@ DATA_LABELS = {
     "auth": _l("Uw account"),
     "id": _l("Nummer"),
     "kind": _l("Soort"),
-    "status": _l("Stand (code)"),
+    "status": _l("Stand"),
     "status_label": _l("Stand"),
     "created_at": _l("Gemaakt"),
     "last_confirmed_at": _l("Laatst bevestigd"),
@@ -152,7 +164,45 @@ DATA_LABELS = {
     "due_on": _l("Uiterste datum"),
     "completed_at": _l("Bevestigd"),
     "reminders_sent": _l("Herinneringen"),
+    "profile": _l("Uw gegevens uit de directory"),
+    "display_name": _l("Naam"),
+    "username": _l("Gebruikersnaam"),
+    "email": _l("E-mailadres"),
+    "department": _l("Afdeling"),
+    "job_title": _l("Functie"),
+    "employee_type": _l("Soort dienstverband"),
+    "employee_number": _l("Personeelsnummer"),
+    "roles": _l("Rollen in het portaal"),
+    "language": _l("Taal"),
+    "first_seen_at": _l("Eerste keer aangemeld"),
+    "last_login_at": _l("Laatst aangemeld"),
+    "left_at": _l("Uit dienst"),
+    "acknowledgements": _l("Gelezen en bevestigd"),
+    "page": _l("Pagina"),
+    "title": _l("Titel"),
+    "version": _l("Versie"),
+    "acknowledged_at": _l("Bevestigd op"),
+    "registrations": _l("Aanmeldingen voor een bijeenkomst"),
+    "session_starts_at": _l("Bijeenkomst op"),
+    "formula": _l("Eed of belofte"),
+    "accessibility_needs": _l("Toegankelijkheid"),
+    "registered_at": _l("Aangemeld op"),
+    "cancelled_at": _l("Afgemeld op"),
+    "promoted_at": _l("Van de wachtlijst geplaatst op"),
+    "marked_at": _l("Aanwezigheid vastgelegd op"),
+    "oath_record": _l("Afgelegde eed of belofte"),
+    "taken_on": _l("Afgelegd op"),
+    "official": _l("Afgenomen door"),
+    "statement_signatures": _l("Ondertekende integriteitsverklaringen"),
+    "signed_name": _l("Getekend als"),
+    "signed_at": _l("Getekend op"),
+    "mails": _l("E-mails"),
+    "subject": _l("Onderwerp"),
+    "sent_at": _l("Verzonden op"),
 }
+
+#: keys whose value is a code: the page shows the Dutch text of the sibling key instead
+CODE_LABEL_KEYS = {"status": "status_label", "formula": "formula_label", "page": "title", "language": "language_label"}
 
 
 def data_label(key) -> str:

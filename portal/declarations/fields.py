@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField
+from wtforms.validators import StopValidation
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import TextInput
 
@@ -36,6 +37,11 @@ class WholeNumberField(IntegerField):
         except ValueError as exc:
             self.data = None
             raise ValueError(str(_l("Vul een heel getal in, zonder letters of komma, bijvoorbeeld 8."))) from exc
+
+    def pre_validate(self, form) -> None:
+        # "achttien" already has its message: the range check would add a second one to it
+        if self.process_errors:
+            raise StopValidation()
 
 
 def ChoiceField(*args, **kwargs) -> RadioField:  # noqa: N802 - used like a field class

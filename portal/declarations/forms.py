@@ -13,7 +13,7 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
-from portal.core.forms import DateField
+from portal.core.forms import DateField, years_from_today
 from portal.declarations.fields import (
     YES,
     YES_NO_CHOICES,
@@ -166,12 +166,14 @@ class SideActivityForm(DeclarationForm):
             "Vul een aantal uren van 0 tot en met 744 in (een maand heeft hoogstens 744 uur)."))],
         description=_l("Een schatting is genoeg. Een heel getal, bijvoorbeeld 8."),
     )
+    # a working life back, a little ahead: 1900 or 2099 is a typing error, not a side activity
     start_date = DateField(
-        _l("Begindatum"), validators=[OptionalValidator()],
+        _l("Begindatum"), validators=[OptionalValidator()], earliest=years_from_today(-60), latest=years_from_today(2),
         description=_l("Wanneer bent u begonnen, of wanneer begint u? Weet u de dag niet precies, kies dan de eerste van de maand."),
     )
     end_date = DateField(
         _l("Einddatum (alleen als die al bekend is)"), validators=[OptionalValidator()],
+        earliest=years_from_today(-60), latest=years_from_today(10),
         description=_l("Laat dit leeg als de nevenwerkzaamheid doorloopt."),
     )
     during_working_hours = ChoiceField(

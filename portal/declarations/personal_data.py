@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -36,6 +37,29 @@ def _version(version: DeclarationVersion) -> dict[str, Any]:
              "answer": r.answer, "answered_at": json_value(r.answered_at)}
             for r in version.information_requests
         ],
+    }
+
+
+def profile_data(user) -> dict[str, Any]:
+    """The person's own profile as the portal keeps it (from the directory) and the roles it gives."""
+    roles = [label for flag, label in (("is_reviewer", _l("Beoordelaar (P&O)")), ("is_admin", _l("Beheerder")),
+                                       ("is_top_official", _l("Topfunctionaris")),
+                                       ("is_high_risk", _l("Functie met verhoogd risico"))) if getattr(user, flag, False)]
+    language = getattr(user, "language", None)
+    return {
+        "display_name": user.display_name,
+        "username": user.username,
+        "email": user.email,
+        "department": user.department,
+        "job_title": user.job_title,
+        "employee_type": user.employee_type,
+        "employee_number": user.employee_number,
+        "roles": [str(role) for role in roles],
+        "language": language,
+        "language_label": {"nl": "Nederlands", "en": "English"}.get(language or "", language),
+        "first_seen_at": user.first_seen_at,
+        "last_login_at": user.last_login_at,
+        "left_at": user.left_at,
     }
 
 

@@ -13,7 +13,15 @@ from sqlalchemy import func, select, update
 from portal.core.audit import record_event
 from portal.core.registry import ChecklistItem
 from portal.core.time import to_local, utcnow
-from portal.declarations.models import Campaign, CampaignTask, Declaration, DeclarationKind, NilStatement
+from portal.declarations.models import (
+    Campaign,
+    CampaignTask,
+    Declaration,
+    DeclarationKind,
+    DeclarationVersion,
+    InformationRequest,
+    NilStatement,
+)
 from portal.declarations.states import ACTIVE_STATUSES, DeclarationError
 from portal.extensions import db
 
@@ -105,7 +113,27 @@ def checklist_items(user) -> list[ChecklistItem]:
             key=f"declarations.{kind.value}", label=str(label), is_done=done, endpoint="declarations.index",
             endpoint_args={"_anchor": anchor}, detail=detail, order=order,
         ))
-    return items + _campaign_items(user)
+    return items + _question_items(user) + _campaign_items(user)
+
+
+def _question_items(user) -> list[ChecklistItem]:
+    """One item per open question from HR: the employee must see it on the dashboard, not only under declarations."""
+    rows = db.session.execute(
+        select(InformationRequest, Declaration)
+        .join(DeclarationVersion, DeclarationVersion.id == InformationRequest.version_id)
+        .join(Declaration, Declaration.id == DeclarationVersion.declaration_id)
+        .where(Declaration.owner_id == user.id, InformationRequest.answered_at.is_(None))
+        .order_by(InformationRequest.asked_at)
+    ).all()
+    return [
+        ChecklistItem(
+            key=f"declarations.question.{question.id}",
+            label=_("Beantwoord de vraag van P&O over „%(title)s”", title=declaration.title),
+            is_done=False, endpoint="declarations.answer", endpoint_args={"declaration_id": declaration.id},
+            detail=_("Gesteld op %(date)s", date=format_date(to_local(question.asked_at).date())), order=19,
+        )
+        for question, declaration in rows
+    ]
 
 
 def _campaign_items(user) -> list[ChecklistItem]:

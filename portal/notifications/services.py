@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, Mapping, Optional, Sequence, Union
 
 from flask import abort, current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
@@ -240,6 +241,15 @@ def delete_old_sent_messages(now: datetime) -> int:
     return result.rowcount or 0
 
 
+#: what a mail's status means to the person it was sent to (the "my data" page)
+MAIL_STATUS_LABELS = {
+    MailStatus.pending: _l("In de wachtrij"),
+    MailStatus.sending: _l("Wordt verstuurd"),
+    MailStatus.sent: _l("Verzonden"),
+    MailStatus.failed: _l("Mislukt"),
+}
+
+
 def personal_mail_data(user: User) -> dict:
     """The mails sent to ``user`` (for the personal-data export): when, what, status."""
     rows = db.session.execute(
@@ -249,8 +259,8 @@ def personal_mail_data(user: User) -> dict:
     )
     return {
         "mails": [
-            {"created_at": created.isoformat(), "subject": subject, "status": status.value,
-             "sent_at": sent.isoformat() if sent else None}
+            {"created_at": created, "subject": subject, "status": status.value,
+             "status_label": str(MAIL_STATUS_LABELS[status]), "sent_at": sent}
             for created, subject, status, sent in rows
         ]
     }

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from portal.core.registry import (
     NavItem,
     register_checklist_provider,
+    register_content_loader,
     register_demo_loader,
     register_nav_item,
     register_personal_data_provider,
@@ -19,12 +20,14 @@ def init_app(app: Flask) -> None:
     from portal.oath.access import is_hr
     from portal.oath.checklist import oath_checklist
     from portal.oath.demo import load_demo_sessions
+    from portal.oath.services.statements import publish_statement_text
     from portal.oath.personal_data import oath_personal_data
 
     app.config.setdefault("CEREMONY_REMINDER_DAYS", 3)
     register_nav_item(NavItem("oath.my", lambda: _l("Ambtseed"), order=40))
     register_nav_item(NavItem("oath.admin_sessions", lambda: _l("Ceremonies (P&O)"), order=70, visible=is_hr))
     register_checklist_provider(oath_checklist)
+    register_content_loader(publish_statement_text, order=40)
     register_demo_loader(load_demo_sessions, order=40)
     register_personal_data_provider("oath", oath_personal_data)
 

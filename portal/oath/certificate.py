@@ -14,6 +14,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.prefs import ViewerPreferences
 
 from portal.oath.display import long_date
 from portal.oath.formulas import FORMULA_NOUNS, formula_lines
@@ -34,6 +35,18 @@ class CertificateData:
     official: str
 
 
+#: words that already start a noun phrase: no article before them
+_ARTICLES = {"de", "het", "een", "mevrouw", "meneer", "dhr.", "mevr.", "mw.", "heer"}
+
+
+def with_article(official: str) -> str:
+    """ "burgemeester" → "de burgemeester"; a name ("Jan Smit") or "de wethouder" stays as it is."""
+    words = official.split()
+    if not words or words[0][:1].isupper() or words[0].lower() in _ARTICLES:
+        return official
+    return f"de {official}"
+
+
 def render_certificate(data: CertificateData) -> bytes:
     """A one-page A4 PDF, ready to print and sign."""
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
@@ -43,12 +56,18 @@ def render_certificate(data: CertificateData) -> bytes:
     pdf.set_author(data.organisation)
     pdf.set_creator("Integriteitsportaal")
     pdf.set_lang("nl")
+    # As far as fpdf2 tags a PDF: title shown in the window (not the file name), language, subject, and an
+    # outline (bookmarks) a screen reader can navigate; fpdf2 cannot tag paragraphs and headings.
+    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
+    pdf.set_subject(f"Oorkonde: {data.name} heeft {FORMULA_NOUNS[Formula(data.formula)]} afgelegd")
+    pdf.set_keywords("oorkonde ambtseed ambtsbelofte")
     pdf.set_auto_page_break(auto=False)
     pdf.set_margins(25, 25, 25)
     pdf.add_page()
     _frame(pdf)
 
     pdf.set_y(32)
+    pdf.start_section("Oorkonde")
     _centred(pdf, data.organisation, size=15, style="B", colour=ACCENT, height=8)
     pdf.ln(10)
     _centred(pdf, "Oorkonde", size=38, style="B", colour=ACCENT, height=16)
@@ -60,11 +79,12 @@ def render_certificate(data: CertificateData) -> bytes:
     noun = FORMULA_NOUNS[Formula(data.formula)]
     _centred(
         pdf,
-        f"op {long_date(data.taken_on)} ten overstaan van {data.official} {noun} heeft afgelegd, "
+        f"op {long_date(data.taken_on)} ten overstaan van {with_article(data.official)} {noun} heeft afgelegd, "
         "met de volgende woorden:",
         size=12,
     )
     pdf.ln(8)
+    pdf.start_section("De woorden van " + FORMULA_NOUNS[Formula(data.formula)], level=1)
     pdf.set_x(35)
     for line in formula_lines(data.formula):
         pdf.set_x(35)

@@ -37,6 +37,9 @@ _STORED = {"starts_at": "starts_at", "ends_at": "ends_at", "deadline": "registra
 
 LANGUAGES = [SelectChoice("nl", _l("Nederlands")), SelectChoice("en", _l("Engels"))]
 
+#: the one message for a text past its limit (as in the declarations and review forms)
+TOO_LONG = _l("Gebruik hoogstens %(max)d tekens; nu zijn het er %(length)d.")
+
 
 class SessionForm(FlaskForm):
     """Plan or change a ceremony; times are entered in local time and stored in UTC."""
@@ -69,7 +72,7 @@ class SessionForm(FlaskForm):
     deadline_day = DateField(_l("Aanmelden kan tot (datum)"), latest=years_from_today(2),
                              validators=[InputRequired(_l("Vul de datum in."))])
     deadline_time = TimeField(_l("Aanmelden kan tot (tijd)"), validators=[InputRequired(_l("Vul de tijd in."))])
-    notes = TextAreaField(_l("Opmerkingen"), validators=[Opt(), Length(max=4000)],
+    notes = TextAreaField(_l("Opmerkingen"), validators=[Opt(), Length(max=4000, message=TOO_LONG)],
                           description=_l("Zichtbaar voor medewerkers bij het aanmelden."))
     submit = SubmitField(_l("Opslaan"))
 
@@ -158,7 +161,7 @@ class RegisterForm(FlaskForm):
     )
     accessibility_needs = TextAreaField(
         _l("Toegankelijkheid (niet verplicht)"),
-        validators=[Opt(), Length(max=2000, message=_l("Gebruik hooguit 2000 tekens."))],
+        validators=[Opt(), Length(max=2000, message=TOO_LONG)],
         description=_l("Heeft u iets nodig om goed mee te kunnen doen, bijvoorbeeld een rolstoelplek of een tolk? "
                        "Alleen P&O ziet dit."),
     )

@@ -17,7 +17,8 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from portal.core.time import to_local, utcnow
 from portal.oath.models import OathSession, Registration
 
-Method = Literal["REQUEST", "CANCEL"]
+#: REQUEST and CANCEL travel by mail (iTIP); PUBLISH is the file someone downloads and imports
+Method = Literal["REQUEST", "CANCEL", "PUBLISH"]
 
 
 def invitation_uid(session: OathSession, registration: Registration) -> str:
@@ -26,7 +27,7 @@ def invitation_uid(session: OathSession, registration: Registration) -> str:
 
 
 def build_invitation(session: OathSession, registration: Registration, method: Method) -> bytes:
-    """The .ics for ``registration``: METHOD:REQUEST (new or changed) or METHOD:CANCEL."""
+    """The .ics for ``registration``: METHOD:REQUEST (new or changed), METHOD:CANCEL, or METHOD:PUBLISH (download)."""
     config = current_app.config
     organisation = config["ORGANISATION_NAME"]
     cal = Calendar()

@@ -11,7 +11,8 @@ from portal.oath.queries import record_of, registrations_of
 
 
 def _iso(value):
-    return value.isoformat() if value is not None else None
+    """Kept as it is: the export writes times once, in local time with offset (declarations/display.py)."""
+    return value
 
 
 def oath_personal_data(user) -> dict:
@@ -27,7 +28,9 @@ def oath_personal_data(user) -> dict:
             {
                 "session_starts_at": _iso(r.session.starts_at),
                 "status": r.status.value,
+                "status_label": str(r.status.label),
                 "formula": r.formula.value,
+                "formula_label": str(r.formula.label),
                 "accessibility_needs": r.accessibility_needs,
                 "registered_at": _iso(r.created_at),
                 "cancelled_at": _iso(r.cancelled_at),
@@ -38,6 +41,7 @@ def oath_personal_data(user) -> dict:
         ],
         "oath_record": None if record is None else {
             "formula": record.formula.value,
+            "formula_label": str(record.formula.label),
             "taken_on": _iso(record.taken_on),
             "official": record.official,
         },

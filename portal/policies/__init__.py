@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from portal.core.registry import (
     NavItem,
     register_checklist_provider,
+    register_content_loader,
     register_demo_loader,
     register_nav_item,
     register_personal_data_provider,
@@ -20,10 +21,12 @@ bp = Blueprint("policies", __name__)
 
 def init_app(app: Flask) -> None:
     from portal.policies.acknowledgements import checklist_items, personal_data
+    from portal.policies.content import load_starter_content
     from portal.policies.demo import load_demo_content
 
     register_nav_item(NavItem("policies.index", lambda: _l("Integriteit"), order=10))
     register_checklist_provider(checklist_items)
+    register_content_loader(load_starter_content, order=10)
     register_demo_loader(load_demo_content, order=10)
     register_personal_data_provider("policies", personal_data)
 

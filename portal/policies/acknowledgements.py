@@ -183,9 +183,10 @@ def personal_data(user) -> dict[str, Any]:
         "acknowledgements": [
             {
                 "page": slug,
+                "title": ack.version.title,
                 "version": ack.version.number,
                 "language": ack.version.language,
-                "acknowledged_at": ack.acknowledged_at.isoformat(),
+                "acknowledged_at": ack.acknowledged_at,
             }
             for ack, slug in rows
         ]

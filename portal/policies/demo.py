@@ -1,111 +1,11 @@
-"""Demo content: the policy pages in content/*.md and the contacts in content/advisers.json."""
+"""Demo content: the starter content plus the example internal advisers of content/advisers.json."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-from sqlalchemy import select
-
-from portal.core.time import today_local
-from portal.extensions import db
-from portal.policies.advisers import AdviserInput, create_adviser
-from portal.policies.models import Adviser, PolicyPage
-from portal.policies.services import VersionInput, save_version
-
-CONTENT = Path(__file__).parent / "content"
-#: the order of the index page; the pages that everyone may read without signing in
-PAGE_ORDER = (
-    "code-of-conduct",
-    "code-of-conduct-summary",
-    "oath",
-    "moral-judgement",
-    "reporting",
-    "regulations",
-    "integrity-statement",
-)
-PUBLIC_PAGES = {"reporting"}
-NEEDS_ACKNOWLEDGEMENT = {"code-of-conduct"}
-FIRST_SUMMARY = {"nl": "Eerste versie in het portaal.", "en": "First version in the portal."}
-
-
-def parse_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Split "---\\nkey: value\\n---\\nbody" into ({key: value}, body)."""
-    meta: dict[str, str] = {}
-    if not text.startswith("---\n"):
-        return meta, text
-    head, _, body = text[4:].partition("\n---\n")
-    for line in head.splitlines():
-        key, sep, value = line.partition(":")
-        if sep:
-            meta[key.strip()] = value.strip()
-    return meta, body.lstrip("\n")
-
-
-def _content_files() -> dict[str, dict[str, tuple[dict[str, str], str]]]:
-    """{slug: {language: (front matter, body)}} from content/<name>.<language>.md."""
-    pages: dict[str, dict[str, tuple[dict[str, str], str]]] = {}
-    for path in sorted(CONTENT.glob("*.*.md")):
-        language = path.suffixes[-2].lstrip(".")
-        meta, body = parse_front_matter(path.read_text(encoding="utf-8"))
-        pages.setdefault(meta.get("slug") or path.name.split(".")[0], {})[language] = (meta, body)
-    return pages
-
-
-def load_policy_pages() -> None:
-    """Each content page as its first versions (Dutch, then English), in force today; skips existing pages."""
-    existing = set(db.session.scalars(select(PolicyPage.slug)))
-    for slug, languages in _content_files().items():
-        if slug in existing or "nl" not in languages:
-            continue
-        page = PolicyPage(
-            slug=slug,
-            is_public=slug in PUBLIC_PAGES,
-            sort_order=PAGE_ORDER.index(slug) * 10 if slug in PAGE_ORDER else 100,
-        )
-        db.session.add(page)
-        db.session.flush()
-        for language in ("nl", "en"):
-            if language not in languages:
-                continue
-            meta, body = languages[language]
-            data = VersionInput(
-                language=language,
-                title=meta.get("title", slug),
-                description=meta.get("summary", ""),
-                body_markdown=body,
-                summary=FIRST_SUMMARY[language],
-                effective_at=today_local(),
-                requires_acknowledgement=slug in NEEDS_ACKNOWLEDGEMENT,
-            )
-            save_version(page, data, base_version_id=None, publish=True, editor=None)
-
-
-def load_advisers() -> None:
-    """The demo contacts; a contact whose name already exists is left alone."""
-    existing = set(db.session.scalars(select(Adviser.name)))
-    records = json.loads((CONTENT / "advisers.json").read_text(encoding="utf-8"))
-    for order, record in enumerate(records, start=1):
-        if record["name"] in existing:
-            continue
-        create_adviser(
-            AdviserInput(
-                name=record["name"],
-                role=record["role"],
-                organisation=record.get("organisation") or "",
-                is_external=bool(record.get("is_external")),
-                phone=record.get("phone"),
-                email=record.get("email"),
-                availability=record.get("availability") or "",
-                introduction=record.get("introduction") or "",
-                photo_alt="",
-                last_checked_at=today_local(),
-                sort_order=order * 10,
-            )
-        )
+from portal.policies.content import load_advisers, load_starter_content, parse_front_matter  # noqa: F401
 
 
 def load_demo_content() -> None:
-    """Policy pages and contacts for a fresh portal (idempotent)."""
-    load_policy_pages()
-    load_advisers()
+    """Policy pages and every contact, the made-up internal advisers included (idempotent)."""
+    load_starter_content()
+    load_advisers(external_only=False)

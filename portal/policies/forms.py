@@ -206,7 +206,7 @@ class DepartmentFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    department = SelectField(_l("Afdeling"), validate_choice=True)
+    department = SelectField(_l("Afdeling"), validate_choice=True, default="")  # first load: everyone
     submit = SubmitField(_l("Tonen"), name="show")
 
     def __init__(self, *args, departments=(), **kwargs):

@@ -163,28 +163,31 @@ def test_a_no_show_can_register_again_and_attendance_puts_the_oath_on_record(clo
         register_for_session(later.id, jan, "oath")
 
 
-def test_attendance_cannot_be_marked_before_the_day(clock, ctx):
+def test_attendance_cannot_be_marked_before_the_start(clock, ctx):
     hr = make_user("hr", reviewer=True)
     session = plan_session(starts_in=timedelta(days=10))
     registration = _register(session, make_user("jan"))
-    with pytest.raises(OathError, match="vanaf de dag"):
+    with pytest.raises(OathError, match="vanaf het begin"):
         mark_attendance(registration.id, "attended", hr)
 
 
 @pytest.mark.parametrize("clock", [amsterdam(2026, 12, 5, 0, 30), amsterdam(2026, 3, 29, 0, 30)],
                          ids=["0030", "dst-spring-0030"], indirect=True)
-def test_attendance_opens_on_the_local_day_of_the_session_not_the_utc_day(clock, ctx):
+def test_attendance_opens_at_the_start_time_also_across_utc_midnight(clock, ctx):
     hr = make_user("hr", reviewer=True)
     # 00:30 in Amsterdam is still yesterday in UTC; a session at 02:00 or 03:00 local is already tomorrow in UTC.
     same_day = plan_session(starts_in=timedelta(minutes=90), deadline_before=timedelta(minutes=30))
     registration = _register(same_day, make_user("jan"))
-    mark_attendance(registration.id, "attended", hr, now=clock.now)
+    with pytest.raises(OathError, match="vanaf het begin"):  # the same local day, but before it began
+        mark_attendance(registration.id, "attended", hr, now=clock.now)
+    db.session.rollback()
+    mark_attendance(registration.id, "attended", hr, now=same_day.starts_at)
     db.session.commit()
-    # At 23:30 the evening before, a session at 00:30 local is on the same UTC day but not yet today.
+    # At 23:30 the evening before, a session at 00:30 local has not begun.
     evening = clock.now - timedelta(hours=1)
     next_day = plan_session(starts_at=clock.now, deadline_before=timedelta(hours=2))
     other = register_for_session(next_day.id, make_user("piet"), "oath", now=evening - timedelta(hours=2))
-    with pytest.raises(OathError, match="vanaf de dag"):
+    with pytest.raises(OathError, match="vanaf het begin"):
         mark_attendance(other.id, "attended", hr, now=evening)
 
 

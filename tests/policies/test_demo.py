@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.policies.demo import parse_front_matter
+from portal.policies.content import parse_front_matter
 from portal.policies.models import Adviser, PolicyPage, PolicyVersion
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from portal.policies.demo import PAGE_ORDER as SLUGS
+from portal.policies.content import PAGE_ORDER as SLUGS
 from tests.support.browser import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.policies.demo import PAGE_ORDER as PAGES
+from portal.policies.content import PAGE_ORDER as PAGES
 
 
 def test_every_policy_page_is_at_its_stable_address(client, auth, demo_content):

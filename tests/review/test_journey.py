@@ -38,6 +38,7 @@ def test_review_journey_from_question_to_conditions(app, page):
     page.wait_for_load_state()
     assert page.get_by_text("U beoordeelt deze verklaring nu.").is_visible()
     assert_accessible(page)
+    page.locator("summary", has_text="Meer informatie vragen").click()  # folded below the decision
     page.get_by_label("Vraag aan de medewerker").fill(QUESTION)
     page.get_by_role("button", name="Vraag versturen").click()
     page.wait_for_load_state()

@@ -37,7 +37,8 @@ from .entry import (
     to_directory_user,
 )
 from .errors import AccountUnusable, DirectoryUnavailable, InvalidCredentials, NoEntry, ServiceAccountRefused
-from .groups import nested_groups
+from .dn import normalise_dn
+from .groups import count_people, nested_groups
 
 # Bind results that mean "this user may not sign in" rather than "the directory is broken":
 # constraintViolation (locked, expired), inappropriateAuthentication, invalidCredentials,
@@ -131,6 +132,23 @@ class Directory:
                     account = self._account(entry)
                     found[account.dn.lower()] = account
         return list(found.values())
+
+    def group_member_counts(self, group_dns: Sequence[str]) -> dict[str, int | None]:
+        """How many people each group holds, nested groups resolved; None for a group not found.
+
+        For the administrator's go-live checklist: one search reads every group below
+        LDAP_GROUP_BASE. Raises DirectoryUnavailable.
+        """
+        base = self.config.get("LDAP_GROUP_BASE")
+        members: dict[str, list[str]] = {}
+        if base:
+            with self._guarded(breaker=False) as service:
+                entries = self._search(service, base, "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)"
+                                       "(objectClass=group))", ["member", "uniqueMember"])
+            for entry in entries:
+                values = decoded(entry.get("raw_attributes") or {})
+                members[normalise_dn(entry["dn"])] = values.get("member", []) + values.get("uniquemember", [])
+        return {dn: count_people(members, dn) for dn in group_dns}
 
     def ping(self) -> None:
         """Raise DirectoryUnavailable unless the service account can bind."""

@@ -33,3 +33,30 @@ def nested_groups(search: Callable[[str], list[dict]], dn: str) -> set[str]:
         if not frontier:
             break
     return groups
+
+
+def count_people(members: dict[str, list[str]], group_dn: str) -> int | None:
+    """How many people ``group_dn`` holds, nested groups resolved; None when it is not among ``members``.
+
+    ``members`` maps every group's normalised DN to its member DNs; a member that is itself a
+    group there is followed (at most MAX_GROUP_DEPTH levels), anything else counts as a person.
+    """
+    key = normalise_dn(group_dn) if group_dn else ""
+    if key not in members:
+        return None
+    people: set[str] = set()
+    seen = {key}
+    frontier = [key]
+    for _level in range(MAX_GROUP_DEPTH):
+        nested = []
+        for group in frontier:
+            for member in map(normalise_dn, members[group]):
+                if member not in members:
+                    people.add(member)
+                elif member not in seen:
+                    seen.add(member)
+                    nested.append(member)
+        frontier = nested
+        if not frontier:
+            break
+    return len(people)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,6 +16,7 @@ from portal.oath.access import get_record_for_registration, get_registration, ge
 from portal.oath.certificate import CertificateData, render_certificate
 from portal.oath.forms import RegisterForm, StatementForm
 from portal.oath.formulas import FORMULA_LINES
+from portal.oath.ics import build_invitation
 from portal.oath.states import RegistrationStatus
 from portal.oath.services.locking import active_registration_for, waitlist_position
 from portal.oath.queries import free_places, open_sessions_query, place_counts, record_of, registrations_of
@@ -113,6 +114,18 @@ def cancel(registration_id: int):
     return redirect(url_for("oath.admin_session", session_id=registration.session_id))
 
 
+@bp.route("/registrations/<int:registration_id>/ambtseed.ics")
+@login_required
+def calendar_file(registration_id: int):
+    """The confirmed registration as an .ics file to add to one's own calendar."""
+    registration = get_registration(registration_id, current_user)
+    if registration.status != RegistrationStatus.confirmed:
+        abort(404)
+    return Response(build_invitation(registration.session, registration, "PUBLISH"), mimetype="text/calendar", headers={
+        "Content-Disposition": 'attachment; filename="ambtseed.ics"', "Cache-Control": "no-store",
+    })
+
+
 @bp.route("/statement", methods=["GET", "POST"])
 @login_required
 def statement():
@@ -128,7 +141,8 @@ def statement():
         try:
             sign_statement(current_user, int(form.text_id.data), form.signed_name.data)
         except OathError as exc:
-            form.form_errors.append(exc.message)
+            errors = form[exc.field].errors if exc.field else form.form_errors
+            errors.append(exc.message)
         else:
             flash(_("Dank u wel. U heeft de integriteitsverklaring ondertekend."), "success")
             return redirect(url_for("oath.statement"))

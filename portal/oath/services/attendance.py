@@ -8,7 +8,7 @@ from typing import Optional
 from flask_babel import lazy_gettext as _l
 
 from portal.core.audit import record_event
-from portal.core.time import local_zone, to_local, utcnow
+from portal.core.time import as_utc, to_local, utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db
 from portal.oath.models import OathRecord, OathSession, Registration
@@ -32,7 +32,7 @@ def mark_attendance(registration_id: int, status: RegistrationStatus | str, acto
     if session.status == SessionStatus.cancelled:
         raise OathError(_l("Deze bijeenkomst is geannuleerd."))
     if not attendance_open(session, now):
-        raise OathError(_l("De aanwezigheid kunt u vanaf de dag van de bijeenkomst registreren."))
+        raise OathError(_l("De aanwezigheid kunt u registreren vanaf het begin van de bijeenkomst."))
     if status == RegistrationStatus.attended:
         _check_can_record(registration)
     move_registration(registration, status)
@@ -57,10 +57,12 @@ def mark_attendance(registration_id: int, status: RegistrationStatus | str, acto
 
 
 def attendance_open(session: OathSession, now: Optional[datetime] = None) -> bool:
-    """Attendance is marked from the day of the session on (local date), never for a cancelled one."""
+    """Attendance is marked from the session's start time on, never for a cancelled one.
+
+    Not earlier on the same day: a session marked at 22:40 for 23:30 would show as held before it began.
+    """
     now = now or utcnow()
-    today = now.astimezone(local_zone()).date()
-    return session.status != SessionStatus.cancelled and to_local(session.starts_at).date() <= today
+    return session.status != SessionStatus.cancelled and as_utc(session.starts_at) <= as_utc(now)
 
 
 def _check_can_record(registration: Registration) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Optional
 
 from flask import current_app
@@ -86,6 +87,17 @@ def signature_of(user_id: int, text_id: Optional[int] = None) -> Optional[Statem
     return db.session.scalars(stmt.order_by(StatementSignature.signed_at.desc()).limit(1)).first()
 
 
+def _name_folded(name: str) -> str:
+    """A name without case, accents or spaces: "Thijs de  Jong" and "thijsdejong" are one name."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch) and not ch.isspace())
+
+
+def is_own_name(user, signed_name: str) -> bool:
+    """True when the typed name is the person's name as the directory gives it (case, accents, spaces aside)."""
+    return bool(_name_folded(signed_name)) and _name_folded(signed_name) == _name_folded(user.display_name or "")
+
+
 @atomic()
 def sign_statement(user, text_id: int, signed_name: str) -> StatementSignature:
     """Record the user's signature under the version of the statement they read."""
@@ -96,6 +108,10 @@ def sign_statement(user, text_id: int, signed_name: str) -> StatementSignature:
         raise OathError(_l("De tekst van de verklaring is intussen gewijzigd. Lees de nieuwe tekst en onderteken opnieuw."))
     if signature_of(user.id, text_id) is not None:
         raise OathError(_l("U heeft deze versie van de verklaring al ondertekend."))
+    if not is_own_name(user, signed_name):
+        # the signature is irreversible: it must be the signer's own name, not any text
+        raise OathError(_l("Typ uw eigen naam zoals die bij de gemeente bekend is: %(name)s.", name=user.display_name),
+                        field="signed_name")
     signature = StatementSignature(
         user_id=user.id, text_version_id=text_id, signed_name=" ".join(signed_name.split()), signed_at=utcnow()
     )

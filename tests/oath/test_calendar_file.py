@@ -1,0 +1,71 @@
+"""The .ics of a confirmed registration can be downloaded from /oath/my and the session page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from icalendar import Calendar
+
+from portal.core.time import to_local
+from portal.extensions import db
+from tests.oath.conftest import plan_session
+from tests.support.browser import assert_accessible, sign_in
+
+
+@pytest.mark.browser
+def test_employee_downloads_the_calendar_file_from_my_oath_and_the_session_page(page, app):
+    with app.app_context():
+        session_id = plan_session(capacity=5, starts_in=timedelta(days=21), location="Raadzaal, gemeentehuis").id
+        db.session.commit()
+    sign_in(page, "jdevries")
+    page.goto(f"/oath/sessions/{session_id}")
+    page.get_by_label("De eed (ambtseed)").check()
+    page.get_by_role("button", name="Inschrijven").click()
+    page.wait_for_url("**/oath/my")
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Zet de bijeenkomst in uw agenda (.ics-bestand)").click()
+    download = download_info.value
+    assert download.suggested_filename == "ambtseed.ics"
+    calendar = Calendar.from_ical(open(download.path(), "rb").read())
+    assert str(calendar["method"]) == "PUBLISH"
+    event = next(iter(calendar.walk("VEVENT")))
+    assert "Raadzaal, gemeentehuis" in str(event["location"])
+    with app.app_context():
+        from portal.oath.models import OathSession
+
+        starts_at = db.session.get(OathSession, session_id).starts_at
+        assert event.decoded("dtstart") == to_local(starts_at)
+
+    page.goto(f"/oath/sessions/{session_id}")
+    assert page.get_by_role("link", name="Zet de bijeenkomst in uw agenda (.ics-bestand)").is_visible()
+    assert_accessible(page)
+
+
+def test_the_calendar_file_is_only_for_the_person_and_only_when_confirmed(app, client, auth):
+    with app.app_context():
+        session_id = plan_session(capacity=1, starts_in=timedelta(days=21)).id
+        db.session.commit()
+    auth.login("jdevries")
+    client.submit(f"/oath/sessions/{session_id}", {"formula": "oath"})
+    with app.app_context():
+        from sqlalchemy import select
+
+        from portal.oath.models import Registration
+
+        registration_id = db.session.scalar(select(Registration.id))
+    answer = client.get(f"/oath/registrations/{registration_id}/ambtseed.ics")
+    assert answer.status_code == 200 and answer.mimetype == "text/calendar"
+    auth.logout()
+    auth.login("sbakker")
+    assert client.get(f"/oath/registrations/{registration_id}/ambtseed.ics").status_code == 404
+    client.submit(f"/oath/sessions/{session_id}", {"formula": "oath"})  # full: the waiting list
+    with app.app_context():
+        from sqlalchemy import select
+
+        from portal.oath.models import Registration
+
+        waiting_id = db.session.scalar(select(Registration.id).where(Registration.id != registration_id))
+    assert waiting_id is not None
+    assert client.get(f"/oath/registrations/{waiting_id}/ambtseed.ics").status_code == 404
