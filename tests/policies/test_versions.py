@@ -16,7 +16,7 @@ def test_versions_list_shows_number_date_editor_and_change_summary(client, auth,
     publish("regulations", "Tweede tekst", editor="mjansen")
     html = client.get("/policies/regulations/versions").get_data(as_text=True)
     assert "Versie 2" in html and "Versie 1" in html
-    assert "Mohamed Jansen" in html and "Test" in html and "Eerste versie in het portaal." in html
+    assert "Mohamed Jansen" in html and "Test" in html and "Modeltekst: controleer deze tekst voordat u hem publiceert." in html
     assert 'href="/policies/regulations/versions/1"' in html
 
 
