@@ -56,7 +56,8 @@ class SetupState:
 
 def _role_labels() -> dict[str, str]:
     return {"reviewer": _("Beoordelaars (P&O)"), "admin": _("Beheerders"),
-            "top_official": _("Topfunctionarissen"), "high_risk": _("Functies met verhoogd risico")}
+            "top_official": _("Topfunctionarissen"), "high_risk": _("Functies met verhoogd risico"),
+            "integrity_officer": _("Integriteitscoördinatoren"), "confidential_adviser": _("Vertrouwenspersonen")}
 
 
 def _has_contact():

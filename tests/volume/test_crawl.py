@@ -67,6 +67,7 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "auth.account": signed_in(),
     "auth.sign_out_everywhere": POST_ONLY,
     "policies.advisers": everyone(),
+    "policies.glossary": everyone(),
     "policies.adviser_photo": everyone(404),  # the demo advisers have no photo
     "public_register.public": everyone(),
     "public_register.public_csv": everyone(),
@@ -107,6 +108,7 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "oath.session": signed_in(),
     "oath.statement": signed_in(302),  # for interns and hired staff; the oath-takers are sent on
     "oath.certificate": only(EMPLOYEE, *HR, otherwise=404),  # the employee's own, and HR
+    "oath.calendar_file": only(otherwise=404),  # the crawl's registration is attended: no invitation any more
     "oath.cancel": POST_ONLY,
     "oath.admin_sessions": only(*HR),
     "oath.admin_session": only(*HR),
@@ -163,6 +165,7 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "exports.detail": only(ADMIN, otherwise=404),  # the administrator's export
     "exports.download": only(ADMIN, otherwise=404),
     "admin.mail": only(ADMIN),
+    "admin.setup": only(ADMIN),
     "admin.mail_message": only(ADMIN),
     "admin.retry_mail": POST_ONLY,
     "admin.send_test_mail": POST_ONLY,
