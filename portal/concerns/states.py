@@ -22,6 +22,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from portal.core.enums import LabelledEnum
+from portal.core.refusals import Refusal
 
 
 class ConcernStatus(LabelledEnum):
@@ -134,18 +135,8 @@ def label_of(labels: dict, code) -> str:
     return str(label) if label is not None else str(code)
 
 
-class ConcernError(Exception):
+class ConcernError(Refusal):
     """A rule refused an action; ``exc.message`` is a Dutch sentence for the user."""
-
-    default_message = _l("Deze stap is nu niet mogelijk.")
-
-    def __init__(self, message=None):
-        self._message = message if message is not None else self.default_message
-        super().__init__(self._message)
-
-    @property
-    def message(self) -> str:
-        return str(self._message)
 
 
 class InvalidTransition(ConcernError):

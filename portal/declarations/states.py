@@ -23,6 +23,8 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
+from portal.core.refusals import Refusal
+
 
 class VersionStatus(enum.StrEnum):
     """State of one version of a declaration."""
@@ -130,19 +132,8 @@ _REFUSAL_BY_CURRENT = {
 }
 
 
-class DeclarationError(Exception):
+class DeclarationError(Refusal):
     """A declaration rule refused an action; ``exc.message`` is a Dutch sentence for the user."""
-
-    default_message = _l("Deze stap is nu niet mogelijk.")
-
-    def __init__(self, message=None):
-        # kept lazy: translated when shown (services also run outside requests, in jobs and the CLI)
-        self._message = message if message is not None else self.default_message
-        super().__init__(self._message)
-
-    @property
-    def message(self) -> str:
-        return str(self._message)
 
 
 class InvalidTransition(DeclarationError):

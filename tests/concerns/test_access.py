@@ -97,7 +97,7 @@ def test_an_administrator_finds_no_concern_in_the_audit_trail_its_export_or_the_
         assert mail_id is not None
     auth.login("lvisser")
     # the audit trail's CSV is made by a job: ask for all of it, build it, read the file
-    response = client.submit("/review/audit.csv")
+    response = client.submit("/exports/new/review.audit_csv")
     assert response.status_code == 302
     job_id = int(re.search(r"/exports/(\d+)$", response.headers["Location"]).group(1))
     assert runner.invoke(args=["portal", "run-exports"]).exit_code == 0
