@@ -25,6 +25,7 @@ from portal.concerns.states import (
     Outcome,
     label_of,
 )
+from portal.core.time import today_local
 from portal.extensions import db
 from portal.reports.figures import UNSET, compute_counts
 from portal.reports.models import ReportExplanation, ReportYear
@@ -145,6 +146,15 @@ def year_figures(year: int) -> dict[str, dict[str, int]]:
     """One year's counts in the stored shape ``{section: {row: count}}`` (what closing freezes)."""
     counts = live_counts([year])
     return {section: {k: int(v) for k, v in counts[section][year].items() if v} for section in SECTION_KEYS}
+
+
+def default_year() -> int:
+    """The year a report opens on: last year, the usual subject; this year when only this year has figures
+    (a portal that went live this year)."""
+    this_year = today_local().year
+    if not any(year_figures(this_year - 1).values()) and any(year_figures(this_year).values()):
+        return this_year
+    return this_year - 1
 
 
 def report_counts(years: list[int]) -> tuple[dict[str, dict[int, dict[str, int]]], frozenset[int], dict]:

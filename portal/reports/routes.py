@@ -15,7 +15,7 @@ from portal.reports import bp
 from portal.reports.access import can_edit_report, can_read_report
 from portal.reports.forms import CloseForm, ReopenForm, YearForm, explanation_form
 from portal.reports.pdf import render_report_pdf
-from portal.reports.report import SECTIONS, annual_report, report_csv_rows
+from portal.reports.report import SECTIONS, annual_report, default_year, report_csv_rows
 from portal.reports.services import ReportError, close_year, reopen_year, save_explanations
 
 
@@ -34,11 +34,11 @@ def _allowed(check):
 
 
 def _year() -> tuple[YearForm, int]:
-    """The requested year; last year when none (or an invalid one, whose error the form shows)."""
+    """The requested year; else last year, or this year when only this year has figures (see default_year)."""
     form = YearForm(request.args)
     if form.validate() and form.year.data:
         return form, form.year.data
-    year = today_local().year - 1
+    year = default_year()
     if not form.year.errors:
         form.year.data = year
     return form, year

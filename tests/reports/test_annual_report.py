@@ -176,3 +176,19 @@ def test_the_years_are_amsterdams_for_declarations_and_for_reports(app):
         assert (filed[2026]["filed"], filed[2027]["filed"]) == (1, 1)
         concerns = concern_counts([2026, 2027])["concerns"]
         assert (sum(concerns[2026].values()), sum(concerns[2027].values())) == (1, 1)
+
+
+def test_the_annual_report_opens_on_the_latest_year_with_figures(app, client, auth):
+    """Last year, as a council expects; but a portal that went live this year opens on this year."""
+    from portal.core.time import today_local
+    from tests.review.helpers import declare
+
+    with app.app_context():
+        this_year = today_local().year
+    auth.login("mjansen")
+    empty = client.get("/reports/annual").get_data(as_text=True)
+    assert f'value="{this_year - 1}"' in empty  # nothing anywhere: last year
+    with app.app_context():
+        declare(person("jdevries"))  # only this year has figures
+        db.session.commit()
+    assert f'value="{this_year}"' in client.get("/reports/annual").get_data(as_text=True)
