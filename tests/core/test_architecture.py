@@ -134,3 +134,15 @@ def test_a_status_without_a_row_in_its_table_is_refused_at_import():
     assert flow.check("red", "green") is Light.green and flow.allows(Light.red, Light.green)
     with pytest.raises(LookupError, match="green→red"):
         flow.check(Light.green, Light.red)
+
+
+def test_each_area_queues_its_mails_in_its_mails_py():
+    """One file per area says which mails it sends: ``queue_mail``/``queue_mails`` are called nowhere else."""
+    offenders = []
+    for path in (PROJECT_ROOT / "portal").rglob("*.py"):
+        relative = path.relative_to(PROJECT_ROOT).as_posix()
+        if path.name == "mails.py" or relative.startswith("portal/notifications/"):
+            continue
+        if re.search(r"\bqueue_mails?\(", path.read_text(encoding="utf-8")):
+            offenders.append(relative)
+    assert offenders == []
