@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.oath.certificate import CertificateData, render_certificate
-from portal.oath.formulas import AFFIRMATION_LINES, OATH_LINES
+from portal.oath.formulas import LEGACY_WORDING, wording_lines
 from portal.oath.states import Formula
 from portal.oath.services.attendance import mark_attendance
 from portal.oath.services.registrations import register_for_session
@@ -32,14 +32,15 @@ def _squash(text: str) -> str:
 @pytest.mark.parametrize(
     ("name", "formula", "spoken", "other"),
     [
-        ("Fatma Yılmaz", Formula.affirmation, AFFIRMATION_LINES, "Zo waarlijk helpe mij God almachtig!"),
-        ("Zoë Çelik-Öztürk", Formula.oath, OATH_LINES, "Dat verklaar en beloof ik!"),
+        ("Fatma Yılmaz", Formula.affirmation, wording_lines(LEGACY_WORDING[Formula.affirmation]),
+         "Zo waarlijk helpe mij God almachtig!"),
+        ("Zoë Çelik-Öztürk", Formula.oath, wording_lines(LEGACY_WORDING[Formula.oath]), "Dat verklaar en beloof ik!"),
     ],
 )
 def test_certificate_names_the_person_and_the_formula_actually_spoken(name, formula, spoken, other):
     data = render_certificate(CertificateData(
         organisation="Gemeente Voorbeeld", name=name, formula=formula, taken_on=date(2026, 10, 25),
-        official="wethouder P&O",
+        official="wethouder P&O", lines=spoken,
     ))
     assert data.startswith(b"%PDF-")
     text = pdf_text(data)
@@ -92,7 +93,7 @@ def test_employee_downloads_own_certificate_but_not_a_colleagues(client, auth, a
     response = client.get(f"/oath/certificates/{own_id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
-    assert "Fatma Yılmaz" in text and _squash(OATH_LINES[-1]) in text
+    assert "Fatma Yılmaz" in text and "Zo waarlijk helpe mij God almachtig!" in text
     assert client.get(f"/oath/certificates/{other_id}.pdf").status_code == 404
     assert client.get("/oath/certificates/999999.pdf").status_code == 404
 
