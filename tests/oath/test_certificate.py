@@ -121,3 +121,24 @@ def test_no_certificate_before_attendance(client, auth, app):
         registration_id = registration.id
     assert client.get(f"/oath/certificates/{registration_id}.pdf").status_code == 404
     assert re.search(r"oorkonde", client.get("/oath/my").get_data(as_text=True), re.I) is None
+
+
+def test_certificate_is_a_tagged_pdf_whose_visible_text_a_screen_reader_finds():
+    from tests.support.pdf_tags import page_content, parent_tree_matches, read, structure_tree
+
+    data = render_certificate(CertificateData(
+        organisation="Gemeente Voorbeeld", name="Jan de Vries", formula=Formula.oath, taken_on=date(2026, 10, 25),
+        official="burgemeester", lines=wording_lines(LEGACY_WORDING[Formula.oath]),
+    ))
+    reader = read(data)
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and root["/Lang"] == "nl" and "/StructTreeRoot" in root
+    tags = structure_tree(reader).tags()
+    assert tags.count("/H1") == 1 and tags.count("/BlockQuote") == 1
+    # organisation, intro, name, sentence, four lines of the oath, two names, two roles, footer
+    assert tags.count("/P") == 4 + 4 + 2 + 2 + 1
+    content = page_content(reader, 0)
+    assert content.untagged == 0 and content.artifacts == 0
+    assert {mcid for _, mcid in content.tagged} == set(range(14))  # every element has its text
+    assert [tag for tag, _ in content.tagged][1] == "/H1"
+    assert parent_tree_matches(reader)
