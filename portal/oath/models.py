@@ -140,6 +140,8 @@ class OathRecord(db.Model):
         ForeignKey("oath_formula_text.id", ondelete="SET NULL"), index=True
     )
 
+    wording_version: Mapped[Optional["OathFormulaText"]] = relationship()
+
     def __repr__(self) -> str:
         return f"<OathRecord {self.id} user={self.user_id} {self.formula} {self.taken_on}>"
 
