@@ -7,9 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.core.access import ensure_found, has_role
 from portal.extensions import db
-from portal.oath.formulas import LANGUAGES
 from portal.oath.models import OathRecord, OathSession, Registration
-from portal.oath.states import Formula
 
 
 def is_hr(user) -> bool:
@@ -39,10 +37,3 @@ def get_record_for_registration(registration_id: int, for_user) -> OathRecord:
 def get_session(session_id: int) -> OathSession:
     """A session by id or 404 (every signed-in user may see planned sessions)."""
     return ensure_found(db.session.get(OathSession, session_id))
-
-
-def get_formula_language(formula: str, language: str) -> tuple[Formula, str]:
-    """The formula and language named in a URL, or 404."""
-    if formula not in {f.value for f in Formula} or language not in LANGUAGES:
-        ensure_found(None)
-    return Formula(formula), language

@@ -12,7 +12,7 @@ from flask_login import current_user
 from portal.core.access import role_required
 from portal.core.forms import EmptyForm
 from portal.oath import bp
-from portal.oath.access import get_formula_language, get_registration, get_session
+from portal.oath.access import get_registration, get_session
 from portal.core.exports import csv_response
 from portal.core.pagination import paginate
 from portal.oath.forms import CancelSessionForm, FormulaTextForm, MarkForm, SessionForm
@@ -211,11 +211,11 @@ def admin_formulas():
                            organisation=organisation_name())
 
 
-@bp.route("/admin/formulas/<formula>/<language>/new", methods=["GET", "POST"])
+@bp.route("/admin/formulas/<any(oath, affirmation):formula>/<any(nl, en):language>/new", methods=["GET", "POST"])
 @hr_only
 def admin_new_formula(formula: str, language: str):
     """Publish a new version of one formula in one language; oaths taken before keep their words."""
-    formula_enum, language = get_formula_language(formula, language)
+    formula_enum = Formula(formula)
     current = current_formula_text(formula_enum, language)
     form = FormulaTextForm(formula=formula_enum, language=language,
                            data={"body": current.body if current else MODEL_TEXTS[formula_enum, language]})
