@@ -216,3 +216,18 @@ def test_the_migration_gives_old_records_the_wording_their_certificate_printed(t
     assert rows == {"oath": LEGACY_WORDING[Formula.oath], "affirmation": LEGACY_WORDING[Formula.affirmation]}
     assert "gedragscode voor ambtenaren van de gemeente Voorbeeld zal volgen" in rows["oath"]
     assert versions == [None, None]
+
+
+def test_once_signed_up_the_session_page_shows_only_the_chosen_wording(app, client, auth):
+    from portal.auth.models import User
+
+    auth.login("jdevries")
+    with app.test_request_context():
+        load_model_formulas()
+        session_id = plan_session().id
+        jan = db.session.scalars(select(User).where(User.username == "jdevries")).one()
+        register_for_session(session_id, jan, "affirmation")
+        db.session.commit()
+    html = client.get(f"/oath/sessions/{session_id}").get_data(as_text=True)
+    assert "De tekst die u uitspreekt" in html
+    assert "Dat verklaar en beloof ik!" in html and "Zo waarlijk helpe mij God almachtig!" not in html

@@ -75,10 +75,12 @@ def session(session_id: int):
                   else _("De bijeenkomst is vol: u staat op de wachtlijst. Komt er een plaats vrij, dan krijgt u "
                          "die automatisch en hoort u dat per e-mail."), "success")
             return redirect(url_for("oath.my"))
+    active = active_registration_for(current_user.id)
+    chosen = active.formula if active and active.session_id == oath_session.id else None
     return render_template("oath/session.html", oath_session=oath_session, form=form, free=free,
                            is_open=is_open_for_registration(oath_session),
-                           formulas=current_wordings(oath_session.language),
-                           record=record_of(current_user.id), active=active_registration_for(current_user.id))
+                           formulas=current_wordings(oath_session.language, chosen),
+                           record=record_of(current_user.id), active=active)
 
 
 @bp.route("/my")

@@ -51,9 +51,10 @@ def spoken_text(formula: Formula | str, language: str) -> tuple[Optional[OathFor
     return text, fill_in(body, organisation_name())
 
 
-def current_wordings(language: str) -> dict[Formula, tuple[str, ...]]:
-    """Per formula, the sentences someone taking it today speaks (what the sign-up page shows)."""
-    return {formula: wording_lines(spoken_text(formula, language)[1]) for formula in Formula}
+def current_wordings(language: str, chosen: Optional[Formula] = None) -> dict[Formula, tuple[str, ...]]:
+    """Per formula (only the ``chosen`` one once the person chose), the sentences spoken when taken today."""
+    return {formula: wording_lines(spoken_text(formula, language)[1])
+            for formula in Formula if chosen is None or formula == chosen}
 
 
 @atomic()
