@@ -47,7 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ENV", "development", _str, "Exactly `development`, `production` or `testing`; anything else stops the portal. Production refuses unsafe settings."),
     Setting("SECRET_KEY", "", _str, "Signs sessions and CSRF tokens. Required in production: random, at least 32 characters and 128 bits of entropy (no repeated patterns)."),
     Setting("DATABASE_URL", "", _str, "SQLAlchemy URL. Empty: a SQLite file `instance/portal.sqlite3`. Production: `postgresql+psycopg://…`."),
-    Setting("ORGANISATION_NAME", "Gemeente Voorbeeld", _str, "Name shown in the header, mails and certificates."),
+    Setting("ORGANISATION_NAME", "Gemeente Voorbeeld", _str,
+            "Name shown in the header, mails and certificates; filled in for `{organisatie}` in the oath and "
+            "affirmation wording when someone takes it."),
     Setting("PRIVACY_OFFICER_CONTACT", "privacy@example.nl", _str, "How to reach the data protection officer (functionaris gegevensbescherming): an e-mail address, phone number or both, shown on the privacy page."),
     Setting("BASE_URL", "http://127.0.0.1:5000", _str, "Public address of the portal, used for links in mails."),
     Setting("DEBUG", False, _bool, "Flask debug mode. Never in production."),
