@@ -19,6 +19,7 @@ from portal.oath.services.attendance import mark_attendance
 from portal.oath.services.formulas import load_model_formulas
 from portal.oath.services.registrations import register_for_session
 from portal.oath.states import Formula
+from tests.conftest import BACKENDS
 from tests.oath.conftest import make_user, plan_session
 
 NEW_THIRD = ("Ik zweer dat ik de voorschriften van de gedragscode van {organisatie} zal volgen en het vertrouwen "
@@ -183,14 +184,15 @@ def _insert(conn, table: sa.Table, **values) -> int:
     return conn.execute(table.insert().values(**values)).inserted_primary_key[0]
 
 
-def test_the_migration_gives_old_records_the_wording_their_certificate_printed(tmp_path_factory, slapd):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_migration_gives_old_records_the_wording_their_certificate_printed(backend, tmp_path_factory, slapd):
     from alembic.script import ScriptDirectory
     from flask_migrate import Config, upgrade
 
     from portal import create_app
     from tests.conftest import _base_config, create_database, drop_database
 
-    url = create_database("sqlite", tmp_path_factory)
+    url = create_database(backend, tmp_path_factory)
     app = create_app(_base_config(url, slapd.config()))
     with app.app_context():
         directory = app.extensions["migrate"].directory
@@ -211,6 +213,7 @@ def test_the_migration_gives_old_records_the_wording_their_certificate_printed(t
         with engine.connect() as conn:
             rows = dict(conn.execute(sa.text("SELECT formula, wording FROM oath_record")).all())
             versions = conn.execute(sa.text("SELECT wording_version_id FROM oath_record")).scalars().all()
+        db.session.remove()
         engine.dispose()
     drop_database(url)
     assert rows == {"oath": LEGACY_WORDING[Formula.oath], "affirmation": LEGACY_WORDING[Formula.affirmation]}
