@@ -95,15 +95,31 @@ def render_certificate(data: CertificateData) -> bytes:
         _centred(pdf, taken + ", met de volgende woorden:", size=12)
         pdf.ln(8)
         pdf.start_section("De woorden van " + noun, level=1)
+        size = _words_size(pdf, data.lines, room=pdf.h - 70 - pdf.get_y())
         with group(pdf, "BlockQuote"):
             for line in data.lines:
                 pdf.set_x(35)
-                pdf.set_font(FONT, "", 11.5)
+                pdf.set_font(FONT, "", size)
                 pdf.set_text_color(*INK)
-                text_block(pdf, "P", line, w=140, h=6.2, align="C")
-                pdf.ln(2.5)
+                text_block(pdf, "P", line, w=140, h=size * 0.54, align="C")
+                pdf.ln(size * 0.22)
     _signatures(pdf, data)
     return bytes(pdf.output())
+
+
+#: font sizes for the words spoken, largest first: HR's wording may be longer than the model text
+_WORDS_SIZES = (11.5, 10.5, 9.5, 8.5, 7.5, 6.5)
+
+
+def _words_size(pdf: FPDF, lines: tuple[str, ...], room: float) -> float:
+    """The largest size at which the words fit above the signatures (the smallest when none does)."""
+    for size in _WORDS_SIZES:
+        pdf.set_font(FONT, "", size)
+        height = sum(pdf.multi_cell(140, size * 0.54, line, align="C", dry_run=True, output="HEIGHT") + size * 0.22
+                     for line in lines)
+        if height <= room:
+            return size
+    return _WORDS_SIZES[-1]
 
 
 def _frame(pdf: FPDF) -> None:

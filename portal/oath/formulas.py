@@ -35,8 +35,8 @@ FORMULA_NOUNS: dict[Formula, str] = {
     Formula.affirmation: "de ambtsbelofte",
 }
 
-#: the longest text HR may publish (the model is about 500 characters)
-MAX_LENGTH = 4000
+#: the longest text HR may publish (the model is about 550 characters; 2,000 still fits on the certificate)
+MAX_LENGTH = 2000
 
 
 def _model(verb: str, closing: str) -> str:

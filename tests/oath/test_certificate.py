@@ -142,3 +142,24 @@ def test_certificate_is_a_tagged_pdf_whose_visible_text_a_screen_reader_finds():
     assert {mcid for _, mcid in content.tagged} == set(range(14))  # every element has its text
     assert [tag for tag, _ in content.tagged][1] == "/H1"
     assert parent_tree_matches(reader)
+
+
+def test_a_long_wording_still_fits_above_the_signatures():
+    sentence = "Ik zweer dat ik de voorschriften van de gedragscode zal volgen en integer zal handelen in alles. "
+    lines = tuple(sentence * 4 for _ in range(5)) + ("Zo waarlijk helpe mij God almachtig!",)  # 2,000 characters
+    data = render_certificate(CertificateData(
+        organisation="Gemeente Voorbeeld", name="Jan de Vries", formula=Formula.oath, taken_on=date(2026, 10, 25),
+        official="burgemeester", lines=lines,
+    ))
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    positions = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            positions.append((tm[5], text.strip()))
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    closing = min(y for y, text in positions if "almachtig" in text)
+    signature = max(y for y, text in positions if "handtekening medewerker" in text)
+    assert closing > signature + 40  # points: the words end well above the signature lines

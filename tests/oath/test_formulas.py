@@ -118,7 +118,7 @@ def test_a_record_without_stored_wording_prints_the_fact_without_words(app, clie
      "De eed eindigt met de zin „Zo waarlijk helpe mij God almachtig!”, op een eigen regel."),
     (_new_body() + "\nDat verklaar en beloof ik!", "De eed eindigt met de zin"),
     (_new_body().replace("\r\n", " "), "Zet elke zin op een eigen regel"),
-    ("x" * 4001, "Gebruik hoogstens 4000 tekens"),
+    ("x" * 2001, "Gebruik hoogstens 2000 tekens"),
 ])
 def test_a_text_without_the_required_parts_is_refused_next_to_the_field(app, client, auth, body, message):
     auth.login("mjansen")
