@@ -1,7 +1,7 @@
 """oath: the wording of the oath and affirmation as published texts; each record keeps the words spoken
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Create Date: 2026-12-05 22:00:00.000000
 
 Until now the wording was hard-coded (portal/oath/formulas.py) and every certificate printed it, with
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0018'
-down_revision = '0016'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 
