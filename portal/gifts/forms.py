@@ -49,7 +49,7 @@ class GiftForm(FlaskForm):
                             description=_l("De dag waarop u het kreeg of waarop het werd aangeboden."))
     explanation = TextAreaField(_l("Toelichting"), validators=[OptionalValidator(), Length(max=4000, message=_TOO_LONG)],
                                 description=_l("Wat de beslisser verder moet weten, bijvoorbeeld wanneer het evenement is."))
-    submit = SubmitField(_l("Melden"))
+    submit = SubmitField(_l("Melding versturen"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
