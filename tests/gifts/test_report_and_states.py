@@ -95,3 +95,22 @@ def test_a_decision_names_what_it_lacks(app):
         assert set(decision_problems(Decision.returned, None, " ")) == {"reason"}
         assert decision_problems(Decision.allowed, None, None) == {}
         assert decision_problems(Decision.allowed_with_conditions, "Delen met het team", None) == {}
+
+
+def test_a_leavers_gifts_lose_their_texts_but_the_report_still_counts_them(app):
+    from datetime import datetime, timedelta, timezone
+
+    from portal.admin.retention import apply_retention
+
+    with app.app_context():
+        owner = make_user("leaver", left_at=datetime(2020, 1, 1, tzinfo=timezone.utc))
+        gift = _gift(owner, date(2019, 6, 1), "geschenk", GiftStatus.decided, Decision.returned)
+        gift.giver_name, gift.decision_reason = "Karin Smit", "De gever heeft een aanbesteding lopen."
+        db.session.commit()
+        counts = apply_retention(datetime.now(timezone.utc) + timedelta(days=1))
+        db.session.commit()
+        assert counts["gifts"] == 1
+        db.session.expire_all()
+        gift = db.session.get(Gift, gift.id)
+        assert (gift.description, gift.giver_name, gift.work_relation, gift.decision_reason) == ("", "", "", "")
+        assert (gift.category, gift.status, gift.decision) == ("geschenk", GiftStatus.decided, Decision.returned)
