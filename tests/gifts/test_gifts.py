@@ -135,6 +135,8 @@ def test_hr_decides_and_the_employee_cannot_decide_their_own(app, client, auth, 
     assert again.status_code in (400, 403)
     with app.app_context():
         assert db.session.get(Gift, theirs).decision == Decision.hand_in
+    exported = client.get("/gifts/register.csv").get_data(as_text=True)
+    assert "Inleveren bij de gemeente" in exported and "Te kostbaar." in exported
 
 
 @pytest.mark.parametrize("decision, data, field, message", [
@@ -210,3 +212,15 @@ def test_odd_register_filters_are_not_an_error(app, client, auth):
     auth.login("mjansen")
     for query in ("?year=1800", "?outcome=nonsense", "?q=" + "x" * 300, "?q=%25_", "?page=999"):
         assert client.get("/gifts/register" + query).status_code in (200, 404)
+
+
+def test_the_code_of_conduct_and_the_declarations_page_lead_to_reporting_a_gift(client, auth, runner):
+    assert runner.invoke(args=["portal", "seed-demo"]).exit_code == 0
+    auth.login("jdevries")
+    assert 'href="/gifts/new"' in client.get("/policies/code-of-conduct").get_data(as_text=True)
+    assert 'href="/gifts/new"' in client.get("/declarations/").get_data(as_text=True)
+    dashboard = client.get("/").get_data(as_text=True)
+    assert 'href="/gifts/"' in dashboard and "Geschenken en uitnodigingen" in dashboard
+    auth.logout()
+    auth.login("hbos")  # the demo's open question of his staff member
+    assert "nieuwjaarsborrel" in client.get("/gifts/team").get_data(as_text=True)
