@@ -114,3 +114,18 @@ def test_a_leavers_gifts_lose_their_texts_but_the_report_still_counts_them(app):
         gift = db.session.get(Gift, gift.id)
         assert (gift.description, gift.giver_name, gift.work_relation, gift.decision_reason) == ("", "", "", "")
         assert (gift.category, gift.status, gift.decision) == ("geschenk", GiftStatus.decided, Decision.returned)
+
+
+def test_a_closed_years_gift_figures_stay_when_a_gift_of_that_year_is_reported_later(app, client, auth):
+    with app.app_context():
+        owner = make_user("giftowner")
+        _gift(owner, date(2025, 3, 1), "geschenk", GiftStatus.noted)
+        db.session.commit()
+    auth.login("rkoster")
+    assert client.submit("/reports/annual/2025/close").status_code == 302
+    with app.app_context():
+        _gift(make_user("giftowner"), date(2025, 4, 1), "geschenk", GiftStatus.asked)
+        db.session.commit()
+    html = client.get("/reports/annual?year=2025").get_data(as_text=True)
+    assert _rows(html, "gifts")["Geschenk"][0] == "1"
+    assert _rows(html, "gift_outcomes")["Wacht op besluit"][0] == "0"
