@@ -210,3 +210,7 @@ __all__ = [
     "ASSESSMENT_POINTS", "NOTE_MAX", "POINT_LABELS", "RATING_LABELS", "InternalNote", "PendingDecision",
     "ProposalStatus", "Rating", "RegisterSnapshot", "ReviewAssessment",
 ]
+
+
+# the manager's advice lives in its own sub-package; imported here so that Alembic sees its table
+from portal.review.advice.models import AdviceRequest  # noqa: E402,F401
