@@ -31,6 +31,8 @@ def ask_advice_on_declaration(declaration_id: int):
             request = ask_advice(DECLARATION, declaration, form.question.data, current_user)
         except Refusal as exc:
             form.form_errors.append(exc.message)
+            if not subject_for(DECLARATION).applies(declaration):  # no advice block to show it in
+                flash(exc.message, "error")
         else:
             flash(_("Uw vraag is naar %(name)s gestuurd. Het advies verschijnt hier zodra het er is.",
                     name=request.manager.display_name), "success")
