@@ -341,3 +341,34 @@ def test_csrf_is_required(app, client, auth, case):
     assert response.status_code == 400
     assert _advice_id(app, case) is None
     assert re.search(r"CSRF|verlopen|opnieuw", response.get_data(as_text=True))
+
+
+def test_anonymising_the_employee_deletes_the_advice_about_them(app, client, auth, case):
+    auth.login("mjansen")
+    assert _ask(client, case).status_code == 302
+    with app.app_context():
+        from portal.admin.retention import anonymise_users
+        from portal.core.time import utcnow
+
+        counts = anonymise_users([id_of(app, "jdevries")], utcnow())
+        db.session.commit()
+        assert counts["advice_requests"] == 1
+        assert db.session.scalar(select(AdviceRequest.id)) is None
+
+
+def test_the_queue_shows_advice_asked_then_advice_in(app, client, auth, case):
+    def row_of(html: str) -> str:
+        start = html.index(f'href="/review/{case}"')
+        return html[start:html.index("</tr>", start)]
+
+    auth.login("mjansen")
+    assert "Advies gevraagd" not in row_of(client.get("/review/").get_data(as_text=True))
+    assert _ask(client, case).status_code == 302
+    assert "Advies gevraagd" in row_of(client.get("/review/").get_data(as_text=True))
+    auth.logout()
+    auth.login("hbos")
+    assert client.submit(f"/review/advice/{_advice_id(app, case)}/answer", {"opinion": "no_objection"}).status_code == 302
+    auth.logout()
+    auth.login("mjansen")
+    row = row_of(client.get("/review/").get_data(as_text=True))
+    assert "Advies binnen" in row and "Advies gevraagd" not in row

@@ -36,3 +36,20 @@ def requests_for_manager(manager: User) -> Select:
 def has_advice_requests(user: User) -> bool:
     """Whether anyone ever asked ``user`` for advice (the navigation shows "Adviesvragen" then)."""
     return bool(db.session.scalar(select(exists().where(AdviceRequest.manager_id == user.id))))
+
+
+def advice_marks(kind: str, subject_ids: list[int]) -> dict[int, AdviceStatus]:
+    """For a page of a list: per subject, ``asked`` while a question is open, else ``answered`` once advice came
+    in (one query; subjects without either are left out)."""
+    if not subject_ids:
+        return {}
+    marks: dict[int, AdviceStatus] = {}
+    rows = db.session.execute(
+        select(AdviceRequest.subject_id, AdviceRequest.status).where(
+            AdviceRequest.subject_kind == kind, AdviceRequest.subject_id.in_(subject_ids),
+            AdviceRequest.status.in_([AdviceStatus.asked, AdviceStatus.answered]))
+    )
+    for subject_id, status in rows:
+        if marks.get(subject_id) != AdviceStatus.asked:
+            marks[subject_id] = status
+    return marks
