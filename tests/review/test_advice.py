@@ -41,7 +41,7 @@ def case(app, auth):
 
 
 def _ask(client, declaration_id: int, question: str = QUESTION):
-    return client.submit(f"/review/{declaration_id}/advice", {"question": question})
+    return client.submit(f"/review/{declaration_id}/advice", {"advice_question": question})
 
 
 def _advice_id(app, declaration_id: int) -> int:
@@ -227,7 +227,7 @@ def test_no_manager_known_means_no_button_and_a_clear_sentence(app, client, auth
     html = client.get(f"/review/{top}").get_data(as_text=True)
     block = _section(html, "advice-heading")
     assert "In de directory staat geen leidinggevende bij Pieter Meijer." in block
-    assert "Advies vragen aan" not in block and 'name="question"' not in block
+    assert "Advies vragen aan" not in block and 'name="advice_question"' not in block
     block = _section(client.get(f"/review/{unknown}").get_data(as_text=True), "advice-heading")
     assert "De leidinggevende van Sanne Bakker uit de directory is niet bekend in het portaal." in block
     response = _ask(client, top)
@@ -337,7 +337,7 @@ def test_the_manager_asked_keeps_the_question_after_the_directory_changes(app, c
 
 def test_csrf_is_required(app, client, auth, case):
     auth.login("mjansen")
-    response = client.post(f"/review/{case}/advice", data={"question": QUESTION})
+    response = client.post(f"/review/{case}/advice", data={"advice_question": QUESTION})
     assert response.status_code == 400
     assert _advice_id(app, case) is None
     assert re.search(r"CSRF|verlopen|opnieuw", response.get_data(as_text=True))

@@ -20,7 +20,7 @@ NOT_PREMATURELY_RED = {"required": False}
 class AdviceQuestionForm(FlaskForm):
     """A reviewer's question to the employee's manager."""
 
-    question = TextAreaField(
+    advice_question = TextAreaField(
         _l("Uw vraag aan de leidinggevende"),
         validators=[DataRequired(message=_l("Schrijf uw vraag aan de leidinggevende.")),
                     Length(max=QUESTION_MAX, message=_TOO_LONG)],

@@ -28,7 +28,7 @@ def ask_advice_on_declaration(declaration_id: int):
     form = AdviceQuestionForm()
     if form.validate_on_submit():
         try:
-            request = ask_advice(DECLARATION, declaration, form.question.data, current_user)
+            request = ask_advice(DECLARATION, declaration, form.advice_question.data, current_user)
         except Refusal as exc:
             form.form_errors.append(exc.message)
             if not subject_for(DECLARATION).applies(declaration):  # no advice block to show it in
