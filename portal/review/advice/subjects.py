@@ -92,6 +92,15 @@ MANAGER_FIELDS = (
 )
 
 
+#: the employee's form speaks to the employee ("Wat u doet"); the manager reads about someone else
+MANAGER_LABELS = {
+    "description": _l("Wat de medewerker doet"),
+    "touches_own_work": _l("Raakt aan het eigen werk van de medewerker"),
+    "touches_own_work_explanation": _l("Uitleg van de medewerker"),
+    "conflict_assessment": _l("Eigen inschatting van de medewerker van (schijn van) belangenverstrengeling"),
+}
+
+
 def _load_declaration(declaration_id: int) -> Optional[Declaration]:
     return db.session.get(Declaration, declaration_id)
 
@@ -120,7 +129,8 @@ def _revision(declaration: Declaration) -> Optional[int]:
 def _declaration_view(declaration: Declaration, revision: Optional[int]) -> ManagerView:
     version: Optional[DeclarationVersion] = next(
         (v for v in declaration.versions if v.number == revision), None) or declaration.latest_version
-    rows = [(str(FIELD_LABELS[name]), readable(getattr(version, name))) for name in MANAGER_FIELDS] if version else []
+    rows = [(str(MANAGER_LABELS.get(name, FIELD_LABELS[name])), readable(getattr(version, name)))
+            for name in MANAGER_FIELDS] if version else []
     return ManagerView(kind_label=str(_l("Nevenwerkzaamheid")), title=declaration.title, rows=rows)
 
 
