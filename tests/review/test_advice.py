@@ -372,3 +372,22 @@ def test_the_queue_shows_advice_asked_then_advice_in(app, client, auth, case):
     auth.login("mjansen")
     row = row_of(client.get("/review/").get_data(as_text=True))
     assert "Advies binnen" in row and "Advies gevraagd" not in row
+
+
+def test_a_reviewer_who_is_the_managers_does_not_ask_themselves(app, client, auth, case):
+    """lvisser reviews and manages mjansen: for mjansen's side activity she writes a note instead."""
+    _sign_in_everyone(auth, "lvisser")
+    own_team = declared(app, "mjansen")
+    auth.login("lvisser")
+    block = _section(client.get(f"/review/{own_team}").get_data(as_text=True), "advice-heading")
+    assert "U bent zelf de leidinggevende van Mohamed Jansen." in block and "Advies vragen aan" not in block
+    assert _ask(client, own_team).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(AdviceRequest.id)) is None
+
+
+def test_the_review_page_says_which_version_the_advice_was_about(app, client, auth, case):
+    auth.login("mjansen")
+    assert _ask(client, case).status_code == 302
+    block = _section(client.get(f"/review/{case}").get_data(as_text=True), "advice-heading")
+    assert re.search(r"Over versie</dt>\s*<dd>1</dd>", block)
