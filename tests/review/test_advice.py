@@ -226,13 +226,13 @@ def test_no_manager_known_means_no_button_and_a_clear_sentence(app, client, auth
     auth.login("mjansen")
     html = client.get(f"/review/{top}").get_data(as_text=True)
     block = _section(html, "advice-heading")
-    assert "In de directory staat geen leidinggevende bij Pieter Meijer." in block
+    assert "Het portaal kent geen leidinggevende van Pieter Meijer: de directory noemt er geen" in block
     assert "Advies vragen aan" not in block and 'name="advice_question"' not in block
     block = _section(client.get(f"/review/{unknown}").get_data(as_text=True), "advice-heading")
     assert "De leidinggevende van Sanne Bakker uit de directory is niet bekend in het portaal." in block
     response = _ask(client, top)
     assert response.status_code == 400
-    assert "In de directory staat geen leidinggevende bij Pieter Meijer." in response.get_data(as_text=True)
+    assert "Het portaal kent geen leidinggevende van Pieter Meijer: de directory noemt er geen" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(AdviceRequest.id)) is None
 

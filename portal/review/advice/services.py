@@ -82,8 +82,9 @@ def advice_blocker(subject: AdviceSubject, obj: Any, actor: User) -> tuple[Optio
                 "geen advies vragen. Overleg zo nodig buiten het portaal en leg dat vast in een interne notitie.",
                 name=employee.display_name))
         return None, str(_l(
-            "In de directory staat geen leidinggevende bij %(name)s. U kunt daarom hier geen advies vragen. "
-            "Overleg zo nodig buiten het portaal en leg dat vast in een interne notitie.",
+            "Het portaal kent geen leidinggevende van %(name)s: de directory noemt er geen, of het portaal heeft "
+            "de gegevens nog niet opgehaald. U kunt daarom hier geen advies vragen. Overleg zo nodig buiten het "
+            "portaal en leg dat vast in een interne notitie.",
             name=employee.display_name))
     if manager.id == actor.id:
         return manager, str(_l("U bent zelf de leidinggevende van %(name)s. Leg uw overwegingen vast in een "
