@@ -21,12 +21,21 @@ def _is_reviewer(user) -> bool:
     return has_role(user, "reviewer")
 
 
+def _has_advice_requests(user) -> bool:
+    """Managers who were ever asked for advice see "Adviesvragen" (portal.review.advice)."""
+    from portal.review.advice.queries import has_advice_requests
+
+    return has_advice_requests(user)
+
+
 def init_app(app: Flask) -> None:
     from portal.review import exports, jobs  # noqa: F401  the register and audit exports; the digest, the snapshot
 
     app.register_blueprint(public_bp)
     register_nav_item(NavItem("review.queue", lambda: _l("Beoordelen"), order=30, visible=_is_reviewer))
     register_nav_item(NavItem("review.register", lambda: _l("Register"), order=31, visible=_is_reviewer))
+    register_nav_item(NavItem("review.advice_requests", lambda: _l("Adviesvragen"), order=32,
+                              visible=_has_advice_requests))
     register_nav_item(NavItem(
         "review.audit", lambda: _l("Audit"), order=85, visible=lambda user: has_role(user, "admin")
     ))

@@ -10,6 +10,9 @@ from portal.declarations.lifecycle import LOAD
 from portal.declarations.models import Declaration
 from portal.declarations.states import DeclarationStatus
 from portal.extensions import db
+from portal.review.advice.models import AdviceRequest
+from portal.review.advice.services import record_advice_view
+from portal.review.advice.subjects import subject_for
 from portal.review.models import PendingDecision
 
 
@@ -38,3 +41,28 @@ def get_proposal(declaration: Declaration, proposal_id: int) -> PendingDecision:
     if proposal is None or proposal.declaration_id != declaration.id:
         abort(404)
     return proposal
+
+
+def load_advice_for_manager(advice_id: int, user, *, record_view: bool = True) -> AdviceRequest:
+    """An advice request for the manager it was addressed to; records the view (GET).
+
+    404 for everyone else: other managers, reviewers, administrators, and always the employee it
+    is about. A manager who has left (``is_active`` false) no longer sees it.
+    """
+    request = db.session.get(AdviceRequest, advice_id)
+    if (request is None or not getattr(user, "is_authenticated", False) or not user.is_active
+            or request.manager_id != user.id or request.employee_id == user.id):
+        abort(404)
+    if record_view:
+        record_advice_view(request, user)
+    return request
+
+
+def load_advice_for_reviewer(advice_id: int, user) -> tuple[AdviceRequest, object]:
+    """An advice request and its subject for a reviewer of that subject; 404 for anyone else."""
+    request = db.session.get(AdviceRequest, advice_id)
+    subject = subject_for(request.subject_kind) if request is not None else None
+    obj = subject.load(request.subject_id) if subject is not None else None
+    if obj is None or not subject.may_manage(obj, user):
+        abort(404)
+    return request, obj

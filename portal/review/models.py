@@ -197,3 +197,7 @@ __all__ = [
     "ASSESSMENT_POINTS", "NOTE_MAX", "AssessmentPoint", "InternalNote", "PendingDecision",
     "ProposalStatus", "Rating", "RegisterSnapshot", "ReviewAssessment",
 ]
+
+
+# the manager's advice lives in its own sub-package; imported here so that Alembic sees its table
+from portal.review.advice.models import AdviceRequest  # noqa: E402,F401

@@ -123,7 +123,8 @@ def test_privacy_statement_names_controller_officer_rights_bases_and_retention(c
         "artikel 6, lid 1, onder e, AVG",
         "Selectielijst gemeenten en intergemeentelijke organen 2020",
         "Archiefwet",
-        "Uw leidinggevende ziet uw opgaven niet in het portaal",
+        "Uw leidinggevende volgens de directory ziet alleen waar P&O om advies vraagt",
+        "Niet uw financiële belangen, uw andere verklaringen, de interne notities of de afweging van P&O.",
         "Geanonimiseerd betekent: 730 dagen na uw vertrek",
         "Het logboek bewaren we 730 dagen.",
     ]:

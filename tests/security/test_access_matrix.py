@@ -100,6 +100,13 @@ EXPECTED = {
     "review.register": REVIEWER,
     "review.register_csv": REVIEWER,
     "review.register_xlsx": REVIEWER,
+    "review.ask_advice_on_declaration": REVIEWER,
+    "review.withdraw_advice_request": REVIEWER,
+    # the manager's pages: every signed-in person has a list (their own questions, often none); a
+    # question itself only for the manager asked (404 for everyone else, tests/review/test_advice.py)
+    "review.advice_requests": USER,
+    "review.advice": USER,
+    "review.answer_advice_request": USER,
     "reports.annual": REPORT,
     "reports.annual_csv": REPORT,
     "reports.annual_pdf": REPORT,

@@ -135,6 +135,11 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "review.question": POST_ONLY,
     "review.take": POST_ONLY,
     "review.register": only(*HR),
+    "review.ask_advice_on_declaration": POST_ONLY,
+    "review.withdraw_advice_request": POST_ONLY,
+    "review.answer_advice_request": POST_ONLY,
+    "review.advice_requests": signed_in(),  # one's own questions as a manager (none in the volume data)
+    "review.advice": only(otherwise=404),  # only the manager asked; the volume data asks nobody
     "review.register_csv": only(*HR),
     "review.register_xlsx": only(*HR),  # asks; the file is made by a job
     "review.audit": only(ADMIN),
@@ -198,6 +203,8 @@ PARAMETERS: dict[str, str] = {
     "concern_id": "SELECT coalesce(min(id), 1) FROM concern",
     "attachment_id": "SELECT coalesce(min(id), 1) FROM concern_attachment",
     "gift_id": "SELECT min(id) FROM gift WHERE owner_id = :employee",
+    # the volume data has no advice requests: any id, refused as not the viewer's
+    "advice_id": "SELECT coalesce(min(id), 1) FROM review_advice_request",
     "year": "SELECT 2025",
     "slug": "SELECT 'code-of-conduct'",
     "kind_slug": "SELECT 'side-activity'",

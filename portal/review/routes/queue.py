@@ -25,6 +25,10 @@ from portal.review.forms import (
     QueueFilterForm,
     TakeForm,
 )
+from portal.review.advice.forms import AdviceQuestionForm
+from portal.review.advice.queries import advice_marks
+from portal.review.advice.services import advice_panel
+from portal.review.advice.subjects import DECLARATION
 from portal.review.models import ASSESSMENT_POINTS
 from portal.review.notes import add_internal_note, assessment_for, internal_notes, save_assessment
 from portal.auth.services import list_departments
@@ -74,8 +78,9 @@ def queue():
     args = {k: v for k, v in request.args.items() if k not in ("after", "submit")}
     next_url = url_for("review.queue", **args, after=page.next_cursor) if page.next_cursor else None
     first_url = url_for("review.queue", **args) if request.args.get("after") else None
+    advice = advice_marks(DECLARATION, [item.declaration.id for item in page.items])
     return render_template("review/queue.html", form=form, page=page, next_url=next_url, first_url=first_url,
-                           target_days=target_days())
+                           target_days=target_days(), advice_marks=advice)
 
 
 # -- the review page --------------------------------------------------------------------------
@@ -127,8 +132,15 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
         notes=internal_notes(declaration), note_form=bound.get("note_form") or InternalNoteForm(formdata=None),
         trail=trail, more_trail=more_trail, conflict=conflict is not None, conflict_form=conflict,
         target_days=target_days(),
+        advice=_advice_panel(declaration, bound.get("advice_form")),
         **forms,
     ), status
+
+
+def _advice_panel(declaration, form):
+    """The manager's advice block (portal.review.advice); None for a financial interest."""
+    return advice_panel(DECLARATION, declaration, current_user, form=form or AdviceQuestionForm(formdata=None),
+                        ask_url=url_for("review.ask_advice_on_declaration", declaration_id=declaration.id))
 
 
 @bp.route("/<int:declaration_id>")

@@ -1,0 +1,55 @@
+"""Read-only lists of advice requests."""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, case, exists, select
+from sqlalchemy.orm import selectinload
+
+from portal.auth.models import User
+from portal.extensions import db
+from portal.review.advice.models import AdviceRequest
+from portal.review.advice.states import AdviceStatus
+
+#: a manager's list, per page
+ADVICE_PAGE = 25
+
+
+def advice_for_subject(kind: str, subject_id: int) -> list[AdviceRequest]:
+    """Every request about one subject, newest first, with the people named on the review page."""
+    return list(db.session.scalars(
+        select(AdviceRequest)
+        .options(selectinload(AdviceRequest.manager), selectinload(AdviceRequest.asked_by),
+                 selectinload(AdviceRequest.withdrawn_by))
+        .where(AdviceRequest.subject_kind == kind, AdviceRequest.subject_id == subject_id)
+        .order_by(AdviceRequest.asked_at.desc(), AdviceRequest.id.desc())
+    ))
+
+
+def requests_for_manager(manager: User) -> Select:
+    """The requests addressed to ``manager``: open ones first, then the rest, newest first."""
+    waiting_first = case((AdviceRequest.status == AdviceStatus.asked, 0), else_=1)
+    return (select(AdviceRequest).options(selectinload(AdviceRequest.employee))
+            .where(AdviceRequest.manager_id == manager.id)
+            .order_by(waiting_first, AdviceRequest.asked_at.desc(), AdviceRequest.id.desc()))
+
+
+def has_advice_requests(user: User) -> bool:
+    """Whether anyone ever asked ``user`` for advice (the navigation shows "Adviesvragen" then)."""
+    return bool(db.session.scalar(select(exists().where(AdviceRequest.manager_id == user.id))))
+
+
+def advice_marks(kind: str, subject_ids: list[int]) -> dict[int, AdviceStatus]:
+    """For a page of a list: per subject, ``asked`` while a question is open, else ``answered`` once advice came
+    in (one query; subjects without either are left out)."""
+    if not subject_ids:
+        return {}
+    marks: dict[int, AdviceStatus] = {}
+    rows = db.session.execute(
+        select(AdviceRequest.subject_id, AdviceRequest.status).where(
+            AdviceRequest.subject_kind == kind, AdviceRequest.subject_id.in_(subject_ids),
+            AdviceRequest.status.in_([AdviceStatus.asked, AdviceStatus.answered]))
+    )
+    for subject_id, status in rows:
+        if marks.get(subject_id) != AdviceStatus.asked:
+            marks[subject_id] = status
+    return marks
