@@ -21,6 +21,7 @@ from portal.review.forms import (
     DecisionForm,
     InternalNoteForm,
     ProposalForm,
+    PublicSummaryForm,
     QuestionForm,
     QueueFilterForm,
     TakeForm,
@@ -31,6 +32,7 @@ from portal.auth.services import list_departments
 from portal.review.access import get_proposal, load_for_review
 from portal.review.queries import (
     QueueFilters,
+    count_summaries_missing,
     decode_cursor,
     eligible_reviewers,
     open_proposal,
@@ -51,6 +53,7 @@ from portal.review.services import (
     reject_proposal,
     take_declaration,
 )
+from portal.review.summaries import approve_summary, proposed_summary, summary_state, summary_values
 from portal.review.trail import AuditFilters, audit_page
 
 TRAIL_ON_PAGE = 20
@@ -75,7 +78,7 @@ def queue():
     next_url = url_for("review.queue", **args, after=page.next_cursor) if page.next_cursor else None
     first_url = url_for("review.queue", **args) if request.args.get("after") else None
     return render_template("review/queue.html", form=form, page=page, next_url=next_url, first_url=first_url,
-                           target_days=target_days())
+                           target_days=target_days(), summaries_to_write=count_summaries_missing())
 
 
 # -- the review page --------------------------------------------------------------------------
@@ -127,8 +130,19 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
         notes=internal_notes(declaration), note_form=bound.get("note_form") or InternalNoteForm(formdata=None),
         trail=trail, more_trail=more_trail, conflict=conflict is not None, conflict_form=conflict,
         target_days=target_days(),
+        **_summary_block(declaration, bound.get("summary_form")),
         **forms,
     ), status
+
+
+def _summary_block(declaration, form):
+    """The public summary of a top official's side activity: its state and HR's form (see review/summaries.py)."""
+    state = summary_state(declaration)
+    if form is None and state.version is not None:
+        form = PublicSummaryForm(formdata=None)
+        form.fill(summary_values(state.current) if state.current else proposed_summary(state.version, state.published),
+                  state.version.number)
+    return {"summary": state, "summary_form": form}
 
 
 @bp.route("/<int:declaration_id>")
@@ -265,3 +279,17 @@ def assessment(declaration_id: int):
         return _("De afweging is opgeslagen.")
 
     return _act(declaration_id, "assessment_form", form, action)
+
+
+@bp.post("/<int:declaration_id>/summary")
+@role_required("reviewer")
+def summary(declaration_id: int):
+    """Write or approve the public summary of a top official's side activity (the public register shows it)."""
+    declaration = load_for_review(declaration_id, current_user, record_view=False)
+    form = PublicSummaryForm(version=summary_state(declaration).version)
+
+    def action(declaration):
+        approve_summary(declaration, form.answers(), current_user, expected_version=form.seen_version)
+        return _("De samenvatting is goedgekeurd. Het openbare register toont haar nu.")
+
+    return _act(declaration_id, "summary_form", form, action)
