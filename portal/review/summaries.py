@@ -42,7 +42,7 @@ class SummaryTextProblem(ReviewError):
 
 
 class NoSummaryNeeded(ReviewError):
-    default_message = _l("Deze verklaring komt niet in het openbare register: er is geen samenvatting nodig.")
+    default_message = _l("Alleen een goedgekeurde nevenwerkzaamheid die nog loopt, krijgt een openbare samenvatting.")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from portal.core.access import role_required
 from portal.core.time import utcnow
-from portal.declarations.display import answer_rows, previous_version
+from portal.declarations.display import answer_rows, is_published, previous_version
 from portal.declarations.services import OwnDeclarationError, StaleDeclaration
 from portal.declarations.states import DeclarationError, InvalidTransition
 from portal.extensions import db
@@ -286,6 +286,8 @@ def assessment(declaration_id: int):
 def summary(declaration_id: int):
     """Write or approve the public summary of a top official's side activity (the public register shows it)."""
     declaration = load_for_review(declaration_id, current_user, record_view=False)
+    if not is_published(declaration.owner, declaration.kind):
+        abort(404)  # staff and financial interests are never published: there is no summary to write
     form = PublicSummaryForm(version=summary_state(declaration).version)
 
     def action(declaration):
