@@ -223,7 +223,9 @@ def test_top_official_sees_what_will_be_published_before_and_after_submitting(ap
     assert "Dit wordt openbaar" not in client.get("/declarations/new/financial-interest").get_data(as_text=True)
     response = client.submit("/declarations/new/side-activity", {**SIDE_FORM, "client_token": "t1", "submit": "Indienen"},
                              follow_redirects=True)
-    assert "samenvatting voor het openbare register van topfunctionarissen" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "samenvatting voor het openbare register van topfunctionarissen" in html  # the confirmation…
+    assert "Openbaar register: na goedkeuring schrijft P&O een samenvatting" in html  # …and the page itself
 
 
 def test_an_ordinary_employee_does_not_see_the_publication_notice(app, client, auth):
@@ -235,6 +237,7 @@ def test_an_ordinary_employee_does_not_see_the_publication_notice(app, client, a
                              follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "Uw verklaring is ingediend." in html and "openbare register" not in html
+    assert "Dit wordt openbaar" not in html
 
 
 def test_the_service_itself_refuses_the_conditions_verbatim(app):
