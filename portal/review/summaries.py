@@ -26,10 +26,9 @@ from portal.declarations.display import is_published
 from portal.declarations.lifecycle import audit, guarded, is_blank
 from portal.declarations.models import ORGANISATION_KIND_LABELS, Declaration, DeclarationVersion
 from portal.declarations.services import StaleDeclaration
-from portal.declarations.states import APPROVALS
 from portal.extensions import db
 from portal.review.models import PublicSummary
-from portal.review.queries import summary_missing_condition
+from portal.review.queries import current_entries_condition, summary_missing_condition
 from portal.review.services import ReviewError, ensure_can_decide
 
 
@@ -65,10 +64,6 @@ class SummaryState:
     #: the summary the register shows now (may belong to an earlier version)
     published: Optional[PublicSummary]
 
-    @property
-    def needs_writing(self) -> bool:
-        return self.version is not None and self.current is None
-
 
 def _same_text(a: Optional[str], b: Optional[str]) -> bool:
     def norm(text: Optional[str]) -> str:
@@ -92,17 +87,15 @@ def summary_problem(version: DeclarationVersion, description: Optional[str],
 
 
 def version_in_force(declaration: Declaration) -> Optional[DeclarationVersion]:
-    """The approved version of a published kind that is in force today, or None."""
+    """The version of a published kind that is in force today (the HR register's rule), or None."""
     version = declaration.current_version
-    if version is None or not is_published(declaration.owner, declaration.kind) or declaration.ended_on is not None:
+    if version is None or not is_published(declaration.owner, declaration.kind):
         return None
-    if version.status not in APPROVALS:
-        return None
-    today = today_local()
-    if (version.end_date is not None and version.end_date < today) or (
-            version.ended_on is not None and version.ended_on < today):
-        return None
-    return version
+    in_force = db.session.scalar(
+        select(Declaration.id).join(DeclarationVersion, DeclarationVersion.id == Declaration.current_version_id)
+        .where(Declaration.id == declaration.id, current_entries_condition(DeclarationVersion, today_local()))
+    )
+    return version if in_force is not None else None
 
 
 def _summaries(declaration: Declaration) -> list[PublicSummary]:

@@ -247,3 +247,21 @@ def test_the_service_itself_refuses_the_conditions_verbatim(app):
         declaration = db.session.get(Declaration, declaration_id)
         with pytest.raises(Exception, match="voorwaarden"):
             summarise(declaration, person("abakker"), restrictions=CONDITIONS)
+
+
+def test_a_leavers_public_summaries_go_with_the_rest_of_their_data(clock, app, client):
+    from datetime import timedelta
+
+    from portal.admin.retention import apply_retention
+    from portal.auth.services import mark_left
+
+    declaration_id = _official_activity(app)
+    with app.app_context():
+        summarise(db.session.get(Declaration, declaration_id), person("abakker"))
+        mark_left(person("pmeijer"), clock.now - timedelta(days=731))
+        db.session.commit()
+    assert "Stichting Muziekschool" not in client.get("/register").get_data(as_text=True)  # left: off the register
+    with app.app_context():
+        assert apply_retention(clock.now)["public_summaries"] == 1
+        db.session.commit()
+        assert db.session.scalars(select(PublicSummary)).all() == []
