@@ -5,7 +5,7 @@
   e-mail, job title and employee number are erased, and so is every free text they or HR wrote
   (answers, conditions, reasons, notes, questions, the signed name). Rows that only served the
   person (nil statements, ceremony registrations, acknowledgements, information requests,
-  assessments, internal notes, proposed decisions, their manager's advice) are deleted. What the annual report counts
+  assessments, internal notes, proposed decisions, their manager's advice, public summaries) are deleted. What the annual report counts
   stays, without anything that points to the person: kind, status and dates of declarations and
   versions, department, campaign tasks, oath records and statement signatures, and the kind, value band,
   status and decision of reported gifts (their descriptions, givers and reasons are erased).
@@ -37,7 +37,7 @@ from portal.notifications.jobs import scheduled_job
 from portal.oath.models import Registration, StatementSignature
 from portal.policies.models import Acknowledgement
 from portal.review.advice.models import AdviceRequest
-from portal.review.models import InternalNote, PendingDecision, ReviewAssessment
+from portal.review.models import InternalNote, PendingDecision, PublicSummary, ReviewAssessment
 
 log = logging.getLogger("portal.retention")
 
@@ -85,6 +85,8 @@ def anonymise_users(user_ids: list[int], now: datetime) -> dict[str, int]:
         "pending_decisions": _run(delete(PendingDecision).where(PendingDecision.declaration_id.in_(declarations))),
         # the manager's advice about them, whatever it was about (a side activity, later a gift)
         "advice_requests": _run(delete(AdviceRequest).where(AdviceRequest.employee_id.in_(user_ids))),
+        # HR's public words about a top official: out of the register when they left, gone with the rest now
+        "public_summaries": _run(delete(PublicSummary).where(PublicSummary.declaration_id.in_(declarations))),
     }
     for column in VERSION_TEXTS:
         attribute = getattr(DeclarationVersion, column)

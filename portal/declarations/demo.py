@@ -58,7 +58,10 @@ def _person(username: str) -> User:
 
 
 def load_demo_declarations() -> None:
-    """One approved side activity for pmeijer and evanleeuwen, one waiting for jdevries, nil statements for sbakker."""
+    """One approved side activity for pmeijer (published) and evanleeuwen (its public summary still to be
+    written by HR), one waiting for jdevries, nil statements for sbakker."""
+    from portal.review.summaries import SummaryAnswers, approve_summary
+
     reviewer = _person("mjansen")
     for username, answers in DEMO_SIDE_ACTIVITIES.items():
         owner = _person(username)
@@ -69,6 +72,10 @@ def load_demo_declarations() -> None:
         submit_version(version, owner)
         if username != "jdevries":
             decide_version(version, "approved", reviewer)
+        if username == "pmeijer":
+            approve_summary(declaration, SummaryAnswers(
+                role="Voorzitter van het bestuur", organisation=answers["organisation_name"],
+                description="Stichting die het stadsmuseum steunt.", is_paid=False, restrictions=None), reviewer)
     sanne = _person("sbakker")
     if db.session.scalar(select(NilStatement.id).where(NilStatement.user_id == sanne.id).limit(1)) is None:
         for kind in DeclarationKind:

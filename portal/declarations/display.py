@@ -192,3 +192,10 @@ CODE_LABEL_KEYS = {"status": "status_label", "formula": "formula_label", "page":
 def data_label(key) -> str:
     label = DATA_LABELS.get(str(key))
     return str(label) if label is not None else str(key).replace("_", " ")
+
+
+def is_published(owner, kind) -> bool:
+    """Art. 5 Ambtenarenwet 2017: a top official's side activities go in the public register (HR's summary)."""
+    from portal.declarations.models import DeclarationKind
+
+    return kind == DeclarationKind.side_activity and bool(getattr(owner, "is_top_official", False))

@@ -85,8 +85,8 @@ TERMS: tuple[Term, ...] = (
          _l("Personeel en Organisatie: de afdeling die de opgaven beoordeelt en de bijeenkomsten voor de ambtseed "
             "organiseert.")),
     Term("topfunctionaris", _l("Topfunctionaris"),
-         _l("De gemeentesecretaris en de directeuren. Hun nevenwerkzaamheden staan openbaar op de website van de "
-            "gemeente.")),
+         _l("De gemeentesecretaris en de directeuren. Van hun nevenwerkzaamheden staat een samenvatting van P&O "
+            "openbaar op de website van de gemeente.")),
     Term("transactie-in-effecten", _l("Transactie in effecten"),
          _l("Het kopen of verkopen van effecten. U geeft op wat u kocht of verkocht en wanneer, maar geen bedragen.")),
     Term("verklaring", _l("Verklaring"),

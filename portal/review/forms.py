@@ -18,8 +18,16 @@ from wtforms.validators import Optional as OptionalValidator
 from portal.core.forms import DateField
 from portal.declarations.models import TEXT_MAX, DeclarationKind
 from portal.declarations.states import DECISIONS, QUEUE_STATUSES, DeclarationStatus, VersionStatus
-from portal.review.models import ASSESSMENT_POINTS, NOTE_MAX, Rating
+from portal.review.models import (
+    ASSESSMENT_POINTS,
+    NOTE_MAX,
+    SUMMARY_DESCRIPTION_MAX,
+    SUMMARY_NAME_MAX,
+    SUMMARY_RESTRICTIONS_MAX,
+    Rating,
+)
 from portal.review.services import missing_decision_text
+from portal.review.summaries import SummaryAnswers, summary_problem
 
 _TOO_LONG = _l("Gebruik hoogstens %(max)d tekens; nu zijn het er %(length)d.")
 #: required fields keep their "(verplicht)" mark and aria-required, but no HTML ``required``: the
@@ -86,6 +94,9 @@ class RegisterFilterForm(FilterForm):
     top_official = SelectField(_l("Topfunctionaris"), choices=YES_NO_ANY, default="")
     high_risk = SelectField(_l("Functie met verhoogd risico"), choices=YES_NO_ANY, default="")
     q = StringField(_l("Zoek op naam of organisatie"), validators=[OptionalValidator(), Length(max=100, message=_TOO_LONG)])
+    summary = SelectField(_l("Openbare samenvatting"), choices=[
+        _ANY, ("missing", _l("Samenvatting nog schrijven (topfunctionarissen)")),
+    ], default="")
 
     def __init__(self, *args, departments: Iterable[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,6 +187,70 @@ class DecisionForm(LockedForm):
 class ProposalForm(LockedForm):
     confirm = SubmitField(_l("Besluit bevestigen"))
     reject = SubmitField(_l("Voorstel terugsturen"))
+
+
+PAID_CHOICES = [("yes", _l("Ja, bezoldigd")), ("no", _l("Nee, onbezoldigd"))]
+
+
+class PublicSummaryForm(FlaskForm):
+    """HR's words for the public register; the version it was written for travels with it (a change loses)."""
+
+    summary_version = HiddenField(validators=[DataRequired(), Regexp(r"^\d{1,9}$")])
+    summary_role = StringField(
+        _l("Functie bij de organisatie"),
+        validators=[DataRequired(message=_l("Vul de functie of rol in.")),
+                    Length(max=SUMMARY_NAME_MAX, message=_TOO_LONG)],
+        description=_l("Bijvoorbeeld: voorzitter van het bestuur, lid van de raad van toezicht."),
+        render_kw=NOT_PREMATURELY_RED,
+    )
+    summary_organisation = StringField(
+        _l("Organisatie"),
+        validators=[DataRequired(message=_l("Vul de naam van de organisatie in.")),
+                    Length(max=SUMMARY_NAME_MAX, message=_TOO_LONG)],
+        description=_l("De volledige naam; het register maakt geen namen onleesbaar."),
+        render_kw=NOT_PREMATURELY_RED,
+    )
+    summary_description = TextAreaField(
+        _l("Korte omschrijving (niet verplicht)"), validators=[Length(max=SUMMARY_DESCRIPTION_MAX, message=_TOO_LONG)],
+        description=_l("In uw eigen woorden, niet de tekst van de medewerker."),
+    )
+    summary_paid = RadioField(_l("Bezoldigd"), choices=PAID_CHOICES,
+                              validators=[DataRequired(message=_l("Kies of de nevenwerkzaamheid betaald wordt."))],
+                              render_kw=NOT_PREMATURELY_RED)
+    summary_restrictions = TextAreaField(
+        _l("Beperkingen in gewone woorden"), validators=[Length(max=SUMMARY_RESTRICTIONS_MAX, message=_TOO_LONG)],
+        description=_l("Leeg als er geen beperkingen zijn. Niet de voorwaarden letterlijk overnemen: "
+                       "schrijf wat ze voor het publiek betekenen."),
+    )
+    submit = SubmitField(_l("Samenvatting goedkeuren en publiceren"))
+
+    def __init__(self, *args, version=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._version = version
+
+    @property
+    def seen_version(self) -> int:
+        return int(self.summary_version.data)
+
+    def fill(self, values: dict, version_number: int) -> None:
+        for name, value in values.items():
+            self[f"summary_{'paid' if name == 'is_paid' else name}"].data = value
+        self.summary_version.data = str(version_number)
+
+    def answers(self) -> SummaryAnswers:
+        return SummaryAnswers(role=self.summary_role.data, organisation=self.summary_organisation.data,
+                              description=self.summary_description.data, is_paid=self.summary_paid.data == "yes",
+                              restrictions=self.summary_restrictions.data)
+
+    def validate(self, extra_validators=None) -> bool:
+        """The shape here; the publication rules (not the employee's text, not the conditions) are the service's."""
+        valid = super().validate(extra_validators)
+        if valid and self._version is not None:
+            problem = summary_problem(self._version, self.summary_description.data, self.summary_restrictions.data)
+            if problem is not None:
+                self[f"summary_{problem.field}"].errors.append(problem.message)
+                return False
+        return valid
 
 
 class InternalNoteForm(FlaskForm):

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.enums import LabelledEnum
@@ -193,9 +193,54 @@ class RegisterSnapshot(db.Model):
         return f"<RegisterSnapshot {self.id} {self.changed_at} entries={self.entry_count}>"
 
 
+#: lengths of HR's public summary (the register is read by the public: short and plain)
+SUMMARY_NAME_MAX = 200
+SUMMARY_DESCRIPTION_MAX = 300
+SUMMARY_RESTRICTIONS_MAX = 500
+
+
+class PublicSummary(db.Model):
+    """HR's public words for one version of a top official's side activity: all the public register shows.
+
+    Written or approved by a reviewer on the review page (a row exists only once approved). The
+    employee's free text and HR's conditions are never copied here as such: the reviewer states
+    the activity and its restrictions in plain words. A new version needs its own summary; until
+    it has one, the summary of the latest earlier version stays published (see review/summaries.py).
+    """
+
+    __tablename__ = "review_public_summary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    declaration_id: Mapped[int] = mapped_column(ForeignKey("declaration.id", ondelete="CASCADE"), index=True)
+    #: the version this summary describes (one summary per version)
+    version_id: Mapped[int] = mapped_column(ForeignKey("declaration_version.id", ondelete="CASCADE"), unique=True)
+    #: the function or role in the other organisation
+    role: Mapped[str] = mapped_column(String(SUMMARY_NAME_MAX))
+    organisation: Mapped[str] = mapped_column(String(SUMMARY_NAME_MAX))
+    #: a short description in HR's words (optional)
+    description: Mapped[Optional[str]] = mapped_column(String(SUMMARY_DESCRIPTION_MAX))
+    is_paid: Mapped[bool] = mapped_column(Boolean)
+    #: the restrictions imposed, in plain words; None when there are none
+    restrictions: Mapped[Optional[str]] = mapped_column(String(SUMMARY_RESTRICTIONS_MAX))
+    approved_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+    version: Mapped["DeclarationVersion"] = relationship()
+    approved_by: Mapped[Optional["User"]] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("length(role) > 0", name="role"),
+        CheckConstraint("length(organisation) > 0", name="organisation"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<PublicSummary {self.id} version={self.version_id}>"
+
+
 __all__ = [
-    "ASSESSMENT_POINTS", "NOTE_MAX", "AssessmentPoint", "InternalNote", "PendingDecision",
-    "ProposalStatus", "Rating", "RegisterSnapshot", "ReviewAssessment",
+    "ASSESSMENT_POINTS", "NOTE_MAX", "AssessmentPoint", "InternalNote", "PendingDecision", "ProposalStatus",
+    "PublicSummary", "Rating", "RegisterSnapshot", "ReviewAssessment",
+    "SUMMARY_DESCRIPTION_MAX", "SUMMARY_NAME_MAX", "SUMMARY_RESTRICTIONS_MAX",
 ]
 
 

@@ -1,9 +1,11 @@
 """The public register of top officials' side activities: one source for HTML, CSV and JSON.
 
 Only this is public: each active top official's name and function, and for each current
-side activity the organisation (never blanked), the role and description, paid or not,
-and the restrictions imposed. Nothing about financial interests, other staff, or
-pending or refused declarations.
+side activity HR's public summary (review/summaries.py): the organisation (never blanked),
+the role, a short description in HR's words, paid or not, and the restrictions in plain
+words. Never the employee's own text nor HR's conditions verbatim, nothing about financial
+interests, other staff, or pending or refused declarations. An activity in force without an
+approved summary is not published yet; after a change the latest earlier summary stays.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from portal.core.time import as_utc, to_local, today_local
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
 from portal.declarations.states import APPROVALS
 from portal.extensions import db
-from portal.review.models import RegisterSnapshot
+from portal.review.models import PublicSummary, RegisterSnapshot
 from portal.review.queries import current_entries_condition
 
 
@@ -42,34 +44,50 @@ class PublicOfficial:
     name: str
     function: str
     activities: list[PublicActivity] = field(default_factory=list)
+    #: side activities in force whose public summary HR has not approved yet (not published)
+    awaiting_summary: int = 0
 
 
 def _active_top_officials():
     return and_(User.is_top_official.is_(true()), User.is_enabled.is_(true()), User.left_at.is_(None))
 
 
+def _published_summary_id(version):
+    """The summary the register shows for the declaration in the outer query: its latest by version number."""
+    described = aliased(DeclarationVersion)
+    return (
+        select(PublicSummary.id).join(described, described.id == PublicSummary.version_id)
+        .where(PublicSummary.declaration_id == Declaration.id, described.number <= version.number)
+        .order_by(described.number.desc()).limit(1).correlate(Declaration, version).scalar_subquery()
+    )
+
+
 def public_register() -> list[PublicOfficial]:
-    """Every active top official (by name) with their current side activities: one query."""
+    """Every active top official (by name) with their current side activities as HR summarised them: one query."""
     version = aliased(DeclarationVersion)
+    summary = aliased(PublicSummary)
     rows = db.session.execute(
-        select(User.id, User.display_name, User.job_title, version.organisation_name, version.role,
-               version.description, version.is_paid, version.conditions)
+        select(User.id, User.display_name, User.job_title, version.id, summary.organisation, summary.role,
+               summary.description, summary.is_paid, summary.restrictions)
         .select_from(User)
         .outerjoin(Declaration, and_(Declaration.owner_id == User.id,
                                      Declaration.kind == DeclarationKind.side_activity))
         .outerjoin(version, and_(version.id == Declaration.current_version_id,
                                  current_entries_condition(version, today_local())))
+        .outerjoin(summary, summary.id == _published_summary_id(version))
         .where(_active_top_officials())
-        .order_by(User.display_name, User.id, version.organisation_name, version.id)
+        .order_by(User.display_name, User.id, summary.organisation, summary.id)
     ).all()
     officials: dict[int, PublicOfficial] = {}
-    for user_id, name, function, organisation, role, description, paid, conditions in rows:
+    for user_id, name, function, version_id, organisation, role, description, paid, restrictions in rows:
         official = officials.setdefault(user_id, PublicOfficial(name=name, function=function or ""))
         if organisation is not None:
             official.activities.append(PublicActivity(
                 organisation=organisation, role=role or "", description=description or "",
-                paid=bool(paid), restrictions=conditions or None,
+                paid=bool(paid), restrictions=restrictions or None,
             ))
+        elif version_id is not None:
+            official.awaiting_summary += 1
     return list(officials.values())
 
 
@@ -93,9 +111,9 @@ def record_snapshot(now: datetime) -> bool:
 
 
 def last_changed() -> Optional[datetime]:
-    """When the register last changed: a decision or an end of a published activity, or a snapshot.
+    """When the register last changed: HR approving a summary, an end of a published activity, or a snapshot.
 
-    Decisions and ends are read from the data, so the date is right the moment they happen;
+    Approvals and ends are read from the data, so the date is right the moment they happen;
     snapshots (taken by the hourly job) catch the rest, such as an official leaving the group.
     """
     version = aliased(DeclarationVersion)
@@ -104,13 +122,15 @@ def last_changed() -> Optional[datetime]:
         Declaration.kind == DeclarationKind.side_activity,
         Declaration.current_version_id == version.id, version.status.in_(list(APPROVALS)),
     )
-    decided, ended = db.session.execute(
-        select(func.max(version.decided_at), func.max(Declaration.ended_at)).select_from(Declaration)
-        .join(User, User.id == Declaration.owner_id).join(version, version.id == Declaration.current_version_id)
-        .where(published)
-    ).one()
+    def latest(column):
+        return (select(func.max(column)).select_from(Declaration).join(User, User.id == Declaration.owner_id)
+                .join(version, version.id == Declaration.current_version_id).where(published))
+
+    approved = db.session.scalar(latest(PublicSummary.approved_at).join(
+        PublicSummary, PublicSummary.declaration_id == Declaration.id))
+    ended = db.session.scalar(latest(Declaration.ended_at))
     snapshot = db.session.scalar(select(func.max(RegisterSnapshot.changed_at)))
-    moments = [as_utc(m) for m in (decided, ended, snapshot) if m is not None]
+    moments = [as_utc(m) for m in (approved, ended, snapshot) if m is not None]
     return max(moments) if moments else None
 
 
@@ -118,7 +138,7 @@ def last_changed() -> Optional[datetime]:
 #: process clears it at once; the open-data files may sit in shared caches for five minutes anyway)
 PUBLIC_REGISTER_SECONDS = 30
 def _register_changed(obj, session) -> bool:
-    return isinstance(obj, (Declaration, DeclarationVersion, User, RegisterSnapshot))
+    return isinstance(obj, (Declaration, DeclarationVersion, User, RegisterSnapshot, PublicSummary))
 
 
 define_cache("review.public_register", PUBLIC_REGISTER_SECONDS, _register_changed)
@@ -156,6 +176,7 @@ def flat_rows(officials: list[PublicOfficial]) -> list[dict]:
                 "description": activity.description if activity else "",
                 "paid": activity.paid if activity else None,
                 "restrictions": (activity.restrictions or "") if activity else "",
+                "awaiting": official.awaiting_summary if activity is None else 0,
             })
     return rows
 

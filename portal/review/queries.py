@@ -21,7 +21,7 @@ from portal.core.time import today_local
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
 from portal.declarations.states import ACTIVE_STATUSES, APPROVALS, QUEUE_STATUSES, UNDECIDED, DeclarationStatus
 from portal.extensions import db
-from portal.review.models import PendingDecision, ProposalStatus
+from portal.review.models import PendingDecision, ProposalStatus, PublicSummary
 
 QUEUE_PAGE = 50
 #: how old the counts above the queue may be when another process changed a declaration
@@ -222,14 +222,32 @@ class RegisterFilters:
     top_official: Optional[bool] = None
     high_risk: Optional[bool] = None
     q: Optional[str] = None
+    #: only top officials' side activities whose version in force has no approved public summary
+    summary_missing: Optional[bool] = None
 
     @classmethod
     def from_form(cls, form) -> "RegisterFilters":
         return cls(
             kind=form.active("kind"), department=form.active("department"), paid=_yes_no(form.active("paid")),
             top_official=_yes_no(form.active("top_official")), high_risk=_yes_no(form.active("high_risk")),
-            q=(form.active("q") or "").strip() or None,
+            q=(form.active("q") or "").strip() or None, summary_missing=True if form.active("summary") == "missing" else None,
         )
+
+
+def summary_missing_condition(version):
+    """A top official's side activity whose version ``version`` has no approved public summary yet."""
+    return and_(
+        Declaration.kind == DeclarationKind.side_activity,
+        User.is_top_official.is_(true()),
+        ~exists().where(PublicSummary.version_id == version.id),
+    )
+
+
+def count_summaries_missing(today: Optional[date] = None) -> int:
+    """How many top officials' side activities in force wait for HR's public summary: one COUNT."""
+    statement, _version = _register_select(lambda v: [func.count(Declaration.id)],
+                                           RegisterFilters(summary_missing=True), today)
+    return db.session.scalar(statement.order_by(None)) or 0
 
 
 def current_entries_condition(version, today: date):
@@ -264,6 +282,8 @@ def _register_select(columns, filters: RegisterFilters, today: Optional[date]) -
         statement = statement.where(User.is_top_official.is_(true() if filters.top_official else false()))
     if filters.high_risk is not None:
         statement = statement.where(User.is_high_risk.is_(true() if filters.high_risk else false()))
+    if filters.summary_missing:
+        statement = statement.where(summary_missing_condition(version))
     if filters.q:
         pattern = f"%{filters.q.lower()}%"
         statement = statement.where(or_(

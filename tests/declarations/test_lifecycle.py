@@ -305,6 +305,11 @@ def test_demo_content_loads_twice_without_duplicates(app, runner):
         assert statuses == [("evanleeuwen", "approved"), ("jdevries", "submitted"), ("pmeijer", "approved")]
         assert count(NilStatement, NilStatement.user_id == user_by_name("sbakker").id) == 2
 
+    # the demo register: Pieter Meijer's activity published as HR summarised it; Esther van Leeuwen's waits for HR
+    data = app.test_client().get("/register.json").get_json()
+    published = {o["name"]: [a["role"] for a in o["side_activities"]] for o in data["officials"]}
+    assert published == {"Pieter Meijer": ["Voorzitter van het bestuur"], "Esther van Leeuwen": []}
+
 
 @pytest.mark.parametrize("withdrawn, pages", [(2, 1), (20, 1), (21, 2)])
 def test_history_shows_twenty_per_page_and_a_pager_only_when_there_is_a_second_page(client, auth, app,

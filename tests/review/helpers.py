@@ -81,3 +81,14 @@ def follow_pages(client, url: str, extract) -> list:
         match = re.search(r'href="([^"]+)" rel="next"', html)
         url = match.group(1).replace("&amp;", "&") if match else None
     return found
+
+
+def summarise(declaration, reviewer, **overrides):
+    """HR's approved public summary of ``declaration``'s version in force (a top official's side activity)."""
+    from portal.review.summaries import SummaryAnswers, approve_summary
+
+    version = declaration.current_version
+    values = dict(role=version.role, organisation=version.organisation_name, description=None,
+                  is_paid=bool(version.is_paid), restrictions="Alleen buiten werktijd." if version.conditions else None)
+    values.update(overrides)
+    return approve_summary(declaration, SummaryAnswers(**values), reviewer)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from portal.extensions import db
-from tests.review.helpers import declare, person
+from tests.review.helpers import declare, person, summarise
 from tests.support.browser import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
@@ -80,7 +80,7 @@ def test_review_journey_from_question_to_conditions(app, page):
 def test_registers_report_and_audit_pages_are_accessible(app, page):
     with app.app_context():
         reviewer = person("abakker")
-        declare(person("pmeijer"), decide="approved_with_conditions", reviewer=reviewer)
+        summarise(declare(person("pmeijer"), decide="approved_with_conditions", reviewer=reviewer), reviewer)
         declare(person("jdevries"), decide="approved", reviewer=reviewer)
         db.session.commit()
     page.goto("/register")

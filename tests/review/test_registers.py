@@ -16,7 +16,7 @@ from portal.declarations.models import Declaration, DeclarationKind, Declaration
 from portal.declarations.services import end_declaration, start_change, submit_version
 from portal.extensions import db
 from tests.exports.helpers import ask_export
-from tests.review.helpers import declare, person
+from tests.review.helpers import declare, person, summarise
 
 
 @pytest.fixture()
@@ -42,6 +42,10 @@ def registered(app):
             "staff_interest": declare(nmu, DeclarationKind.financial_interest, decide="approved", reviewer=reviewer,
                                       entity="Obligaties Water").id,
         }
+        # HR's public summaries: the register shows these, not the employee's text nor the conditions
+        summarise(db.session.get(Declaration, ids["board"]), reviewer, description="Bestuur van de openbare bibliotheek")
+        summarise(db.session.get(Declaration, ids["advice"]), reviewer, restrictions="Alleen buiten werktijd.")
+        summarise(db.session.get(Declaration, ids["ended"]), reviewer)  # published, then ended below
         end_declaration(db.session.get(Declaration, ids["ended"]), today_local() - timedelta(days=1), pmeijer)
         # an approved activity with a change waiting for HR stays in the register as it was approved
         change = start_change(db.session.get(Declaration, ids["board"]), pmeijer)
@@ -145,9 +149,11 @@ def test_public_register_without_sign_in_shows_only_current_activities_of_top_of
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"  # carries a session cookie: never in a shared cache
     html = response.get_data(as_text=True)
-    assert "Stichting Bibliotheek" in html and "Voorzitter van het bestuur" in html  # as approved…
-    assert "Nieuwe omschrijving" not in html  # …not the change still under review
-    assert "Adviesbureau Noord" in html and "Niet onder werktijd." in html  # the restriction imposed
+    assert "Stichting Bibliotheek" in html and "Bestuur van de openbare bibliotheek" in html  # HR's summary…
+    assert "Voorzitter van het bestuur" not in html  # …never the employee's own text
+    assert "Nieuwe omschrijving" not in html  # …nor the change still under review
+    assert "Adviesbureau Noord" in html and "Alleen buiten werktijd." in html  # the restriction in plain words
+    assert "Niet onder werktijd." not in html  # not HR's conditions verbatim
     for absent in ("Golfclub Geheim", "Casino Nee", "Aandelen Bouwbedrijf", "Oude Vereniging", "Verlopen Stichting",
                    "Voetbalclub Staf", "Obligaties Water", "Jan de Vries", "Noor Mulder"):
         assert absent not in html, absent

@@ -94,6 +94,7 @@ EXPECTED = {
     "review.declaration_audit": REVIEWER,
     "review.decide": REVIEWER,
     "review.note": REVIEWER,
+    "review.summary": REVIEWER,
     "review.proposal": REVIEWER,
     "review.question": REVIEWER,
     "review.take": REVIEWER,

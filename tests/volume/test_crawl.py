@@ -131,6 +131,7 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "review.assign": POST_ONLY,
     "review.decide": POST_ONLY,
     "review.note": POST_ONLY,
+    "review.summary": POST_ONLY,
     "review.proposal": POST_ONLY,
     "review.question": POST_ONLY,
     "review.take": POST_ONLY,

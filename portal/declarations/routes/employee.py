@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from portal.core.forms import EmptyForm
 from portal.declarations import bp
 from portal.declarations.access import get_declaration, get_version
-from portal.declarations.display import answer_rows, latest_refusal, previous_version
+from portal.declarations.display import answer_rows, is_published, latest_refusal, previous_version
 from portal.declarations.forms import FORMS, AnswerForm, EndForm, NilStatementForm
 from portal.declarations.models import DeclarationKind, VersionStatus
 from portal.declarations.queries import overview_for
@@ -41,6 +41,9 @@ def _saved(declaration, form):
     """After a successful save or submission: tell the person what happened."""
     if form.is_submit:
         message = _("Uw verklaring is ingediend. P&O beoordeelt haar; u krijgt bericht als er een besluit is.")
+        if is_published(declaration.owner, declaration.kind):
+            message += " " + _("Na goedkeuring schrijft P&O een samenvatting voor het openbare register van "
+                               "topfunctionarissen (de pagina Register nevenwerkzaamheden topfunctionarissen).")
         target = url_for("declarations.detail", declaration_id=declaration.id)
     else:
         message = _("Uw concept is opgeslagen. U kunt later verder gaan; P&O ziet het pas als u het indient.")

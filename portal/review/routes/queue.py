@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from portal.core.access import role_required
 from portal.core.time import utcnow
-from portal.declarations.display import answer_rows, previous_version
+from portal.declarations.display import answer_rows, is_published, previous_version
 from portal.declarations.services import OwnDeclarationError, StaleDeclaration
 from portal.declarations.states import DeclarationError, InvalidTransition
 from portal.extensions import db
@@ -21,6 +21,7 @@ from portal.review.forms import (
     DecisionForm,
     InternalNoteForm,
     ProposalForm,
+    PublicSummaryForm,
     QuestionForm,
     QueueFilterForm,
     TakeForm,
@@ -35,6 +36,7 @@ from portal.auth.services import list_departments
 from portal.review.access import get_proposal, load_for_review
 from portal.review.queries import (
     QueueFilters,
+    count_summaries_missing,
     decode_cursor,
     eligible_reviewers,
     open_proposal,
@@ -55,6 +57,7 @@ from portal.review.services import (
     reject_proposal,
     take_declaration,
 )
+from portal.review.summaries import approve_summary, proposed_summary, summary_state, summary_values
 from portal.review.trail import AuditFilters, audit_page
 
 TRAIL_ON_PAGE = 20
@@ -80,7 +83,8 @@ def queue():
     first_url = url_for("review.queue", **args) if request.args.get("after") else None
     advice = advice_marks(DECLARATION, [item.declaration.id for item in page.items])
     return render_template("review/queue.html", form=form, page=page, next_url=next_url, first_url=first_url,
-                           target_days=target_days(), advice_marks=advice)
+                           target_days=target_days(), advice_marks=advice,
+                           summaries_to_write=count_summaries_missing())
 
 
 # -- the review page --------------------------------------------------------------------------
@@ -133,6 +137,7 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
         trail=trail, more_trail=more_trail, conflict=conflict is not None, conflict_form=conflict,
         target_days=target_days(),
         advice=_advice_panel(declaration, bound.get("advice_form")),
+        **_summary_block(declaration, bound.get("summary_form")),
         **forms,
     ), status
 
@@ -141,6 +146,16 @@ def _advice_panel(declaration, form):
     """The manager's advice block (portal.review.advice); None for a financial interest."""
     return advice_panel(DECLARATION, declaration, current_user, form=form or AdviceQuestionForm(formdata=None),
                         ask_url=url_for("review.ask_advice_on_declaration", declaration_id=declaration.id))
+
+
+def _summary_block(declaration, form):
+    """The public summary of a top official's side activity: its state and HR's form (see review/summaries.py)."""
+    state = summary_state(declaration)
+    if form is None and state.version is not None:
+        form = PublicSummaryForm(formdata=None)
+        form.fill(summary_values(state.current) if state.current else proposed_summary(state.version, state.published),
+                  state.version.number)
+    return {"summary": state, "summary_form": form}
 
 
 @bp.route("/<int:declaration_id>")
@@ -277,3 +292,19 @@ def assessment(declaration_id: int):
         return _("De afweging is opgeslagen.")
 
     return _act(declaration_id, "assessment_form", form, action)
+
+
+@bp.post("/<int:declaration_id>/summary")
+@role_required("reviewer")
+def summary(declaration_id: int):
+    """Write or approve the public summary of a top official's side activity (the public register shows it)."""
+    declaration = load_for_review(declaration_id, current_user, record_view=False)
+    if not is_published(declaration.owner, declaration.kind):
+        abort(404)  # staff and financial interests are never published: there is no summary to write
+    form = PublicSummaryForm(version=summary_state(declaration).version)
+
+    def action(declaration):
+        approve_summary(declaration, form.answers(), current_user, expected_version=form.seen_version)
+        return _("De samenvatting is goedgekeurd. Het openbare register toont haar nu.")
+
+    return _act(declaration_id, "summary_form", form, action)

@@ -15,7 +15,8 @@ from portal.core.pagination import paginate
 from portal.review.forms import RegisterFilterForm
 from portal.review.public import flat_rows, published_register, published_register_json
 from portal.review.exports import REGISTER_XLSX, register_columns, register_parameters, register_rows
-from portal.review.queries import RegisterFilters, register_entries, register_page_ids
+from portal.review.queries import RegisterFilters, count_summaries_missing, register_entries, register_page_ids
+from portal.review.summaries import summaries_missing
 
 PER_PAGE = 50
 #: the open-data files may sit in shared caches for five minutes; the HTML page may not: it carries
@@ -36,7 +37,9 @@ def register():
     form, filters = _register_filters()
     page = paginate(register_page_ids(filters), PER_PAGE)
     page.items = register_entries(page.items)
-    return render_template("review/register.html", form=form, page=page, args=_args())
+    return render_template("review/register.html", form=form, page=page, args=_args(),
+                           summaries_missing=summaries_missing([d.id for d in page.items]),
+                           summaries_to_write=count_summaries_missing())
 
 
 @bp.route("/register.csv")
