@@ -100,7 +100,7 @@ def anonymise_users(user_ids: list[int], now: datetime) -> dict[str, int]:
     for user_id in user_ids:
         # the user name must stay unique; this one can never be a directory name that signs in
         _run(update(User).where(User.id == user_id).values(
-            username=f"geanonimiseerd-{user_id}", directory_id=None, dn="", display_name=ANONYMOUS_NAME, email=None,
+            username=f"geanonimiseerd-{user_id}", directory_id=None, dn="", dn_key=None, manager_dn=None, display_name=ANONYMOUS_NAME, email=None,
             job_title=None, employee_number=None, is_enabled=False, is_reviewer=False, is_admin=False,
             is_top_official=False, is_high_risk=False, is_integrity_officer=False, is_confidential_adviser=False,
             last_login_at=None, session_generation=User.session_generation + 1, anonymised_at=now,

@@ -23,7 +23,8 @@ def test_leavers_are_anonymised_after_the_period_and_the_annual_figures_stay(clo
     now = clock.now
     with app.app_context():
         long_gone = make_user("oudgediende", department="Burgerzaken", display_name="Oud Gediende",
-                              job_title="Vergunningverlener", employee_number="10099")
+                              job_title="Vergunningverlener", employee_number="10099",
+                              manager_dn="uid=fyilmaz,ou=people,dc=example,dc=nl")
         recently_left = make_user("recentweg", department="Burgerzaken")
         staying = make_user("blijver", department="Burgerzaken")
         for user in (long_gone, recently_left, staying):
@@ -48,6 +49,7 @@ def test_leavers_are_anonymised_after_the_period_and_the_annual_figures_stay(clo
         assert gone.anonymised_at is not None and not gone.is_enabled
         assert "oudgediende" not in gone.username and gone.display_name == "(geanonimiseerd)"
         assert gone.email is None and gone.job_title is None and gone.employee_number is None and gone.dn == ""
+        assert gone.dn_key is None and gone.manager_dn is None  # nothing left to find them by, as manager or staff
         assert gone.department == "Burgerzaken"  # the annual report counts per department
         kept = list(db.session.scalars(select(DeclarationVersion).join(Declaration, Declaration.id == DeclarationVersion.declaration_id)
                                        .where(Declaration.owner_id == gone_id)))
