@@ -85,6 +85,8 @@ EXPECTED = {
     "oath.admin_edit_session": REVIEWER,
     "oath.admin_new_session": REVIEWER,
     "oath.admin_statements": REVIEWER,
+    "oath.admin_import": REVIEWER,
+    "oath.admin_import_apply": REVIEWER,
     "review.queue": REVIEWER,
     "review.detail": REVIEWER,
     "review.assessment": REVIEWER,

@@ -122,6 +122,8 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "oath.admin_outstanding_remind": POST_ONLY,
     "oath.admin_mark": POST_ONLY,
     "oath.admin_statements": only(*HR),
+    "oath.admin_import": only(*HR),
+    "oath.admin_import_apply": POST_ONLY,
     "review.queue": only(*HR),
     "review.detail": only(*HR),
     "review.declaration_audit": only(*HR),
