@@ -37,15 +37,22 @@ def mail_dir(config=None) -> Path:
     return Path(config.get("DEV_MAIL_DIR") or Path(current_app.instance_path) / "dev-mail")
 
 
+def open_maildir(directory: Path) -> mailbox.Maildir:
+    """The Maildir at ``directory``, made with its parents when missing."""
+    for sub in ("tmp", "new", "cur"):
+        (directory / sub).mkdir(parents=True, exist_ok=True)
+    return mailbox.Maildir(directory, factory=None, create=False)
+
+
 def _maildir(config=None) -> mailbox.Maildir:
-    return mailbox.Maildir(mail_dir(config), factory=None, create=True)
+    return open_maildir(mail_dir(config))
 
 
 class CatchingHandler:
     """aiosmtpd handler: every message goes into the Maildir, the envelope's recipients in a header."""
 
     def __init__(self, directory: Path) -> None:
-        self.box = mailbox.Maildir(directory, factory=None, create=True)
+        self.box = open_maildir(directory)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         content = envelope.original_content or envelope.content
@@ -62,7 +69,6 @@ def start_catcher(directory: Path, host: str = "127.0.0.1", port: int = 8025):
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise ValueError("the development mail catcher listens on loopback only")
-    directory.mkdir(parents=True, exist_ok=True)
     controller = Controller(CatchingHandler(directory), hostname=host, port=port)
     controller.start()
     return controller

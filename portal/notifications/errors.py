@@ -17,6 +17,11 @@ def _reply(code, reply) -> str:
     return f"{code} {text}".strip()
 
 
+def _ssl_reason(exc: OSError) -> str:
+    return (getattr(exc, "verify_message", None) or getattr(exc, "reason", None) or exc.strerror
+            or "onbekende reden")
+
+
 def smtp_error_text(exc: BaseException, config: Mapping) -> str:
     """One Dutch sentence (or two) about ``exc``, raised while talking to the configured SMTP server."""
     host, port = config.get("SMTP_HOST", ""), config.get("SMTP_PORT", "")
@@ -35,9 +40,10 @@ def smtp_error_text(exc: BaseException, config: Mapping) -> str:
                 "Controleer PORTAL_SMTP_STARTTLS en PORTAL_SMTP_USER.")
     if isinstance(exc, ssl.SSLCertVerificationError):
         return (f"De beveiligde verbinding (TLS) met de mailserver {where} is mislukt: het certificaat van de "
-                f"server is niet te controleren ({exc.verify_message or exc.reason}).")
+                f"server is niet te controleren ({_ssl_reason(exc)}).")
     if isinstance(exc, ssl.SSLError):
-        return f"De beveiligde verbinding (TLS) met de mailserver {where} is mislukt ({exc.reason or exc})."
+        return (f"De beveiligde verbinding (TLS) met de mailserver {where} is mislukt "
+                f"({_ssl_reason(exc)}).")
     if isinstance(exc, (smtplib.SMTPConnectError, smtplib.SMTPHeloError)):
         return f"De mailserver {where} weigert de verbinding ({_reply(exc.smtp_code, exc.smtp_error)})."
     if isinstance(exc, smtplib.SMTPServerDisconnected):
