@@ -220,3 +220,34 @@ def test_an_imported_oath_is_shown_as_taken_before_the_portal_without_a_certific
     assert "oorkonde (PDF)" not in mine and "afgenomen door" not in mine
     dashboard = client.get("/").get_data(as_text=True)
     assert "Afgelegd op 14 maart 2019" in dashboard
+
+
+@pytest.mark.browser
+def test_hr_uploads_the_list_checks_it_and_records_it_in_the_browser(app, page, people):
+    from tests.support.browser import assert_accessible, sign_in
+
+    sign_in(page, "mjansen")
+    page.goto("/oath/admin")
+    page.get_by_role("link", name="Eerdere eden inlezen").click()
+    assert_accessible(page)
+    field = page.get_by_label("CSV-bestand met eden en beloften")
+    field.set_input_files({"name": "fout.csv", "mimeType": "text/csv",
+                           "buffer": b"Gebruikersnaam;Datum;Eed of belofte\nxyz;1-1-2020;eed\n"})
+    page.get_by_role("button", name="Bestand controleren").click()
+    assert page.get_by_text("Regel 2: onbekende medewerker 'xyz'.").is_visible()
+    assert page.get_by_role("button", name="Eden en beloften vastleggen").count() == 0
+    page.get_by_label("CSV-bestand met eden en beloften").set_input_files(
+        {"name": "eden.csv", "mimeType": "text/csv", "buffer": GOOD.encode("utf-8")})
+    page.get_by_role("button", name="Bestand controleren").click()
+    table = page.get_by_role("region", name="Krijgt een eed of belofte in het portaal")
+    assert table.get_by_role("rowheader", name="Anna de Boer").is_visible()
+    assert table.get_by_text("C-2019-001").is_visible()
+    assert_accessible(page)
+    with app.app_context():
+        assert _records() == {}  # the check wrote nothing
+    page.get_by_role("button", name="Eden en beloften vastleggen").click()
+    assert page.get_by_text("3 eden of beloften vastgelegd; 0 stonden er al.").is_visible()
+    assert page.get_by_role("rowheader", name="Anna de Boer").count() == 0  # no longer on "who still has to"
+    assert_accessible(page)
+    with app.app_context():
+        assert set(_records()) == {"anna", "bram", "carla"}

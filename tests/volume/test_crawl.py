@@ -171,6 +171,10 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "admin.mail_message": only(ADMIN),
     "admin.retry_mail": POST_ONLY,
     "admin.send_test_mail": POST_ONLY,
+    # development only (PORTAL_DEV_MAIL): not there for anyone here
+    "admin.dev_inbox": only(ADMIN, status=404),
+    "admin.dev_inbox_message": only(ADMIN, status=404),
+    "admin.dev_inbox_attachment": only(ADMIN, status=404),
 }
 
 #: path parameter -> SQL for a real value (``:employee`` and ``:admin`` are those people's user ids)
@@ -194,6 +198,7 @@ PARAMETERS: dict[str, str] = {
     "slug": "SELECT 'code-of-conduct'",
     "kind_slug": "SELECT 'side-activity'",
     "filename": "SELECT 'css/portal.css'",
+    "key": "SELECT 'no-such-message'",
 }
 
 #: lists that must show a second page at this volume: endpoint -> the role that sees it
