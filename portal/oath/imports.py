@@ -80,10 +80,6 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
     applied: bool = False
 
-    @property
-    def lines(self) -> int:
-        return len(self.new) + len(self.existing) + len({e.split(":", 1)[0] for e in self.errors})
-
 
 def read_oath_file(data: bytes) -> ImportReport:
     """Check every line of the file against the portal; writes nothing."""
@@ -95,13 +91,17 @@ def read_oath_file(data: bytes) -> ImportReport:
         if line is not None:
             parsed.append(line)
     people = _find_people([p[1] for p in parsed])
-    records = _records_of(u.id for u in people.values() if u is not None)
-    registrations = _registrations_of(u.id for u in people.values() if u is not None)
+    found = [u.id for u in people.values() if isinstance(u, User)]
+    records, registrations = _records_of(found), _registrations_of(found)
     seen: dict[int, int] = {}
     for number, key, taken_on, formula, certificate in parsed:
         user = people.get(key)
         if user is None:
             report.errors.append(_("Regel %(line)d: onbekende medewerker '%(who)s'.", line=number, who=key))
+            continue
+        if user is AMBIGUOUS:
+            report.errors.append(_("Regel %(line)d: personeelsnummer '%(who)s' hoort bij meer dan één medewerker; "
+                                   "gebruik de gebruikersnaam.", line=number, who=key))
             continue
         if user.id in seen:
             report.errors.append(_("Regel %(line)d: %(name)s staat ook op regel %(other)d.", line=number,
@@ -250,8 +250,12 @@ def _chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
         yield values[start:start + size]
 
 
-def _find_people(keys: list[str]) -> dict[str, Optional[User]]:
-    """Each key as a username (any case) or else an employee number; None when unknown or ambiguous."""
+#: an employee number that more than one person in the portal has
+AMBIGUOUS = object()
+
+
+def _find_people(keys: list[str]) -> dict:
+    """Each key as a username (any case) or else an employee number; None when unknown, AMBIGUOUS when shared."""
     found: dict[str, Optional[User]] = {}
     unique = list(dict.fromkeys(keys))
     for chunk in _chunks(unique):
@@ -262,7 +266,8 @@ def _find_people(keys: list[str]) -> dict[str, Optional[User]]:
             by_number.setdefault(user.employee_number, []).append(user)
         for key in chunk:
             numbered = by_number.get(key, [])
-            found[key] = by_name.get(key.lower()) or (numbered[0] if len(numbered) == 1 else None)
+            found[key] = by_name.get(key.lower()) or (numbered[0] if len(numbered) == 1 else
+                                                       AMBIGUOUS if numbered else None)
     return found
 
 

@@ -251,3 +251,14 @@ def test_hr_uploads_the_list_checks_it_and_records_it_in_the_browser(app, page, 
     assert_accessible(page)
     with app.app_context():
         assert set(_records()) == {"anna", "bram", "carla"}
+
+
+def test_an_employee_number_two_people_share_is_an_error_not_a_guess(runner, app, people, tmp_path):
+    with app.app_context():
+        make_user("dirk").employee_number = "P1234"  # the same number as carla
+        db.session.commit()
+    result = runner.invoke(args=["portal", "import-oaths", _write(tmp_path, GOOD)])
+    assert result.exit_code == 1
+    assert "Regel 4: personeelsnummer 'P1234' hoort bij meer dan één medewerker" in result.output
+    with app.app_context():
+        assert _records() == {}
