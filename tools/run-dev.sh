@@ -22,6 +22,12 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 "$BIN/flask" portal dev-mail --port "$PORTAL_SMTP_PORT" & pids+=($!)
+# the worker's first pass must find the catcher listening (a refused first try waits a minute)
+for _ in $(seq 50); do
+  if { exec 3<>"/dev/tcp/127.0.0.1/$PORTAL_SMTP_PORT"; } 2>/dev/null; then exec 3>&-; break; fi
+  kill -0 "${pids[0]}" 2>/dev/null || exit 1
+  sleep 0.2
+done
 "$BIN/flask" portal worker --interval 2 & pids+=($!)
 "$BIN/flask" run --host 127.0.0.1 --port "$PORT" & pids+=($!)
 echo "portal: http://127.0.0.1:$PORT  mail: http://127.0.0.1:$PORT/admin/mail/dev-inbox  (Ctrl-C stops everything)"

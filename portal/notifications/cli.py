@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import signal
 import threading
 from typing import Iterator
@@ -86,6 +87,7 @@ def dev_mail(port: int) -> None:
     if current_app.config.get("ENV") != "development":
         raise click.ClickException("the mail catcher is for development only (PORTAL_ENV=development)")
     directory = mail_dir()
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
     try:
         controller = start_catcher(directory, port=port)
     except OSError as exc:
