@@ -47,7 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ENV", "development", _str, "Exactly `development`, `production` or `testing`; anything else stops the portal. Production refuses unsafe settings."),
     Setting("SECRET_KEY", "", _str, "Signs sessions and CSRF tokens. Required in production: random, at least 32 characters and 128 bits of entropy (no repeated patterns)."),
     Setting("DATABASE_URL", "", _str, "SQLAlchemy URL. Empty: a SQLite file `instance/portal.sqlite3`. Production: `postgresql+psycopg://…`."),
-    Setting("ORGANISATION_NAME", "Gemeente Voorbeeld", _str, "Name shown in the header, mails and certificates."),
+    Setting("ORGANISATION_NAME", "Gemeente Voorbeeld", _str,
+            "Name shown in the header, mails and certificates; filled in for `{organisatie}` in the oath and "
+            "affirmation wording when someone takes it."),
     Setting("PRIVACY_OFFICER_CONTACT", "privacy@example.nl", _str, "How to reach the data protection officer (functionaris gegevensbescherming): an e-mail address, phone number or both, shown on the privacy page."),
     Setting("BASE_URL", "http://127.0.0.1:5000", _str, "Public address of the portal, used for links in mails."),
     Setting("DEBUG", False, _bool, "Flask debug mode. Never in production."),
@@ -89,6 +91,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDAP_ATTR_JOB_TITLE", "title", _str, "Attribute with the job title."),
     Setting("LDAP_ATTR_EMPLOYEE_TYPE", "employeeType", _str, "Attribute with the employee type."),
     Setting("LDAP_ATTR_EMPLOYEE_NUMBER", "employeeNumber", _str, "Attribute with the employee number."),
+    Setting("LDAP_ATTR_MANAGER", "manager", _str, "Attribute with the DN of the person's manager (`manager` on Active Directory and in inetOrgPerson). Managers give advice on side activities and decide on gifts of their own staff. Empty: the portal knows no managers."),
     Setting("DIRECTORY_SYNC_MAX_LEFT", 20, _int, "The nightly directory sync marks people without a directory entry as left, but stops (and logs an error) when more than this many would go at once: a wrong base or filter must not look like a mass departure. `flask portal sync-directory --force` overrides it."),
     Setting("LDAP_DEMO_LDIF", "", _str, "LDIF file for the demo directory; empty: the one shipped with the portal."),
     Setting("STATEMENT_EMPLOYEE_TYPES", ["stagiair", "inhuur", "extern"], _list, "Employee types (the directory's employee type, any case) that sign the integrity statement instead of taking the oath: people who are not ambtenaar (interns, hired and external staff). Holiday and on-call workers employed by the municipality are ambtenaar and take the oath (art. 7 Ambtenarenwet 2017); add `vakantiekracht,oproepkracht` only if yours are hired through an agency."),

@@ -1,7 +1,7 @@
 """oath_record.source and certificate_number: oaths taken before the portal, imported from HR's file
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-05 22:00:00.000000
 
 Records made at a ceremony in the portal are ``ceremony`` (every existing row); records read
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019'
-down_revision = '0016'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.declarations.states import DECLARATION_LABELS
 
 ACTION_LABELS = {
     "declaration.view": _l("Bekeken door beoordelaar"),
@@ -50,4 +49,4 @@ def action_label(action: str) -> str:
 
 
 def template_helpers() -> dict:
-    return {"action_label": action_label, "status_labels": DECLARATION_LABELS}
+    return {"action_label": action_label}

@@ -129,6 +129,25 @@ def test_the_pdf_for_the_council_has_the_same_five_year_comparison(client, auth,
     assert reader.outline[0]["/Title"] == "Jaarverslag integriteit 2025" and len(reader.outline[1]) == 9  # bookmarks
 
 
+def test_the_pdf_is_tagged_headings_paragraphs_tables_and_figures(client, auth, six_years):
+    from tests.support.pdf_tags import page_content, parent_tree_matches, structure_tree
+
+    auth.login("mjansen")
+    reader = PdfReader(io.BytesIO(client.get("/reports/annual.pdf?year=2025").data))
+    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"])
+    tree = structure_tree(reader)
+    tags = tree.tags()
+    assert tags.count("/H1") == 1 and tags.count("/H2") == 9 and tags.count("/Table") == 9
+    assert tags.count("/Figure") == 9 and "/P" in tags
+    tables = [e for e in tree.walk() if e.tag == "/Table"]
+    # the heading row has the subject and the six years; every row is a /TR of seven cells
+    assert all([c.tag for c in t.children[0].children] == ["/TH"] * 7 for t in tables)
+    assert all(len(row.children) == 7 and {c.tag for c in row.children} == {"/TD"}
+               for t in tables for row in t.children[1:])
+    assert all(page_content(reader, n).untagged == 0 for n in range(len(reader.pages)))
+    assert parent_tree_matches(reader)
+
+
 def test_the_csv_matches_the_page(client, auth, six_years):
     auth.login("rkoster")
     response = client.get("/reports/annual.csv?year=2025")

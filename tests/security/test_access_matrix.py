@@ -87,6 +87,8 @@ EXPECTED = {
     "oath.admin_statements": REVIEWER,
     "oath.admin_import": REVIEWER,
     "oath.admin_import_apply": REVIEWER,
+    "oath.admin_formulas": REVIEWER,
+    "oath.admin_new_formula": REVIEWER,
     "review.queue": REVIEWER,
     "review.detail": REVIEWER,
     "review.assessment": REVIEWER,

@@ -124,6 +124,8 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "oath.admin_statements": only(*HR),
     "oath.admin_import": only(*HR),
     "oath.admin_import_apply": POST_ONLY,
+    "oath.admin_formulas": only(*HR),
+    "oath.admin_new_formula": only(*HR),
     "review.queue": only(*HR),
     "review.detail": only(*HR),
     "review.declaration_audit": only(*HR),
@@ -197,6 +199,8 @@ PARAMETERS: dict[str, str] = {
     "year": "SELECT 2025",
     "slug": "SELECT 'code-of-conduct'",
     "kind_slug": "SELECT 'side-activity'",
+    "formula": "SELECT 'oath'",
+    "language": "SELECT 'nl'",
     "filename": "SELECT 'css/portal.css'",
     "key": "SELECT 'no-such-message'",
 }
