@@ -262,3 +262,22 @@ def test_an_employee_number_two_people_share_is_an_error_not_a_guess(runner, app
     assert "Regel 4: personeelsnummer 'P1234' hoort bij meer dan één medewerker" in result.output
     with app.app_context():
         assert _records() == {}
+
+
+def test_the_check_warns_about_an_open_registration_and_lists_who_already_has_an_oath(client, auth, app, people,
+                                                                                     runner, tmp_path):
+    from portal.oath.services.registrations import register_for_session
+    from tests.oath.conftest import plan_session
+
+    with app.test_request_context():
+        anna = db.session.scalars(select(User).where(User.username == "anna")).one()
+        register_for_session(plan_session().id, anna, "oath")
+        db.session.commit()
+    only_bram = "Gebruikersnaam;Datum;Eed of belofte\nbram;2020-06-01;belofte\n"
+    assert runner.invoke(args=["portal", "import-oaths", _write(tmp_path, only_bram)]).exit_code == 0
+    auth.login("mjansen")
+    body = _upload(client, GOOD.encode("utf-8")).get_data(as_text=True)
+    assert "Nieuw vast te leggen: 2. Heeft al een eed of belofte in het portaal: 1." in body
+    assert "Is nog aangemeld voor een bijeenkomst" in body  # anna: HR may cancel that place
+    existing = body.split("Heeft al een eed of belofte (blijft zoals het is)")[1]
+    assert "Bram Smit" in existing and "1 juni 2020" in existing
