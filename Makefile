@@ -9,8 +9,8 @@ export FLASK_APP := wsgi
 
 .PHONY: run test setup system-deps translations messages migrate demo lock bench scan clean
 
-run: setup migrate demo  ## start the portal on http://127.0.0.1:5000 (SQLite, demo directory, demo content)
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+run: setup migrate demo  ## start the portal on http://127.0.0.1:5000 (SQLite, demo directory, demo content) with a mail catcher and the mail worker
+	BIN=$(BIN) bash tools/run-dev.sh
 
 test: setup system-deps  ## run the whole test suite (SQLite, and PostgreSQL when PORTAL_TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

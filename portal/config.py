@@ -104,6 +104,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_TIMEOUT", 10, _float, "SMTP timeout in seconds."),
     Setting("MAIL_FROM", "integriteit@example.nl", _str, "Sender address of the portal's mails."),
     Setting("MAIL_MAX_ATTEMPTS", 8, _int, "Attempts before a message is marked failed."),
+    Setting("DEV_MAIL", False, _bool, "Development only (`make run` sets it): the portal's mail goes to the local mail catcher (`flask portal dev-mail`) and administrators read it at `/admin/mail/dev-inbox`. Refused in production."),
+    Setting("DEV_MAIL_DIR", "", _str, "Folder (Maildir) where the development mail catcher keeps the mail; empty: `instance/dev-mail`."),
     # Workflow
     Setting("REVIEW_TARGET_DAYS", 28, _int, "Target review time; older items are marked overdue."),
     Setting("REVIEW_SECOND_APPROVAL_TOP_OFFICIALS", True, _bool, "A second reviewer confirms every decision on a top official's declaration."),
@@ -210,6 +212,9 @@ def check_production(config: Mapping[str, Any], environ: Mapping[str, str] | Non
     if url.startswith("ldap://") and not config.get("LDAP_START_TLS") and not config.get("LDAP_ALLOW_PLAIN"):
         raise ConfigError("PORTAL_LDAP_URL is plain ldap:// without StartTLS: use ldaps://, set "
                           "PORTAL_LDAP_START_TLS=1, or PORTAL_LDAP_ALLOW_PLAIN=1 on purpose.")
+    if config.get("DEV_MAIL"):
+        raise ConfigError("PORTAL_DEV_MAIL is on: the development mail catcher is not allowed in production "
+                          "(mail would never reach anyone).")
     if not config.get("DATABASE_URL"):
         raise ConfigError("PORTAL_DATABASE_URL is empty: production needs a PostgreSQL database URL.")
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Optional
+from urllib.parse import quote
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +17,7 @@ from portal.core.access import role_required
 from portal.core.forms import EmptyForm
 from portal.core.pagination import paginate
 from portal.notifications.delivery import deliver_one
+from portal.notifications.devmail import caught_attachment, caught_mail, caught_mails, dev_mail_enabled
 from portal.notifications.models import InvalidTransition, MailStatus
 from portal.notifications.services import (
     count_by_status,
@@ -44,7 +46,7 @@ def _mail_page(test_form: TestMailForm, status_code: int = 200):
     page = paginate(select_messages(status, current_user), PER_PAGE)
     return render_template(
         "admin/mail.html", counts=count_by_status(current_user), status=status, page=page,
-        test_form=test_form,
+        test_form=test_form, dev_mail=dev_mail_enabled(),
     ), status_code
 
 
@@ -97,9 +99,53 @@ def send_test_mail():
         flash(_("Het testbericht is verstuurd naar %(address)s.", address=message.recipient), "success")
     else:
         error = sent.last_error if sent is not None else ""
-        flash(_("Het testbericht kon niet worden verstuurd (%(error)s). Het wordt later opnieuw geprobeerd.",
+        flash(_("Het testbericht kon niet worden verstuurd. %(error)s Het portaal probeert het later opnieuw.",
                 error=error), "warning")
     return redirect(url_for("admin.mail"))
+
+
+def _development_only() -> None:
+    if not dev_mail_enabled():
+        abort(404)
+
+
+@bp.route("/mail/dev-inbox")
+@role_required("admin")
+def dev_inbox():
+    """Development only: the mail the local catcher received (make run), newest first."""
+    _development_only()
+    return render_template("admin/dev_inbox.html", mails=caught_mails())
+
+
+@bp.route("/mail/dev-inbox/<key>")
+@role_required("admin")
+def dev_inbox_message(key: str):
+    """Development only: one caught message, its text and its attachments."""
+    _development_only()
+    caught = caught_mail(key)
+    if caught is None:
+        abort(404)
+    return render_template("admin/dev_inbox_message.html", mail=caught)
+
+
+@bp.route("/mail/dev-inbox/<key>/<int:number>")
+@role_required("admin")
+def dev_inbox_attachment(key: str, number: int):
+    """Development only: download an attachment of a caught message (the .ics, a PDF)."""
+    _development_only()
+    found = caught_attachment(key, number)
+    if found is None:
+        abort(404)
+    filename, content_type, data = found
+    return Response(data, mimetype="application/octet-stream", headers={
+        "Content-Disposition": _attachment_disposition(filename), "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    })
+
+
+def _attachment_disposition(filename: str) -> str:
+    ascii_name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in filename)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
 
 
 @bp.route("/setup")

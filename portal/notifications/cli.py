@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import signal
 import threading
 from typing import Iterator
@@ -73,3 +74,30 @@ def run_jobs() -> None:
         click.echo(f"exports: {taken}")
     if failed:
         raise SystemExit(1)
+
+
+@portal_cli.command("dev-mail")
+@click.option("--port", default=8025, show_default=True, help="Loopback port to listen on.")
+def dev_mail(port: int) -> None:
+    """Development only: catch every mail on 127.0.0.1:PORT and keep it for /admin/mail/dev-inbox (make run starts it)."""
+    from flask import current_app
+
+    from portal.notifications.devmail import mail_dir, start_catcher
+
+    if current_app.config.get("ENV") != "development":
+        raise click.ClickException("the mail catcher is for development only (PORTAL_ENV=development)")
+    directory = mail_dir()
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command at INFO
+    try:
+        controller = start_catcher(directory, port=port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}") from exc
+    click.echo(f"mail catcher on 127.0.0.1:{port}, writing to {directory}; read it at /admin/mail/dev-inbox",
+               err=True)
+    with _stop_on_signals() as stop:
+        try:
+            while not stop.wait(0.5):
+                pass
+        finally:
+            controller.stop()
+    click.echo("mail catcher stopped", err=True)

@@ -38,6 +38,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.core.time import as_utc, utcnow
 from portal.extensions import db
+from portal.notifications.errors import smtp_error_text
 from portal.notifications.models import MailStatus, OutboxAttachment, OutboxMessage, ensure_transition
 from portal.notifications.rendering import build_email, valid_address
 
@@ -76,27 +77,24 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * 2 ** min(max(attempts - 1, 0), 20), BACKOFF_CAP)
 
 
-def classify(exc: BaseException) -> tuple[FailureKind, str]:
-    """What a sending error means for the message, and the text shown to administrators."""
+def classify(exc: BaseException, config=None) -> tuple[FailureKind, str]:
+    """What a sending error means for the message, and the Dutch sentence shown to administrators."""
+    text = smtp_error_text(exc, config if config is not None else current_app.config)
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        code, reply = next(iter(exc.recipients.values()))
-        return _kind_for_code(code), f"{code} {_text(reply)}"
+        code, _reply = next(iter(exc.recipients.values()))
+        return _kind_for_code(code), text
     if isinstance(exc, (smtplib.SMTPAuthenticationError, smtplib.SMTPConnectError, smtplib.SMTPHeloError)):
-        return FailureKind.connection, f"{exc.smtp_code} {_text(exc.smtp_error)}"
+        return FailureKind.connection, text
     if isinstance(exc, smtplib.SMTPResponseException):
         kind = FailureKind.connection if exc.smtp_code == 421 else _kind_for_code(exc.smtp_code)
-        return kind, f"{exc.smtp_code} {_text(exc.smtp_error)}"
+        return kind, text
     if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPNotSupportedError, OSError)):
-        return FailureKind.connection, f"{type(exc).__name__}: {exc}"
-    return FailureKind.temporary, f"{type(exc).__name__}: {exc}"
+        return FailureKind.connection, text
+    return FailureKind.temporary, text
 
 
 def _kind_for_code(code: int) -> FailureKind:
     return FailureKind.permanent if 500 <= code < 600 else FailureKind.temporary
-
-
-def _text(reply) -> str:
-    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
 class SmtpSession:
@@ -274,6 +272,7 @@ def _send_one(message_id, smtp: SmtpSession, worker, clock, report) -> Optional[
         try:
             smtp.send(build_email(message, now=now), message.recipient)
         except Exception as exc:  # noqa: BLE001 - every error is recorded on the message
+            log.info("outbox message %s: %s: %s", message_id, type(exc).__name__, exc)
             failure = classify(exc)
             if failure[0] is FailureKind.connection:
                 smtp.close()

@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
 
 
 from portal.oath.display import template_context  # noqa: E402
+from portal.oath import cli  # noqa: E402,F401
 from portal.oath.routes import employee, hr  # noqa: E402,F401
 
 bp.context_processor(template_context)

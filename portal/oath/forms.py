@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta
 from typing import Optional
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -213,6 +215,33 @@ class MarkForm(FlaskForm):
     status = StringField(validators=[AnyOf([RegistrationStatus.attended.value, RegistrationStatus.no_show.value])])
 
 
+class OathImportForm(FlaskForm):
+    """HR's list of oaths taken before the portal (CSV); checked first, recorded after confirmation."""
+
+    file = FileField(_l("CSV-bestand met eden en beloften"),
+                     validators=[FileRequired(message=_l("Kies een CSV-bestand."))],
+                     description=_l("Kolommen: gebruikersnaam (of personeelsnummer); datum; eed of belofte; "
+                                    "certificaatnummer (mag leeg). Gescheiden door ; of , — zoals Excel opslaat."))
+    submit = SubmitField(_l("Bestand controleren"))
+
+
+class ConfirmOathImportForm(FlaskForm):
+    """The checked file, carried to the confirmation (it is checked again before anything is recorded)."""
+
+    content = HiddenField(validators=[DataRequired()])
+    file_name = HiddenField()
+    submit = SubmitField(_l("Eden en beloften vastleggen"))
+
+    @staticmethod
+    def encode(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).decode("ascii")
+
+    def file_data(self) -> Optional[bytes]:
+        """The file's bytes, or None when the field was not what this page wrote."""
+        try:
+            return base64.b64decode((self.content.data or "").encode("ascii"), altchars=b"-_", validate=True)
+        except (ValueError, UnicodeEncodeError):
+            return None
 class FormulaTextForm(FlaskForm):
     """HR publishes a new version of the oath's or the affirmation's wording in one language."""
 

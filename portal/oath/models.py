@@ -23,7 +23,7 @@ from portal.auth.models import User
 from portal.core.time import utcnow
 from portal.core.types import enum_type
 from portal.extensions import db
-from portal.oath.states import ACTIVE_STATUSES, Formula, RegistrationStatus, SessionStatus
+from portal.oath.states import ACTIVE_STATUSES, Formula, RecordSource, RegistrationStatus, SessionStatus
 
 
 
@@ -132,6 +132,13 @@ class OathRecord(db.Model):
     official: Mapped[str] = mapped_column(String(256))
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: ``imported``: taken before the portal, read from HR's file (no session, no certificate of ours)
+    source: Mapped[RecordSource] = mapped_column(
+        enum_type(RecordSource, "record_source", length=16), default=RecordSource.ceremony,
+        server_default=RecordSource.ceremony.value,
+    )
+    #: the number on the certificate the organisation issued before the portal (imported records only)
+    certificate_number: Mapped[Optional[str]] = mapped_column(String(64))
     #: the words spoken, one sentence per line, the organisation's name filled in; kept as they were when the
     #: oath was taken (the certificate prints them). NULL when the portal does not know them (imported records).
     wording: Mapped[Optional[str]] = mapped_column(Text)
@@ -141,6 +148,10 @@ class OathRecord(db.Model):
     )
 
     wording_version: Mapped[Optional["OathFormulaText"]] = relationship()
+
+    @property
+    def is_imported(self) -> bool:
+        return self.source == RecordSource.imported
 
     def __repr__(self) -> str:
         return f"<OathRecord {self.id} user={self.user_id} {self.formula} {self.taken_on}>"

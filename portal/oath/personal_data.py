@@ -44,6 +44,8 @@ def oath_personal_data(user) -> dict:
             "formula_label": str(record.formula.label),
             "taken_on": _iso(record.taken_on),
             "official": record.official,
+            "source": record.source.value,
+            "certificate_number": record.certificate_number,
         },
         "statement_signatures": [
             {"version": s.text_version.version, "signed_name": s.signed_name, "signed_at": _iso(s.signed_at)}

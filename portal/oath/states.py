@@ -47,6 +47,11 @@ class Formula(LabelledEnum):
     affirmation = "affirmation", _l("Belofte")  #: ambtsbelofte
 
 
+class RecordSource(LabelledEnum):
+    ceremony = "ceremony", _l("Bijeenkomst in het portaal")
+    imported = "imported", _l("Overgenomen uit de administratie")  #: taken before the portal
+
+
 class OathError(Refusal):
     """A rule refused the action; ``message`` is shown to the user (Dutch msgid)."""
 

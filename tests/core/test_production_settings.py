@@ -87,3 +87,11 @@ def test_public_cacheable_register_never_carries_the_visitors_cookie(client, aut
     with client.session_transaction() as session:
         session["seen_at"] = time.time() - 120
     assert "Set-Cookie" in client.get("/").headers
+
+
+def test_the_development_mail_catcher_is_refused_in_production():
+    with pytest.raises(ConfigError, match="PORTAL_DEV_MAIL"):
+        check_production({**SAFE, "DEV_MAIL": True}, environ={})
+    result = _start({"PORTAL_ENV": "production", "PORTAL_DEV_MAIL": "1", "PORTAL_SECRET_KEY": SAFE["SECRET_KEY"],
+                     "PORTAL_DATABASE_URL": SAFE["DATABASE_URL"], "PORTAL_LDAP_URL": SAFE["LDAP_URL"]})
+    assert result.returncode != 0 and "PORTAL_DEV_MAIL" in result.stderr

@@ -122,6 +122,8 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "oath.admin_outstanding_remind": POST_ONLY,
     "oath.admin_mark": POST_ONLY,
     "oath.admin_statements": only(*HR),
+    "oath.admin_import": only(*HR),
+    "oath.admin_import_apply": POST_ONLY,
     "oath.admin_formulas": only(*HR),
     "oath.admin_new_formula": only(*HR),
     "review.queue": only(*HR),
@@ -184,6 +186,10 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "admin.mail_message": only(ADMIN),
     "admin.retry_mail": POST_ONLY,
     "admin.send_test_mail": POST_ONLY,
+    # development only (PORTAL_DEV_MAIL): not there for anyone here
+    "admin.dev_inbox": only(ADMIN, status=404),
+    "admin.dev_inbox_message": only(ADMIN, status=404),
+    "admin.dev_inbox_attachment": only(ADMIN, status=404),
 }
 
 #: path parameter -> SQL for a real value (``:employee`` and ``:admin`` are those people's user ids)
@@ -212,6 +218,7 @@ PARAMETERS: dict[str, str] = {
     "formula": "SELECT 'oath'",
     "language": "SELECT 'nl'",
     "filename": "SELECT 'css/portal.css'",
+    "key": "SELECT 'no-such-message'",
 }
 
 #: lists that must show a second page at this volume: endpoint -> the role that sees it

@@ -15,8 +15,16 @@ from portal.oath import bp
 from portal.oath.access import get_registration, get_session
 from portal.core.exports import csv_response
 from portal.core.pagination import paginate
-from portal.oath.forms import CancelSessionForm, FormulaTextForm, MarkForm, SessionForm
+from portal.oath.forms import (
+    CancelSessionForm,
+    ConfirmOathImportForm,
+    FormulaTextForm,
+    MarkForm,
+    OathImportForm,
+    SessionForm,
+)
 from portal.oath.formulas import LANGUAGES, MODEL_TEXTS, PLACEHOLDER
+from portal.oath.imports import MAX_BYTES, ImportFileError, import_oaths
 from portal.oath.models import OathSession
 from portal.oath.states import Formula, RegistrationStatus
 from portal.oath.services import exports
@@ -201,6 +209,43 @@ def admin_statements():
                            current_version=current_statement_version())
 
 
+@bp.route("/admin/import", methods=["GET", "POST"])
+@hr_only
+def admin_import():
+    """Upload HR's list of oaths taken before the portal: check it first (nothing is recorded yet)."""
+    form, report, confirm = OathImportForm(), None, None
+    if form.validate_on_submit():
+        data = form.file.data.read(MAX_BYTES + 1)
+        try:
+            report = import_oaths(data, current_user, dry_run=True)
+        except ImportFileError as exc:
+            form.file.errors.append(str(exc))
+        else:
+            if not report.errors:
+                confirm = ConfirmOathImportForm(formdata=None, content=ConfirmOathImportForm.encode(data),
+                                                file_name=(form.file.data.filename or "")[:200])
+    return render_template("oath/admin/import.html", form=form, report=report, confirm=confirm)
+
+
+@bp.route("/admin/import/apply", methods=["POST"])
+@hr_only
+def admin_import_apply():
+    """Record the checked file (checked again: a line that went wrong since records nobody)."""
+    confirm, form, report = ConfirmOathImportForm(), OathImportForm(formdata=None), None
+    data = confirm.file_data() if confirm.validate_on_submit() else None
+    if data is None:
+        form.form_errors.append(_("Het gecontroleerde bestand kon niet worden gelezen. Kies het bestand opnieuw."))
+    else:
+        try:
+            report = import_oaths(data, current_user, file_name=confirm.file_name.data or "")
+        except ImportFileError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            if report.applied:
+                flash(_("%(new)d eden of beloften vastgelegd; %(existing)d stonden er al.",
+                        new=len(report.new), existing=len(report.existing)), "success")
+                return redirect(url_for("oath.admin_outstanding"))
+    return render_template("oath/admin/import.html", form=form, report=report, confirm=None)
 @bp.route("/admin/formulas")
 @hr_only
 def admin_formulas():
