@@ -206,3 +206,15 @@ def test_an_imported_account_disabled_later_leaves_and_comes_back(app, runner, s
         samba_dc.disable("ebrouwer", False)
 
     assert "back 1 (ebrouwer)" in _sync(runner)
+
+
+@pytest.mark.directories("openldap")
+def test_the_demo_shows_everyone_in_the_demo_directory(app, runner):
+    app.config.update(LDAP_URL="demo")
+
+    assert runner.invoke(args=["portal", "seed-demo"]).exit_code == 0
+
+    with app.app_context():
+        never_signed_in = set(db.session.scalars(select(User.username).where(User.last_login_at.is_(None))))
+        assert {"jdevries", "nmulder", "abakker", "tdejong"} <= never_signed_in
+        assert user_by_name("abakker").is_reviewer and manager_of(user_by_name("jdevries")).username == "hbos"
