@@ -90,29 +90,7 @@ def sync_directory(now: datetime, *, force: bool = False) -> DirectorySyncReport
         item = matched.get(person.id)
         mark_left(person, now, reason=item.unusable if item is not None else "directory")
 
-    gone = {row.id for row in leaving}
-    updates: list[dict] = []
-    one_by_one: dict[int, DirectoryUser] = {}
-    renamed = 0
-    for row in people:
-        item = matched.get(row.id)
-        if row.id in gone or item is None or item.unusable:
-            continue
-        entry = item.user
-        stale = row.username != entry.username or row.dn != entry.dn or bool(entry.directory_id
-                                                                              and row.directory_id != entry.directory_id)
-        renamed += int(stale)
-        if row.left_at is not None or row.username != entry.username:
-            one_by_one[row.id] = entry  # a return or a new login name: audited, one at a time
-            continue
-        changes = {name: value for name, value in directory_values(entry).items() if getattr(row, name) != value}
-        if row.dn != entry.dn:
-            changes.update(dn=entry.dn, dn_key=dn_key(entry.dn))
-        if entry.directory_id and row.directory_id != entry.directory_id:
-            changes["directory_id"] = entry.directory_id
-        if changes:
-            updates.append({"_id": row.id, **changes})
-
+    updates, one_by_one, renamed = _changes(people, matched, gone={row.id for row in leaving})
     returned = []
     for person in _users(one_by_one):
         if person.left_at is not None:
@@ -132,6 +110,32 @@ def sync_directory(now: datetime, *, force: bool = False) -> DirectorySyncReport
                                             "refreshed": report.refreshed})
     log.info("directory sync: %s", report)
     return report
+
+
+def _changes(people, matched: dict[int, Listed], gone: set[int]) -> tuple[list[dict], dict[int, DirectoryUser], int]:
+    """What to write for the people who stay: (batch updates of changed columns, people to refresh one at a
+    time because they return or have a new login name, how many got a new name, DN or stable id)."""
+    updates: list[dict] = []
+    one_by_one: dict[int, DirectoryUser] = {}
+    renamed = 0
+    for row in people:
+        item = matched.get(row.id)
+        if row.id in gone or item is None or item.unusable:
+            continue
+        entry = item.user
+        renamed += int(row.username != entry.username or row.dn != entry.dn
+                       or bool(entry.directory_id and row.directory_id != entry.directory_id))
+        if row.left_at is not None or row.username != entry.username:
+            one_by_one[row.id] = entry  # a return or a new login name: audited, as at sign-in
+            continue
+        changes = {name: value for name, value in directory_values(entry).items() if getattr(row, name) != value}
+        if row.dn != entry.dn:
+            changes.update(dn=entry.dn, dn_key=dn_key(entry.dn))
+        if entry.directory_id and row.directory_id != entry.directory_id:
+            changes["directory_id"] = entry.directory_id
+        if changes:
+            updates.append({"_id": row.id, **changes})
+    return updates, one_by_one, renamed
 
 
 def _match(rows, listed: list[Listed]) -> tuple[dict[int, Listed], list[DirectoryUser]]:
@@ -170,8 +174,10 @@ def _update(updates: list[dict]) -> None:
     """Write only what changed: one executemany per set of changed columns, in batches."""
     table = User.__table__
     statement = update(table).where(table.c.id == bindparam("_id"))
+
     def columns(values: dict) -> tuple[str, ...]:
         return tuple(sorted(values))
+
     for _columns, group in groupby(sorted(updates, key=columns), key=columns):
         batch = list(group)
         for start in range(0, len(batch), BATCH):
