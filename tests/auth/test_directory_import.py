@@ -218,3 +218,25 @@ def test_the_demo_shows_everyone_in_the_demo_directory(app, runner):
         never_signed_in = set(db.session.scalars(select(User.username).where(User.last_login_at.is_(None))))
         assert {"jdevries", "nmulder", "abakker", "tdejong"} <= never_signed_in
         assert user_by_name("abakker").is_reviewer and manager_of(user_by_name("jdevries")).username == "hbos"
+
+
+def test_the_sync_sends_a_handful_of_statements_however_many_people(app, ldap_server):
+    from portal.auth.sync import sync_directory
+    from portal.core.time import utcnow
+    from tests.review.helpers import count_queries
+
+    with app.app_context():
+        with count_queries(db.engine) as first:
+            report = sync_directory(utcnow())
+        db.session.commit()
+        assert report.created >= len(EVERYWHERE)
+        ldap_server.set_department("sbakker", "Stadswinkel")
+        try:
+            with count_queries(db.engine) as again:
+                report = sync_directory(utcnow())
+        finally:
+            ldap_server.set_department("sbakker", "Burgerzaken")
+        db.session.rollback()
+    # load everyone, insert the new ones, the audit line: no statement per person
+    assert len(first) <= 10, first
+    assert report.refreshed == 1 and len(again) <= 6, again
