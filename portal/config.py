@@ -66,7 +66,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDAP_BIND_DN", "", _str, "Service account DN used to search; empty means anonymous search."),
     Setting("LDAP_BIND_PASSWORD", "", _str, "Service account password."),
     Setting("LDAP_USER_BASE", "ou=people,dc=example,dc=nl", _str, "Search base for user entries."),
-    Setting("LDAP_USER_FILTER", "(objectClass=inetOrgPerson)", _str, "Filter every user entry must match."),
+    Setting("LDAP_USER_FILTER", "(objectClass=inetOrgPerson)", _str, "Filter every user entry must match; the nightly directory sync imports everyone it finds below the user base (leave out technical accounts here)."),
     Setting("LDAP_LOGIN_ATTRIBUTE", "uid", _str, "Attribute holding the username; `sAMAccountName` for Active Directory."),
     Setting("LDAP_GROUP_BASE", "ou=groups,dc=example,dc=nl", _str, "Search base for groups (nested groups are resolved below it)."),
     Setting("LDAP_START_TLS", False, _bool, "Upgrade an `ldap://` connection with StartTLS."),

@@ -11,9 +11,10 @@ from typing import Optional
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 
 from portal.auth.directory import DirectoryError, get_directory
+from portal.auth.models import User
 from portal.auth.directory.entry import ROLE_GROUP_SETTINGS
 from portal.core.time import utcnow
 from portal.extensions import db
@@ -41,6 +42,7 @@ class GroupCount:
     setting: str  #: the environment variable that names the group
     dn: str
     members: Optional[int]  #: None: the group was not found
+    in_portal: int = 0  #: people in the portal with this role (the nightly sync gives everyone their roles)
 
 
 @dataclass
@@ -126,6 +128,14 @@ def _ceremony_item() -> SetupItem:
                      url_for("oath.admin_new_session"))
 
 
+def _role_counts() -> dict[str, int]:
+    """How many people still here hold each role in the portal, in one query."""
+    row = db.session.execute(select(*(
+        func.sum(case((getattr(User, f"is_{role}").is_(True), 1), else_=0)) for role in ROLE_GROUP_SETTINGS
+    )).where(User.left_at.is_(None), User.is_enabled.is_(True))).one()
+    return {role: int(count or 0) for role, count in zip(ROLE_GROUP_SETTINGS, row)}
+
+
 def _group_counts(state: SetupState) -> None:
     config = current_app.config
     dns = {role: config.get(setting) or "" for role, setting in ROLE_GROUP_SETTINGS.items()}
@@ -134,9 +144,10 @@ def _group_counts(state: SetupState) -> None:
     except DirectoryError:
         counts = {}
         state.directory_error = True
-    labels = _role_labels()
+    labels, in_portal = _role_labels(), _role_counts()
     for role, setting in ROLE_GROUP_SETTINGS.items():
-        state.groups.append(GroupCount(labels[role], f"PORTAL_{setting}", dns[role], counts.get(dns[role])))
+        state.groups.append(GroupCount(labels[role], f"PORTAL_{setting}", dns[role], counts.get(dns[role]),
+                                       in_portal[role]))
     found = [g for g in state.groups if g.members]
     state.items.append(SetupItem(
         "directory_groups", _("Groepen in de directory gevonden, met leden"),

@@ -49,7 +49,7 @@ def mark_returned_command(username: str) -> None:
 @portal_cli.command("sync-directory")
 @click.option("--force", is_flag=True, help="Mark everyone without an entry as left, however many.")
 def sync_directory_command(force: bool) -> None:
-    """Compare the people in the portal with the directory now (the nightly job does the same)."""
+    """Import and update everyone the directory lists, mark leavers (the nightly job does the same)."""
     try:
         with transaction():
             report = sync_directory(utcnow(), force=force)
@@ -60,10 +60,11 @@ def sync_directory_command(force: bool) -> None:
             f"{len(report.missing)} of {report.checked} people have no directory entry; nobody was marked as "
             f"left. Check PORTAL_LDAP_USER_BASE and PORTAL_LDAP_USER_FILTER, or use --force. Missing: "
             + ", ".join(report.missing[:20]) + (" …" if len(report.missing) > 20 else ""))
-    click.echo(f"checked {report.checked}, marked as left {report.marked_left}"
+    click.echo(f"read {report.listed} directory entries, new {report.created}; "
+               f"checked {report.checked}, marked as left {report.marked_left}"
                + (f" ({', '.join(report.missing)})" if report.missing else "")
                + f", back {len(report.returned)}" + (f" ({', '.join(report.returned)})" if report.returned else "")
-               + f", renamed {report.renamed}, roles read again {report.refreshed}")
+               + f", renamed {report.renamed}, updated {report.refreshed}")
 
 
 @portal_cli.command("retry-directory")

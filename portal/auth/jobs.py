@@ -10,7 +10,7 @@ from portal.notifications.jobs import scheduled_job
 
 @scheduled_job("directory-sync", every=timedelta(days=1), offset=timedelta(hours=2, minutes=30))
 def directory_sync_job(now: datetime) -> int:
-    """Daily: mark people without a directory entry as left, read the roles of people with a role.
+    """Daily: import everyone the directory lists, update what changed, mark people without an entry as left.
 
     A refusal (too many missing at once) is logged as an error and kept in the audit trail
     (``directory.sync_refused``); the next day's run looks again.

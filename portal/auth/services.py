@@ -37,8 +37,8 @@ log = logging.getLogger("portal.auth")
 
 __all__ = [
     "AccountUnusable", "DirectoryUnavailable", "InvalidCredentials", "TooManyAttempts",
-    "directory_in_use", "end_all_sessions", "end_session", "load_user", "mark_left", "mark_returned",
-    "open_session", "sign_in", "sync_user",
+    "directory_in_use", "directory_values", "end_all_sessions", "end_session", "load_user", "mark_left",
+    "mark_returned", "match_user", "open_session", "sign_in", "sync_user",
 ]
 
 #: leaving reasons the directory decides; a person marked by hand is only brought back by hand
@@ -76,7 +76,7 @@ def sign_in(username: str, password: str, address: str) -> User:
             check_account(each)
         # Looked up on every path (also for a wrong password), so that a refusal of someone who
         # left does the same work as any other.
-        seen["user"] = _match_user(account.directory_id if account else None,
+        seen["user"] = match_user(account.directory_id if account else None,
                                    account.username if account else username.strip().lower())
 
     def after_bind(account: Account) -> None:
@@ -113,7 +113,7 @@ def sign_in(username: str, password: str, address: str) -> User:
     return user
 
 
-def _match_user(directory_id: Optional[str], username: str) -> Optional[User]:
+def match_user(directory_id: Optional[str], username: str) -> Optional[User]:
     """The local row of a directory account: by its stable id, else (before the id is known) by name.
 
     One query whatever the case, so that looking someone up costs the same for everyone.
@@ -142,7 +142,7 @@ def sync_user(entry: DirectoryUser, *, user: Optional[User] = None) -> User:
     history (login name and DN are updated); someone who left because the directory said so
     and is back in it is restored.
     """
-    user = user or _match_user(entry.directory_id, entry.username)
+    user = user or match_user(entry.directory_id, entry.username)
     if user is None:
         _free_username(entry.username, None)
         user = User(username=entry.username, dn=entry.dn, display_name=entry.display_name,
@@ -152,7 +152,7 @@ def sync_user(entry: DirectoryUser, *, user: Optional[User] = None) -> User:
                 db.session.add(user)
         except IntegrityError:
             # The same person signed in twice at the same moment: use the other row.
-            user = _match_user(entry.directory_id, entry.username)
+            user = match_user(entry.directory_id, entry.username)
             assert user is not None
     elif user.username != entry.username:
         record_event("user.renamed", obj=user, subject_user_id=user.id,
@@ -162,6 +162,22 @@ def sync_user(entry: DirectoryUser, *, user: Optional[User] = None) -> User:
         "username": entry.username,
         "directory_id": entry.directory_id or user.directory_id,
         "dn": entry.dn,
+        **directory_values(entry),
+    }
+    # Only what changed is set: most sign-ins change nothing, and then nothing is written.
+    changed = {name: value for name, value in fresh.items() if getattr(user, name) != value}
+    for name, value in changed.items():
+        setattr(user, name, value)
+    if user.left_at is not None and user.left_reason in DIRECTORY_REASONS:
+        mark_returned(user, reason="directory")
+    if changed:
+        db.session.flush()
+    return user
+
+
+def directory_values(entry: DirectoryUser) -> dict:
+    """The columns the directory decides besides identity (sign-in and the nightly sync write the same)."""
+    return {
         "display_name": entry.display_name,
         "email": entry.email,
         "department": entry.department,
@@ -176,15 +192,6 @@ def sync_user(entry: DirectoryUser, *, user: Optional[User] = None) -> User:
         "is_integrity_officer": "integrity_officer" in entry.roles,
         "is_confidential_adviser": "confidential_adviser" in entry.roles,
     }
-    # Only what changed is set: most sign-ins change nothing, and then nothing is written.
-    changed = {name: value for name, value in fresh.items() if getattr(user, name) != value}
-    for name, value in changed.items():
-        setattr(user, name, value)
-    if user.left_at is not None and user.left_reason in DIRECTORY_REASONS:
-        mark_returned(user, reason="directory")
-    if changed:
-        db.session.flush()
-    return user
 
 
 def mark_left(user: User, when: datetime, *, reason: str = "manual") -> None:

@@ -67,6 +67,11 @@ def cached(name: str, key: Hashable, compute: Callable[[], T]) -> T:
     return cache(name).get_or_compute(key, compute)
 
 
+def mark_stale(session: Session, name: str) -> None:
+    """Clear cache ``name`` after the commit: for writes the flush does not see (bulk statements)."""
+    session.info.setdefault("portal_stale_caches", set()).add(name)
+
+
 def _note_stale_caches(session: Session, _context) -> None:
     """After a flush: remember which caches the written objects make stale."""
     written = [*session.new, *session.dirty, *session.deleted]  # still the pre-flush state here

@@ -158,7 +158,7 @@ DATA_LABELS = {
     "employee_number": _l("Personeelsnummer"),
     "roles": _l("Rollen in het portaal"),
     "language": _l("Taal"),
-    "first_seen_at": _l("Eerste keer aangemeld"),
+    "first_seen_at": _l("In het portaal sinds"),
     "last_login_at": _l("Laatst aangemeld"),
     "left_at": _l("Uit dienst"),
     "acknowledgements": _l("Gelezen en bevestigd"),

@@ -197,7 +197,7 @@ def personal_data(user) -> dict[str, Any]:
 
 
 def _population() -> list:
-    """Everyone who signed in at least once and still works here."""
+    """Everyone the portal knows (imported by the directory sync or signed in) who still works here."""
     return [User.is_enabled.is_(True), User.left_at.is_(None)]
 
 

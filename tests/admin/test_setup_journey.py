@@ -52,3 +52,18 @@ def test_a_group_missing_from_the_directory_is_shown_as_not_found(app_config, ap
 def test_only_administrators_see_the_setup_checklist(client, auth):
     auth.login("jdevries")
     assert client.get("/admin/setup").status_code == 403
+
+
+def test_after_the_sync_the_portal_counts_every_member_of_a_role_group(app, client, auth, runner):
+    auth.login("lvisser")
+    before = client.get("/admin/setup").get_data(as_text=True)
+    assert runner.invoke(args=["portal", "sync-directory"]).exit_code == 0
+
+    after = client.get("/admin/setup").get_data(as_text=True)
+
+    def reviewers_row(html: str) -> str:
+        row = html[html.find("Beoordelaars (P&amp;O)"):]
+        return row[:row.find("</tr>")]
+    # only lvisser had signed in; the sync brought in the two other reviewers of pno-team
+    assert "3 leden" in reviewers_row(before) and "1 persoon" in reviewers_row(before)
+    assert "3 leden" in reviewers_row(after) and "3 personen" in reviewers_row(after)

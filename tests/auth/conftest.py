@@ -52,6 +52,12 @@ class OpenLdapUnderTest:
     def remove_member(self, group: str, username: str) -> None:
         self._modify(f"cn={group},{self.groups}", {"member": [(MODIFY_DELETE, [self.dn_of(username)])]})
 
+    def set_department(self, username: str, department: str) -> None:
+        self._modify(self.dn_of(username), {"ou": [(MODIFY_REPLACE, [department])]})
+
+    def set_manager(self, username: str, manager: str) -> None:
+        self._modify(self.dn_of(username), {"manager": [(MODIFY_REPLACE, [self.dn_of(manager)])]})
+
     def rename(self, username: str, new_username: str) -> None:
         """A new login name (and RDN, when the RDN is the login name), as after a marriage."""
         dn = self.dn_of(username)
@@ -83,6 +89,12 @@ class AdUnderTest:
 
     def rename(self, username: str, new_username: str) -> None:
         self.server.rename(username, new_username)
+
+    def set_department(self, username: str, department: str) -> None:
+        self.server.set_attribute(username, "department", department)
+
+    def set_manager(self, username: str, manager: str) -> None:
+        self.server.set_attribute(username, "manager", self.server.dns[manager])
 
 
 @pytest.fixture()

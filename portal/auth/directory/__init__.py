@@ -7,7 +7,7 @@ the built-in development directory, ``registry`` hands out one client per config
 
 from .client import Directory
 from .dn import normalise_dn
-from .entry import Account, DirectoryUser, name_key
+from .entry import Account, DirectoryUser, Listed, name_key
 from .errors import (
     AccountUnusable,
     DirectoryError,
@@ -20,5 +20,5 @@ from .registry import get_directory
 
 __all__ = [
     "Account", "AccountUnusable", "Directory", "DirectoryError", "DirectoryUnavailable", "DirectoryUser",
-    "InvalidCredentials", "NoEntry", "ServiceAccountRefused", "get_directory", "name_key", "normalise_dn",
+    "InvalidCredentials", "Listed", "NoEntry", "ServiceAccountRefused", "get_directory", "name_key", "normalise_dn",
 ]

@@ -125,6 +125,7 @@ def read_root(search: Search) -> dict[str, Any]:
     root: dict[str, Any] = {"ad": AD_CAPABILITY in values.get("supportedcapabilities", [])}
     if root["ad"]:
         naming = (values.get("defaultnamingcontext") or [""])[0]
+        root["naming"] = naming
         root["dns_domain"] = ".".join(part.split("=", 1)[1] for part in naming.split(",") if "=" in part)
         partitions = f"CN=Partitions,{(values.get('configurationnamingcontext') or [''])[0]}"
         found = search(partitions, f"(&(objectClass=crossRef)(nCName={escape_filter_chars(naming)}))",
@@ -143,6 +144,15 @@ def role_group_sids(search: Search, group_dns: Sequence[str]) -> dict[str, bytes
         if sid:
             sids[normalise_dn(dn)] = sid[0]
     return sids
+
+
+def relative_id(entry: dict) -> str | None:
+    """The relative id (the last part of ``objectSid``) of a group entry, as ``primaryGroupID`` spells it."""
+    sids = (entry.get("raw_attributes") or {}).get("objectSid") or []
+    sid = sids[0] if sids else b""
+    if not isinstance(sid, bytes) or len(sid) < 12 or len(sid) != 8 + 4 * sid[1]:
+        return None
+    return str(int.from_bytes(sid[-4:], "little"))
 
 
 def role_groups_in_token(search: Search, user_dn: str, role_sids: dict[str, bytes]) -> set[str]:

@@ -11,6 +11,7 @@ missing attributes.
 
 from __future__ import annotations
 
+import logging
 import math
 import secrets
 import ssl
@@ -31,6 +32,7 @@ from .entry import (
     ROLE_GROUP_SETTINGS,
     Account,
     DirectoryUser,
+    Listed,
     checked_credentials,
     decoded,
     name_key,
@@ -38,7 +40,7 @@ from .entry import (
 )
 from .errors import AccountUnusable, DirectoryUnavailable, InvalidCredentials, NoEntry, ServiceAccountRefused
 from .dn import normalise_dn
-from .groups import count_people, nested_groups
+from .groups import count_people, nested_groups, people_in
 
 # Bind results that mean "this user may not sign in" rather than "the directory is broken":
 # constraintViolation (locked, expired), inappropriateAuthentication, invalidCredentials,
@@ -46,6 +48,10 @@ from .groups import count_people, nested_groups
 _REFUSED_BIND = {19, 48, 49, 50, 53}
 _INVALID_CREDENTIALS = 49
 _SIZE_LIMIT_EXCEEDED = 4
+#: the simple paged results control (RFC 2696)
+_PAGED_RESULTS = "1.2.840.113556.1.4.319"
+
+log = logging.getLogger("portal.auth")
 
 #: called with the account key (and the entry, when one was found) before the password is tried
 BeforeBind = Callable[[str, "Account | None"], None]
@@ -114,24 +120,43 @@ class Directory:
                 return None
             return self._user(account, self._groups_of(service, account), typed_username=username)
 
-    def find_accounts(self, ids: Sequence[str], usernames: Sequence[str], *, batch_size: int = 100) -> list[Account]:
-        """Every entry with one of these stable ids or login names; one search per batch.
+    def everyone(self, now: datetime | None = None) -> list[Listed]:
+        """Every person the user filter finds below the user base, with their roles: for the directory sync.
 
-        For the directory sync. Raises DirectoryUnavailable when any search fails, so that a
-        broken directory is never read as "everyone left".
+        One paged search reads the entries; the role groups are read once for everyone (below
+        LDAP_GROUP_BASE, nested groups resolved; on AD by the in-chain rule, the primary group
+        included), not per person. Left out: entries without a login name, a login name that
+        several entries share (nobody can sign in with it), and the portal's own service account.
+        Raises DirectoryUnavailable when any search fails, so that a broken directory is never
+        read as "everyone left".
         """
-        clauses = [f"({self.id_attribute}={ad.id_filter_value(self.id_attribute, i)})" for i in ids
-                   if self.id_attribute]
-        clauses += [f"({self.login_attribute}={escape_filter_chars(name)})" for name in usernames]
-        found: dict[str, Account] = {}
+        now = now or utcnow()
         with self._guarded(breaker=False) as service:
-            for start in range(0, len(clauses), batch_size):
-                batch = "".join(clauses[start:start + batch_size])
-                for entry in self._search(service, self.config["LDAP_USER_BASE"],
-                                          f"(&{self._user_filter()}(|{batch}))", self._account_attributes()):
-                    account = self._account(entry)
-                    found[account.dn.lower()] = account
-        return list(found.values())
+            entries = self._paged_search(
+                service, self.config["LDAP_USER_BASE"], f"(&{self._user_filter()}({self.login_attribute}=*))",
+                self._account_attributes())
+            if self._is_active_directory(service):
+                role_members, primary_rids = self._ad_role_members(service)
+            else:
+                role_members, primary_rids = self._role_members(service), {}
+        service_dn = normalise_dn(self.config["LDAP_BIND_DN"]) if self.config.get("LDAP_BIND_DN") else None
+        accounts: dict[str, list[tuple[Account, str]]] = {}
+        for entry in entries:
+            account = self._account(entry, now)
+            key = normalise_dn(account.dn)
+            if account.username and key != service_dn:
+                accounts.setdefault(account.username, []).append((account, key))
+        listed = []
+        for username, found in accounts.items():
+            if len(found) > 1:
+                log.warning("directory sync: %d entries share the login name %s; none imported", len(found), username)
+                continue
+            account, key = found[0]
+            groups = {group for group, people in role_members.items() if key in people}
+            primary = (account.attributes.get("primarygroupid") or [""])[0]
+            groups |= {group for group, rids in primary_rids.items() if primary in rids}
+            listed.append(Listed(self._user(account, groups, typed_username=username), account.unusable))
+        return listed
 
     def group_member_counts(self, group_dns: Sequence[str]) -> dict[str, int | None]:
         """How many people each group holds, nested groups resolved; None for a group not found.
@@ -139,15 +164,10 @@ class Directory:
         For the administrator's go-live checklist: one search reads every group below
         LDAP_GROUP_BASE. Raises DirectoryUnavailable.
         """
-        base = self.config.get("LDAP_GROUP_BASE")
         members: dict[str, list[str]] = {}
-        if base:
+        if self.config.get("LDAP_GROUP_BASE"):
             with self._guarded(breaker=False) as service:
-                entries = self._search(service, base, "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)"
-                                       "(objectClass=group))", ["member", "uniqueMember"])
-            for entry in entries:
-                values = decoded(entry.get("raw_attributes") or {})
-                members[normalise_dn(entry["dn"])] = values.get("member", []) + values.get("uniquemember", [])
+                members = self._all_groups(service)
         return {dn: count_people(members, dn) for dn in group_dns}
 
     def ping(self) -> None:
@@ -264,6 +284,63 @@ class Directory:
             raise DirectoryUnavailable(f"{self.url}: search below {base!r} failed: {_describe(conn)}")
         # With referrals not chased, continuation references (searchResRef) are skipped.
         return [entry for entry in conn.response or [] if entry.get("type") == "searchResEntry"]
+
+    def _paged_search(self, conn: Connection, base: str, search_filter: str, attributes: list[str],
+                      *, page_size: int = 500) -> list[dict]:
+        """Every entry of a subtree search, page by page (AD answers at most 1,000 per search without paging)."""
+        found: list[dict] = []
+        cookie: bytes | None = None
+        while True:
+            conn.search(base, search_filter, search_scope=SUBTREE, attributes=attributes, paged_size=page_size,
+                        paged_cookie=cookie)
+            if conn.result.get("result") != 0:
+                raise DirectoryUnavailable(f"{self.url}: search below {base!r} failed: {_describe(conn)}")
+            found.extend(entry for entry in conn.response or [] if entry.get("type") == "searchResEntry")
+            control = (conn.result.get("controls") or {}).get(_PAGED_RESULTS) or {}
+            cookie = (control.get("value") or {}).get("cookie")
+            if not cookie:
+                return found
+
+    def _all_groups(self, conn: Connection) -> dict[str, list[str]]:
+        """Every group below LDAP_GROUP_BASE (normalised DN) with its member DNs, in one paged search."""
+        entries = self._paged_search(conn, self.config["LDAP_GROUP_BASE"],
+                                     "(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)(objectClass=group))",
+                                     ["member", "uniqueMember"])
+        members: dict[str, list[str]] = {}
+        for entry in entries:
+            values = decoded(entry.get("raw_attributes") or {})
+            members[normalise_dn(entry["dn"])] = values.get("member", []) + values.get("uniquemember", [])
+        return members
+
+    def _role_members(self, conn: Connection) -> dict[str, set[str]]:
+        """Each configured role group (normalised DN) with the people it holds, nested groups resolved."""
+        role_groups = [normalise_dn(self.config[key]) for key in ROLE_GROUP_SETTINGS.values() if self.config.get(key)]
+        if not role_groups or not self.config.get("LDAP_GROUP_BASE"):
+            return {}
+        members = self._all_groups(conn)
+        return {group: people_in(members, group) or set() for group in role_groups}
+
+    def _ad_role_members(self, conn: Connection) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """AD: each role group's people by the in-chain rule, and the primary group ids that give the role.
+
+        ``tokenGroups`` (what sign-in reads) holds the primary group too, which ``member`` never
+        lists: a person whose ``primaryGroupID`` is the role group, or a group nested in it, has the role.
+        """
+        base = self.config["LDAP_USER_BASE"]
+        naming = (self._root or {}).get("naming") or base
+        members: dict[str, set[str]] = {}
+        rids: dict[str, set[str]] = {}
+        for key in ROLE_GROUP_SETTINGS.values():
+            dn = self.config.get(key)
+            if not dn:
+                continue
+            in_chain = f"(memberOf:{ad.AD_IN_CHAIN}:={escape_filter_chars(dn)})"
+            people = self._paged_search(conn, base, f"(&{self._user_filter()}{in_chain})", ["1.1"])
+            members[normalise_dn(dn)] = {normalise_dn(entry["dn"]) for entry in people}
+            groups = self._search(conn, naming, f"(&(objectClass=group)(|{in_chain}(distinguishedName="
+                                                f"{escape_filter_chars(dn)})))", ["objectSid"])
+            rids[normalise_dn(dn)] = {rid for rid in map(ad.relative_id, groups) if rid}
+        return members, rids
 
     def _user_filter(self) -> str:
         user_filter = (self.config.get("LDAP_USER_FILTER") or "objectClass=*").strip()

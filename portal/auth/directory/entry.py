@@ -38,6 +38,14 @@ class DirectoryUser:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """An entry the directory sync read: the person with their roles, and whether the account is usable."""
+
+    user: DirectoryUser
+    unusable: str | None = None  #: "disabled" or "account_expired" when AD's attributes say so
+
+
+@dataclass(frozen=True)
 class Account:
     """An entry found by a search, before any bind: what the throttle and the sync need."""
 

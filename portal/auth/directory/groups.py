@@ -36,7 +36,13 @@ def nested_groups(search: Callable[[str], list[dict]], dn: str) -> set[str]:
 
 
 def count_people(members: dict[str, list[str]], group_dn: str) -> int | None:
-    """How many people ``group_dn`` holds, nested groups resolved; None when it is not among ``members``.
+    """How many people ``group_dn`` holds, nested groups resolved; None when it is not among ``members``."""
+    people = people_in(members, group_dn)
+    return None if people is None else len(people)
+
+
+def people_in(members: dict[str, list[str]], group_dn: str) -> set[str] | None:
+    """Normalised DNs of the people ``group_dn`` holds, nested groups resolved; None when it is not among ``members``.
 
     ``members`` maps every group's normalised DN to its member DNs; a member that is itself a
     group there is followed (at most MAX_GROUP_DEPTH levels), anything else counts as a person.
@@ -59,4 +65,4 @@ def count_people(members: dict[str, list[str]], group_dn: str) -> int | None:
         frontier = nested
         if not frontier:
             break
-    return len(people)
+    return people

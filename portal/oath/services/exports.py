@@ -37,7 +37,7 @@ def attendance_rows(session: OathSession, registrations: Sequence[Registration])
 
 def outstanding_rows() -> tuple[list[str], Iterator[list]]:
     header = [_("Naam"), _("Gebruikersnaam"), _("E-mail"), _("Afdeling"), _("Soort medewerker"), _("Moet nog"),
-              _("In dienst sinds (eerste aanmelding)"), _("Aanmelding bijeenkomst")]
+              _("Startdatum (voor het eerst in de directory gevonden of aangemeld)"), _("Aanmelding bijeenkomst")]
 
     def rows() -> Iterator[list]:
         for user, registration in iter_outstanding():
