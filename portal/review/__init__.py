@@ -22,9 +22,12 @@ def _is_reviewer(user) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    from portal.core.audit_sentences import register_audit_texts
     from portal.review import exports, jobs  # noqa: F401  the register and audit exports; the digest, the snapshot
+    from portal.review import labels
 
     app.register_blueprint(public_bp)
+    register_audit_texts(labels.SENTENCES, references=labels.REFERENCES)
     register_nav_item(NavItem("review.queue", lambda: _l("Beoordelen"), order=30, visible=_is_reviewer))
     register_nav_item(NavItem("review.register", lambda: _l("Register"), order=31, visible=_is_reviewer))
     register_nav_item(NavItem(
