@@ -30,6 +30,8 @@ def _sign_out_everywhere(e: EventFacts) -> Sentence:
 
 
 def _renamed(e: EventFacts) -> Sentence:
+    if not (e.detail("from") and e.detail("to")):
+        return e.say(_l("De gebruikersnaam van %(subject)s is gewijzigd."))
     return e.say(_l("De gebruikersnaam van %(subject)s is gewijzigd van %(old)s in %(new)s."),
                  old=e.detail("from"), new=e.detail("to"))
 

@@ -10,7 +10,7 @@ sentence (an old event) gets a plain generic one, never an error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
 from flask import Flask
@@ -38,8 +38,9 @@ class Sentence:
     template: str
     values: Mapping[str, Any] = field(default_factory=dict)
 
-    def html(self) -> Markup:
-        values = {key: _link(value) if isinstance(value, AuditObject) else str(value)
+    def html(self, here: Optional[str] = None) -> Markup:
+        """The sentence as HTML; an object becomes a link, except to ``here`` (the page it is shown on)."""
+        values = {key: _link(value, here) if isinstance(value, AuditObject) else str(value)
                   for key, value in self.values.items()}
         return Markup(escape(self.template)) % values if values else Markup(escape(self.template))
 
@@ -57,8 +58,8 @@ class Sentence:
         return self.text()
 
 
-def _link(obj: AuditObject) -> Markup:
-    if not obj.url:
+def _link(obj: AuditObject, here: Optional[str] = None) -> Markup:
+    if not obj.url or obj.url == here:
         return escape(obj.name)
     return Markup('<a class="utrecht-link" href="{}">{}</a>').format(obj.url, obj.name)
 
@@ -185,10 +186,12 @@ def label_of(enum_cls: Any, value: Any, labels: Optional[Mapping] = None) -> str
 @dataclass(frozen=True)
 class DescribedEvent:
     sentence: Sentence
+    #: the path of the page that shows it: a link to that same page is left out
+    here: Optional[str] = None
 
     @property
     def html(self) -> Markup:
-        return self.sentence.html()
+        return self.sentence.html(self.here)
 
     @property
     def text(self) -> str:
@@ -252,15 +255,17 @@ def describe_one(event: "AuditEvent", actor_name: Optional[str], subject_name: O
     return generic_sentence(facts)
 
 
-def audit_lines(rows: Iterable[Any]) -> list[tuple[Any, DescribedEvent]]:
+def audit_lines(rows: Iterable[Any], viewer: Any = None) -> list[tuple[Any, DescribedEvent]]:
     """(row, described) for the rows of a trail page (``row.event``, ``row.actor``, ``row.subject``),
-    for the signed-in viewer (a Jinja global)."""
+    for ``viewer`` (default: the signed-in person; a Jinja global)."""
+    from flask import has_request_context, request
     from flask_login import current_user
 
     rows = list(rows)
     described = describe_events(((row.event, _name(row.actor), _name(row.subject)) for row in rows),
-                                viewer=current_user)
-    return list(zip(rows, described))
+                                viewer=viewer if viewer is not None else current_user)
+    here = request.path if has_request_context() else None
+    return [(row, replace(line, here=here)) for row, line in zip(rows, described)]
 
 
 def _name(user: Optional["User"]) -> Optional[str]:
