@@ -41,13 +41,24 @@ class Sentence:
     def html(self, here: Optional[str] = None) -> Markup:
         """The sentence as HTML; an object becomes a link, except to ``here`` (the page it is shown on)."""
         values = {key: _link(value, here) if isinstance(value, AuditObject) else str(value)
-                  for key, value in self.values.items()}
+                  for key, value in self._capitalised().items()}
         return Markup(escape(self.template)) % values if values else Markup(escape(self.template))
 
     def text(self) -> str:
         values = {key: value.name if isinstance(value, AuditObject) else str(value)
-                  for key, value in self.values.items()}
+                  for key, value in self._capitalised().items()}
         return self.template % values if values else self.template
+
+    def _capitalised(self) -> dict[str, Any]:
+        """The values, the one that opens the sentence with a capital ("het jaarverslag …" -> "Het …")."""
+        values = dict(self.values)
+        for key, value in values.items():
+            if self.template.startswith(f"%({key})s"):
+                if isinstance(value, AuditObject):
+                    values[key] = AuditObject(_upper_first(value.name), value.url)
+                else:
+                    values[key] = _upper_first(str(value))
+        return values
 
     @property
     def url(self) -> Optional[str]:
@@ -56,6 +67,10 @@ class Sentence:
 
     def __str__(self) -> str:
         return self.text()
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _link(obj: AuditObject, here: Optional[str] = None) -> Markup:
