@@ -218,3 +218,11 @@ def test_a_person_assigned_is_named_not_numbered(app):
         assert db.session.scalar(select(AuditEvent.details).where(AuditEvent.action == "declaration.assign"))["to"]
     (text, _url), *_taken = _lines(app, "lvisser", action="declaration.assign")
     assert text == "Mohamed Jansen heeft de nevenwerkzaamheid „Fanfare” toegewezen aan Bakker, Anna (P&O)."
+
+
+def test_a_hostile_title_stays_text_in_the_sentence(app, client, auth):
+    declaration_id = _decided(app, "approved", organisation_name='<img src=x onerror="alert(1)">%(actor)s')
+    auth.login("abakker")
+    html = client.get(f"/review/{declaration_id}/audit").get_data(as_text=True)
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;%(actor)s" in html  # shown as typed, placeholder and all
