@@ -42,7 +42,8 @@ class Sentence:
         """The sentence as HTML; an object becomes a link, except to ``here`` (the page it is shown on)."""
         values = {key: _link(value, here) if isinstance(value, AuditObject) else str(value)
                   for key, value in self._capitalised().items()}
-        return Markup(escape(self.template)) % values if values else Markup(escape(self.template))
+        template = escape(self.template)  # the translated sentence is text too; % escapes every plain value
+        return template % values if values else template
 
     def text(self) -> str:
         values = {key: value.name if isinstance(value, AuditObject) else str(value)
@@ -76,7 +77,8 @@ def _upper_first(text: str) -> str:
 def _link(obj: AuditObject, here: Optional[str] = None) -> Markup:
     if not obj.url or obj.url == here:
         return escape(obj.name)
-    return Markup('<a class="utrecht-link" href="{}">{}</a>').format(obj.url, obj.name)
+    # a literal of ours; format() escapes the url and the name
+    return Markup('<a class="utrecht-link" href="{}">{}</a>').format(obj.url, obj.name)  # nosec B704
 
 
 @dataclass(frozen=True)
