@@ -89,6 +89,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LDAP_ATTR_JOB_TITLE", "title", _str, "Attribute with the job title."),
     Setting("LDAP_ATTR_EMPLOYEE_TYPE", "employeeType", _str, "Attribute with the employee type."),
     Setting("LDAP_ATTR_EMPLOYEE_NUMBER", "employeeNumber", _str, "Attribute with the employee number."),
+    Setting("LDAP_ATTR_MANAGER", "manager", _str, "Attribute with the DN of the person's manager (`manager` on Active Directory and in inetOrgPerson). Managers give advice on side activities and decide on gifts of their own staff. Empty: the portal knows no managers."),
     Setting("DIRECTORY_SYNC_MAX_LEFT", 20, _int, "The nightly directory sync marks people without a directory entry as left, but stops (and logs an error) when more than this many would go at once: a wrong base or filter must not look like a mass departure. `flask portal sync-directory --force` overrides it."),
     Setting("LDAP_DEMO_LDIF", "", _str, "LDIF file for the demo directory; empty: the one shipped with the portal."),
     Setting("STATEMENT_EMPLOYEE_TYPES", ["stagiair", "inhuur", "extern"], _list, "Employee types (the directory's employee type, any case) that sign the integrity statement instead of taking the oath: people who are not ambtenaar (interns, hired and external staff). Holiday and on-call workers employed by the municipality are ambtenaar and take the oath (art. 7 Ambtenarenwet 2017); add `vakantiekracht,oproepkracht` only if yours are hired through an agency."),

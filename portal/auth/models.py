@@ -7,10 +7,22 @@ from typing import Optional
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
+
+from portal.auth.directory.dn import normalise_dn
 
 from portal.core.time import utcnow
 from portal.extensions import db
+
+
+def dn_key(dn: str | None) -> str | None:
+    """One spelling of a DN for matching; the DN as typed, lower-cased, when it does not parse."""
+    if not dn:
+        return None
+    try:
+        return normalise_dn(dn)[:1024]
+    except Exception:  # noqa: BLE001 - a malformed DN (tests, old rows) still gets a key
+        return dn.strip().lower()[:1024]
 
 
 class User(UserMixin, db.Model):
@@ -22,6 +34,10 @@ class User(UserMixin, db.Model):
     #: the directory's stable id (objectGUID, entryUUID): a renamed account is the same person
     directory_id: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
     dn: Mapped[str] = mapped_column(String(1024))
+    #: the DN in one spelling (escapes resolved, lower case): what a ``manager`` attribute is matched against
+    dn_key: Mapped[Optional[str]] = mapped_column(String(1024), index=True)
+    #: the manager's DN in the same spelling, from the directory's manager attribute (LDAP_ATTR_MANAGER)
+    manager_dn: Mapped[Optional[str]] = mapped_column(String(1024), index=True)
     display_name: Mapped[str] = mapped_column(String(256))
     email: Mapped[Optional[str]] = mapped_column(String(320))
     department: Mapped[Optional[str]] = mapped_column(String(256), index=True)
@@ -54,6 +70,11 @@ class User(UserMixin, db.Model):
     session_generation: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (CheckConstraint("language in ('nl', 'en')", name="language"),)
+
+    @validates("dn")
+    def _keep_dn_key(self, _key: str, dn: str) -> str:
+        self.dn_key = dn_key(dn)
+        return dn
 
     def get_id(self) -> str:
         # The generation in the id means a bumped generation invalidates old cookies.

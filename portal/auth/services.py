@@ -168,6 +168,7 @@ def sync_user(entry: DirectoryUser, *, user: Optional[User] = None) -> User:
         "job_title": entry.job_title,
         "employee_type": entry.employee_type,
         "employee_number": entry.employee_number,
+        "manager_dn": entry.manager_dn,
         "is_reviewer": "reviewer" in entry.roles,
         "is_admin": "admin" in entry.roles,
         "is_top_official": "top_official" in entry.roles,

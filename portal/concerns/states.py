@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.enums import LabelledEnum
 from portal.core.refusals import Refusal
+from portal.core.states import Transitions
 
 
 class ConcernStatus(LabelledEnum):
@@ -148,14 +149,8 @@ class InvalidTransition(ConcernError):
                             status=current.label))
 
 
-def check_transition(current: ConcernStatus | str, target: ConcernStatus | str) -> ConcernStatus:
-    """Return ``target`` if ``current → target`` is allowed; raise InvalidTransition otherwise."""
-    current, target = ConcernStatus(current), ConcernStatus(target)
-    if target not in TRANSITIONS[current]:
-        raise InvalidTransition(current, target)
-    return target
-
-
-def can_transition(current: ConcernStatus | str, target: ConcernStatus | str) -> bool:
-    """True when ``current → target`` is allowed (for showing or hiding forms)."""
-    return ConcernStatus(target) in TRANSITIONS[ConcernStatus(current)]
+CONCERN_FLOW = Transitions(ConcernStatus, TRANSITIONS, InvalidTransition)
+#: ``target`` when ``current → target`` is allowed; raises InvalidTransition otherwise
+check_transition = CONCERN_FLOW.check
+#: True when ``current → target`` is allowed (for showing or hiding forms)
+can_transition = CONCERN_FLOW.allows

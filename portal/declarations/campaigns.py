@@ -123,11 +123,6 @@ def get_task(campaign_id: int, user) -> CampaignTask:
     return task
 
 
-def _mail_context(campaign: Campaign, user: User) -> dict:
-    return {"name": user.display_name, "year": campaign.year, "due_on": campaign.due_on,
-            "path": f"/declarations/confirm/{campaign.id}"}
-
-
 def _open_campaigns() -> list[Campaign]:
     return list(db.session.scalars(select(Campaign).where(Campaign.closed_at.is_(None)).order_by(Campaign.id)))
 
@@ -137,8 +132,8 @@ def send_invitations(now: datetime, *, limit: int = BATCH_SIZE) -> int:
 
     Campaign by campaign: one that cannot be mailed is logged and skipped, the others go out.
     """
+    from portal.declarations.mails import mail_campaign_invitations
     from portal.notifications.jobs import each_on_its_own
-    from portal.notifications.services import MailToQueue, queue_mails
 
     query = (
         select(CampaignTask, User, Campaign)
@@ -152,8 +147,7 @@ def send_invitations(now: datetime, *, limit: int = BATCH_SIZE) -> int:
 
     def invite(campaign: Campaign) -> int:
         pairs = by_campaign[campaign]
-        queue_mails([MailToQueue(user, "declarations/campaign_invite", _mail_context(campaign, user),
-                                 f"campaign-{campaign.id}-user-{user.id}") for _task, user in pairs])
+        mail_campaign_invitations(campaign, [user for _task, user in pairs])
         _stamp([task.id for task, _user in pairs], invited_at=now)
         return len(pairs)
 
@@ -185,7 +179,7 @@ def send_reminders(now: datetime, *, limit: int = BATCH_SIZE) -> int:
 
 
 def _remind(campaign: Campaign, now: datetime, limit: int) -> int:
-    from portal.notifications.services import queue_mail
+    from portal.declarations.mails import mail_campaign_reminder
 
     stage = reminder_stage(campaign.due_on, to_local(now).date())
     if stage == 0:
@@ -203,8 +197,7 @@ def _remind(campaign: Campaign, now: datetime, limit: int) -> int:
         .order_by(CampaignTask.id).limit(limit)
     ).all()
     for task, user in rows:
-        queue_mail(user, "declarations/campaign_reminder", _mail_context(campaign, user),
-                   dedup_key=f"campaign-{campaign.id}-user-{user.id}-reminder-{stage}")
+        mail_campaign_reminder(campaign, user, stage)
     if rows:
         # compare-and-set: a task that another run already moved on is left alone
         db.session.execute(

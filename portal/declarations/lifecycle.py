@@ -1,4 +1,4 @@
-"""Shared machinery of the declaration services: refusals, derived status, audit, mail, race guard.
+"""Shared machinery of the declaration services: refusals, derived status, audit, race guard.
 
 Used by ``services`` (the employee's actions) and ``portal.review.services`` (HR's).
 """
@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.audit import record_event
 from portal.core.transaction import atomic
-from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
+from portal.declarations.models import Declaration, DeclarationVersion
 from portal.declarations.states import QUEUE_STATUSES, DeclarationError, derive_declaration_status
 
 
@@ -69,23 +69,6 @@ def guarded(service):
 
 def audit(action: str, declaration: Declaration, actor, **details: Any) -> None:
     record_event(action, actor=actor, obj=declaration, subject_user_id=declaration.owner_id, details=details)
-
-
-def declaration_path(declaration: Declaration) -> str:
-    return f"/declarations/{declaration.id}"
-
-
-def mail_owner(declaration: Declaration, template: str, dedup_key: str, **context: Any) -> None:
-    """Tell the owner that something happened; the mail names no contents, only links to the page."""
-    from portal.notifications.services import queue_mail
-
-    queue_mail(
-        declaration.owner,
-        f"declarations/{template}",
-        {"name": declaration.owner.display_name, "path": declaration_path(declaration), **context},
-        dedup_key=dedup_key,
-        sensitive=declaration.kind == DeclarationKind.financial_interest,
-    )
 
 
 def is_blank(value: Any) -> bool:

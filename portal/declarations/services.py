@@ -26,9 +26,9 @@ from portal.declarations.lifecycle import (
     audit,
     guarded,
     is_blank,
-    mail_owner,
     sync_status,
 )
+from portal.declarations.mails import mail_owner
 from portal.declarations.models import (
     ANSWER_FIELDS,
     REQUIRED_FOR_EVENT,

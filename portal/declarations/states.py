@@ -24,6 +24,7 @@ import enum
 from flask_babel import lazy_gettext as _l
 
 from portal.core.refusals import Refusal
+from portal.core.states import Transitions
 
 
 class VersionStatus(enum.StrEnum):
@@ -145,17 +146,11 @@ class InvalidTransition(DeclarationError):
         super().__init__(message if message is not None else _REFUSAL_BY_CURRENT.get(current))
 
 
-def check_transition(current: VersionStatus | str, target: VersionStatus | str) -> VersionStatus:
-    """Return ``target`` as a VersionStatus if ``current → target`` is allowed; raise InvalidTransition otherwise."""
-    current, target = VersionStatus(current), VersionStatus(target)
-    if target not in VERSION_TRANSITIONS[current]:
-        raise InvalidTransition(current, target)
-    return target
-
-
-def can_transition(current: VersionStatus | str, target: VersionStatus | str) -> bool:
-    """True when ``current → target`` is allowed (for showing or hiding buttons)."""
-    return VersionStatus(target) in VERSION_TRANSITIONS[VersionStatus(current)]
+VERSION_FLOW = Transitions(VersionStatus, VERSION_TRANSITIONS, InvalidTransition)
+#: ``target`` as a VersionStatus when ``current → target`` is allowed; raises InvalidTransition otherwise
+check_transition = VERSION_FLOW.check
+#: True when ``current → target`` is allowed (for showing or hiding buttons)
+can_transition = VERSION_FLOW.allows
 
 
 def derive_declaration_status(

@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 
+from portal.core.enums import LabelledEnum
+from portal.core.states import Transitions
 
-class ExportStatus(str, enum.Enum):
-    queued = "queued"  #: asked for, waiting for a worker
-    running = "running"  #: claimed by a worker until ``locked_until``
-    ready = "ready"  #: the file can be downloaded until ``expires_at``
-    failed = "failed"  #: the worker gave up; the person can ask again
-    expired = "expired"  #: the file was deleted after the retention period
 
-    @property
-    def label(self) -> str:
-        return str(LABELS[self])
+class ExportStatus(LabelledEnum):
+    queued = "queued", _l("In de wachtrij")  #: asked for, waiting for a worker
+    running = "running", _l("Wordt gemaakt")  #: claimed by a worker until ``locked_until``
+    ready = "ready", _l("Klaar")  #: the file can be downloaded until ``expires_at``
+    failed = "failed", _l("Mislukt")  #: the worker gave up; the person can ask again
+    expired = "expired", _l("Verlopen")  #: the file was deleted after the retention period
 
     @property
     def is_pending(self) -> bool:
         return self in (ExportStatus.queued, ExportStatus.running)
-
-
-LABELS = {
-    ExportStatus.queued: _l("In de wachtrij"),
-    ExportStatus.running: _l("Wordt gemaakt"),
-    ExportStatus.ready: _l("Klaar"),
-    ExportStatus.failed: _l("Mislukt"),
-    ExportStatus.expired: _l("Verlopen"),
-}
 
 
 class InvalidTransition(ValueError):
@@ -48,7 +36,10 @@ TRANSITIONS: dict[ExportStatus, frozenset[ExportStatus]] = {
 }
 
 
+EXPORT_FLOW = Transitions(ExportStatus, TRANSITIONS, lambda current, target: InvalidTransition(
+    f"a {current.value} export cannot become {target.value}"))
+
+
 def ensure_transition(current: ExportStatus, target: ExportStatus) -> None:
     """Raise InvalidTransition unless ``current -> target`` is allowed."""
-    if target not in TRANSITIONS[ExportStatus(current)]:
-        raise InvalidTransition(f"a {current.value} export cannot become {target.value}")
+    EXPORT_FLOW.check(current, target)

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 
 from portal.core.enums import LabelledEnum
+from portal.core.refusals import Refusal
+from portal.core.states import Transitions
 
 if TYPE_CHECKING:
     from portal.oath.models import OathSession, Registration
@@ -45,12 +47,11 @@ class Formula(LabelledEnum):
     affirmation = "affirmation", _l("Belofte")  #: ambtsbelofte
 
 
-class OathError(Exception):
+class OathError(Refusal):
     """A rule refused the action; ``message`` is shown to the user (Dutch msgid)."""
 
-    def __init__(self, message, field: str | None = None):
+    def __init__(self, message=None, field: str | None = None):
         super().__init__(message)
-        self.message = message
         #: the form field the message belongs next to, if any
         self.field = field
 
@@ -82,19 +83,18 @@ _REGISTRATION_REFUSALS = {
 }
 
 
+REGISTRATION_FLOW = Transitions(RegistrationStatus, REGISTRATION_TRANSITIONS, lambda current, _target: TransitionNotAllowed(
+    _REGISTRATION_REFUSALS.get(current, _l("Deze wijziging van de aanmelding is niet mogelijk."))))
+SESSION_FLOW = Transitions(SessionStatus, SESSION_TRANSITIONS, lambda current, _target: TransitionNotAllowed(
+    _l("Deze bijeenkomst is geannuleerd.") if current == SessionStatus.cancelled
+    else _l("Deze bijeenkomst heeft al plaatsgevonden.")))
+
+
 def move_registration(registration: Registration, new_status: RegistrationStatus) -> None:
     """Change a registration's status, or raise TransitionNotAllowed."""
-    if new_status not in REGISTRATION_TRANSITIONS[registration.status]:
-        raise TransitionNotAllowed(
-            _REGISTRATION_REFUSALS.get(registration.status, _l("Deze wijziging van de aanmelding is niet mogelijk."))
-        )
-    registration.status = new_status
+    registration.status = REGISTRATION_FLOW.check(registration.status, new_status)
 
 
 def move_session(session: OathSession, new_status: SessionStatus) -> None:
     """Change a session's status, or raise TransitionNotAllowed."""
-    if new_status not in SESSION_TRANSITIONS[session.status]:
-        if session.status == SessionStatus.cancelled:
-            raise TransitionNotAllowed(_l("Deze bijeenkomst is geannuleerd."))
-        raise TransitionNotAllowed(_l("Deze bijeenkomst heeft al plaatsgevonden."))
-    session.status = new_status
+    session.status = SESSION_FLOW.check(session.status, new_status)

@@ -17,6 +17,7 @@ from portal.core.time import utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db
 from portal.policies.markdown import render_markdown
+from portal.core.states import Transitions
 from portal.policies.models import PolicyPage, PolicyVersion, VersionStatus
 from portal.policies.text import build_search_text
 
@@ -52,13 +53,13 @@ _TRANSITIONS: dict[VersionStatus, set[VersionStatus]] = {
 }
 
 
+_FLOW = Transitions(VersionStatus, _TRANSITIONS, lambda current, target: InvalidTransition(
+    f"{current.value} → {target.value} is not allowed"))
+
+
 def transition_version(version: PolicyVersion, new_status: VersionStatus) -> None:
     """The one place that knows the workflow: draft → published; a published version is final."""
-    if new_status not in _TRANSITIONS[version.status]:
-        raise InvalidTransition(
-            f"version {version.id}: {version.status.value} → {new_status.value} is not allowed"
-        )
-    version.status = new_status
+    version.status = _FLOW.check(version.status, new_status)
 
 
 def can_edit_policies(user) -> bool:

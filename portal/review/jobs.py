@@ -29,7 +29,7 @@ def digest_counts(now: datetime, target_days: int) -> dict[str, int]:
 @scheduled_job("review-digest", every=timedelta(days=1), offset=timedelta(hours=6))
 def send_review_digest(now: datetime) -> int:
     """One mail per reviewer per day with the number of new and overdue items (none when both are 0)."""
-    from portal.notifications.services import queue_mail
+    from portal.review.mails import mail_digest
 
     days = target_days()
     counts = digest_counts(now, days)
@@ -38,12 +38,7 @@ def send_review_digest(now: datetime) -> int:
     day = now.astimezone(local_zone()).date().isoformat()
 
     def send(reviewer) -> int:
-        message = queue_mail(
-            reviewer, "review/digest", {**counts, "name": reviewer.display_name, "path": "/review/",
-                                        "target_days": days},
-            dedup_key=f"review-digest-{reviewer.id}-{day}",
-        )
-        return int(message is not None)
+        return int(mail_digest(reviewer, counts, days, day) is not None)
 
     return each_on_its_own(list(db.session.scalars(eligible_reviewers())), send, job="review-digest",
                            describe=lambda reviewer: f"digest for user {reviewer.id}")

@@ -30,9 +30,9 @@ from portal.declarations.lifecycle import (
     audit,
     guarded,
     is_blank,
-    mail_owner,
     sync_status,
 )
+from portal.declarations.mails import mail_owner
 from portal.declarations.models import Declaration, DeclarationVersion, InformationRequest
 from portal.declarations.states import (
     APPROVALS,

@@ -101,3 +101,48 @@ def test_views_never_commit_or_roll_back():
         if re.search(r"\.(commit|rollback)\(", line)
     ]
     assert offenders == []
+
+
+def test_every_workflow_checks_its_moves_with_the_one_transitions_helper():
+    """Each area's states.py makes a ``Transitions`` of its table; none writes its own check."""
+    from portal.concerns.states import CONCERN_FLOW
+    from portal.core.states import Transitions
+    from portal.declarations.states import VERSION_FLOW
+    from portal.oath.states import REGISTRATION_FLOW, SESSION_FLOW
+
+    for flow in (CONCERN_FLOW, VERSION_FLOW, REGISTRATION_FLOW, SESSION_FLOW):
+        assert isinstance(flow, Transitions)
+    for path in (PROJECT_ROOT / "portal").rglob("states.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "TRANSITIONS[" not in text, f"{path}: checks transitions by hand; use core.states.Transitions"
+
+
+def test_a_status_without_a_row_in_its_table_is_refused_at_import():
+    import enum
+
+    import pytest
+
+    from portal.core.states import Transitions
+
+    class Light(enum.StrEnum):
+        red = "red"
+        green = "green"
+
+    with pytest.raises(ValueError, match="green"):
+        Transitions(Light, {Light.red: {Light.green}}, lambda current, target: ValueError())
+    flow = Transitions(Light, {Light.red: {Light.green}, Light.green: set()}, lambda c, t: LookupError(f"{c}→{t}"))
+    assert flow.check("red", "green") is Light.green and flow.allows(Light.red, Light.green)
+    with pytest.raises(LookupError, match="green→red"):
+        flow.check(Light.green, Light.red)
+
+
+def test_each_area_queues_its_mails_in_its_mails_py():
+    """One file per area says which mails it sends: ``queue_mail``/``queue_mails`` are called nowhere else."""
+    offenders = []
+    for path in (PROJECT_ROOT / "portal").rglob("*.py"):
+        relative = path.relative_to(PROJECT_ROOT).as_posix()
+        if path.name == "mails.py" or relative.startswith("portal/notifications/"):
+            continue
+        if re.search(r"\bqueue_mails?\(", path.read_text(encoding="utf-8")):
+            offenders.append(relative)
+    assert offenders == []

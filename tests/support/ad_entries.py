@@ -68,6 +68,12 @@ def populate(dc, conn) -> dict[str, str]:
         _add(conn, ad_dn, "user", values)
         dns[uid.lower()] = ad_dn
         ldif_to_ad[normalise_dn(dn)] = ad_dn
+    # The manager attribute points at the manager's AD entry (a DN, as in the LDIF).
+    for dn, attributes in entries:
+        managers = [normalise_dn(_text(value)) for value in attributes.get("manager", [])]
+        if managers and managers[0] in ldif_to_ad and normalise_dn(dn) in ldif_to_ad:
+            if not conn.modify(ldif_to_ad[normalise_dn(dn)], {"manager": [(MODIFY_REPLACE, [ldif_to_ad[managers[0]]])]}):
+                raise RuntimeError(f"cannot set the manager of {dn}: {conn.result}")
     groups: list[tuple[str, list[str]]] = []
     for dn, attributes in entries:
         classes = {_text(value).lower() for value in attributes.get("objectClass", [])}

@@ -34,6 +34,7 @@ class DirectoryUser:
     employee_type: str | None  #: lower-cased
     employee_number: str | None
     roles: frozenset[str]
+    manager_dn: str | None = None  #: the manager's DN in one spelling (normalise_dn), or None
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def to_directory_user(config: Mapping[str, Any], login_attribute: str, account: 
     username = (login or first(login_attribute) or typed_username).strip().lower()
     full_name = " ".join(filter(None, (first("givenName"), first("sn"))))
     employee_type = setting("LDAP_ATTR_EMPLOYEE_TYPE")
+    manager = setting("LDAP_ATTR_MANAGER")
     roles = frozenset(
         role for role, key in ROLE_GROUP_SETTINGS.items()
         if config.get(key) and normalise_dn(config[key]) in groups
@@ -123,4 +125,15 @@ def to_directory_user(config: Mapping[str, Any], login_attribute: str, account: 
         employee_type=employee_type.lower() if employee_type else None,
         employee_number=setting("LDAP_ATTR_EMPLOYEE_NUMBER"),
         roles=roles,
+        manager_dn=manager_key(manager),
     )
+
+
+def manager_key(manager: str | None) -> str | None:
+    """The manager attribute's DN in the spelling ``User.dn_key`` uses; None when empty or not a DN."""
+    if not manager:
+        return None
+    try:
+        return normalise_dn(manager)[:1024] or None
+    except Exception:  # noqa: BLE001 - ldap3 raises several kinds for a malformed DN; treat as no manager
+        return None
