@@ -157,17 +157,16 @@ def register_audit_object(object_type: str, resolver: ObjectResolver) -> None:
 
 
 def register_audit_references(references: Mapping[str, Mapping[str, str]]) -> None:
-    """Per action, the detail keys that hold an object's id and its type: ``{"declaration.assign": {"to": "user"}}``."""
+    """Per action, the detail keys that hold an object's id, and its type.
+
+    ``{"declaration.assign": {"to": "user"}}``: the assignee is a person, named like the object is.
+    """
     for action, keys in references.items():
         _references[action] = dict(keys)
 
 
 def has_sentence(action: str) -> bool:
     return action in _sentences or any(action.startswith(prefix) for prefix in _prefix_makers)
-
-
-def known_actions() -> set[str]:
-    return set(_sentences)
 
 
 def _maker_for(action: str) -> Optional[SentenceMaker]:
@@ -293,7 +292,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["audit_lines"] = audit_lines
 
 
-def register_audit_texts(sentences: Mapping[str, SentenceMaker], *, objects: Optional[Mapping[str, ObjectResolver]] = None,
+def register_audit_texts(sentences: Mapping[str, SentenceMaker], *,
+                         objects: Optional[Mapping[str, ObjectResolver]] = None,
                          references: Optional[Mapping[str, Mapping[str, str]]] = None) -> None:
     """An area's part of the trail in one call (from its ``init_app``): sentences, objects, references."""
     register_audit_sentences(sentences)
