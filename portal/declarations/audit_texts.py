@@ -26,15 +26,20 @@ NIL_KINDS = {
 }
 
 
-def declaration_name(declaration: Declaration, viewer) -> AuditObject:
-    """The declaration as ``viewer`` may see it: with its title and a link for its owner and HR."""
-    is_owner = viewer is not None and getattr(viewer, "id", None) == declaration.owner_id
-    is_hr = (has_role(viewer, "reviewer") and declaration.status != DeclarationStatus.draft
-             and not is_owner)
-    if not (is_owner or is_hr):
-        if declaration.kind == DeclarationKind.financial_interest:
-            return AuditObject(_("het financieel belang met nummer %(number)s", number=declaration.id))
-        return AuditObject(_("de nevenwerkzaamheid met nummer %(number)s", number=declaration.id))
+def _may_read_title(owner_id: int, status, viewer) -> tuple[bool, bool]:
+    """(is the viewer the owner, is the viewer HR who may open it): who reads the title, and where it leads."""
+    is_owner = viewer is not None and getattr(viewer, "id", None) == owner_id
+    is_hr = not is_owner and status != DeclarationStatus.draft and has_role(viewer, "reviewer")
+    return is_owner, is_hr
+
+
+def _numbered(declaration_id: int, kind) -> AuditObject:
+    if kind == DeclarationKind.financial_interest:
+        return AuditObject(_("het financieel belang met nummer %(number)s", number=declaration_id))
+    return AuditObject(_("de nevenwerkzaamheid met nummer %(number)s", number=declaration_id))
+
+
+def _titled(declaration: Declaration, is_owner: bool) -> AuditObject:
     if declaration.kind == DeclarationKind.financial_interest:
         name = _("het financieel belang „%(title)s”", title=declaration.title)
     else:
@@ -44,12 +49,27 @@ def declaration_name(declaration: Declaration, viewer) -> AuditObject:
 
 
 def resolve_declarations(ids: set[int], viewer) -> dict[int, AuditObject]:
-    declarations = db.session.scalars(
-        select(Declaration).where(Declaration.id.in_(ids)).options(
-            selectinload(Declaration.pending_version), selectinload(Declaration.current_version),
-            selectinload(Declaration.versions))
-    )
-    return {d.id: declaration_name(d, viewer) for d in declarations}
+    """Declarations by title and link for their owner and HR, by kind and number for anyone else.
+
+    The titles (and the versions they come from) are loaded only for the declarations the viewer may
+    read, so a page or an export for someone else costs one light query.
+    """
+    found, readable = {}, {}
+    for declaration_id, kind, status, owner_id in db.session.execute(
+            select(Declaration.id, Declaration.kind, Declaration.status, Declaration.owner_id)
+            .where(Declaration.id.in_(ids))):
+        is_owner, is_hr = _may_read_title(owner_id, status, viewer)
+        if is_owner or is_hr:
+            readable[declaration_id] = is_owner
+        else:
+            found[declaration_id] = _numbered(declaration_id, kind)
+    if readable:
+        for declaration in db.session.scalars(
+                select(Declaration).where(Declaration.id.in_(readable)).options(
+                    selectinload(Declaration.pending_version), selectinload(Declaration.current_version),
+                    selectinload(Declaration.versions))):
+            found[declaration.id] = _titled(declaration, readable[declaration.id])
+    return found
 
 
 def resolve_campaigns(ids: set[int], viewer) -> dict[int, AuditObject]:
