@@ -209,6 +209,7 @@ def load(dsn: str, scale: Scale, everyone: list[Person], now: datetime | None = 
             ("oath", lambda: _run(conn, OATH_SQL, params)),
             ("audit log", lambda: _run(conn, AUDIT_SQL, params)),
             ("mail outbox", lambda: _run(conn, MAIL_SQL, params)),
+            ("gifts", lambda: _run(conn, GIFTS_SQL, params)),
             ("sequences", lambda: _reset_sequences(conn)),
         ]
         for name, step in steps:
@@ -558,6 +559,38 @@ FROM generate_series(1, %(n_users)s / 20) AS i JOIN "user" u ON u.id = 1 + (i * 
 """
 
 
+# Gifts and invitations of the last two years: one for every third employee, in every status.
+GIFTS_SQL = r"""
+INSERT INTO gift (owner_id, category, description, giver_name, giver_organisation, work_relation, value_band,
+                  threshold, response, received_on, explanation, status, decision, conditions, decision_reason,
+                  decided_at, decided_by_id, created_at, updated_at)
+SELECT u.id,
+       (ARRAY['geschenk', 'uitnodiging', 'reis', 'maaltijd', 'overig'])[1 + u.id %% 5],
+       (ARRAY['Kerstpakket', 'Kaarten voor een voetbalwedstrijd', 'Studiereis naar een vakbeurs',
+              'Diner na de oplevering', 'Korting op een fiets'])[1 + u.id %% 5],
+       CASE WHEN u.id %% 2 = 0 THEN 'Karin Smit' END,
+       (ARRAY['Aannemersbedrijf Van Dijk', 'Ingenieursbureau West', 'Bouwcombinatie Noord',
+              'Leverancier Straatverlichting BV'])[1 + u.id %% 4],
+       'Voert werk uit voor mijn afdeling.',
+       (ARRAY['low', 'middle', 'high', 'unknown'])[1 + u.id %% 4], 50,
+       g.response, (%(now)s - ((u.id * 13) %% 700) * interval '1 day')::date, NULL,
+       g.status, g.decision,
+       CASE WHEN g.decision = 'allowed_with_conditions' THEN 'U deelt het met het team.' END,
+       CASE WHEN g.decision IN ('returned', 'hand_in') THEN 'De gever heeft een aanbesteding lopen.' END,
+       CASE WHEN g.decision IS NOT NULL THEN %(now)s - ((u.id * 13) %% 700 - 3) * interval '1 day' END,
+       CASE WHEN g.decision IS NOT NULL THEN 1 + u.id %% %(reviewers)s END,
+       %(now)s - ((u.id * 13) %% 700) * interval '1 day', %(now)s - ((u.id * 13) %% 700) * interval '1 day'
+FROM "user" u
+CROSS JOIN LATERAL (SELECT
+    CASE u.id %% 7 WHEN 0 THEN 'undecided' WHEN 1 THEN 'declined' ELSE 'accepted' END AS response,
+    CASE u.id %% 7 WHEN 0 THEN 'asked' WHEN 1 THEN 'declined' WHEN 2 THEN 'awaiting_consent'
+                   WHEN 3 THEN 'noted' ELSE 'decided' END AS status,
+    CASE u.id %% 7 WHEN 4 THEN 'allowed' WHEN 5 THEN 'allowed_with_conditions' WHEN 6 THEN 'returned' END
+        AS decision) AS g
+WHERE u.id %% 3 = 0
+"""
+
+
 # -- after the demo content ----------------------------------------------------------
 
 
@@ -647,6 +680,7 @@ FACTS = {
     "audit days": "SELECT (max(created_at)::date - min(created_at)::date) FROM audit_event",
     "published policy versions": "SELECT count(*) FROM policy_version WHERE status = 'published'",
     "policy acknowledgements": "SELECT count(*) FROM policy_acknowledgement",
+    "gifts": "SELECT count(*) FROM gift",
     "database size": "SELECT pg_size_pretty(pg_database_size(current_database()))",
 }
 

@@ -15,7 +15,7 @@ from portal.core.i18n import format_day
 from portal.extensions import babel, csrf, db, login_manager, migrate
 
 #: feature areas, in navigation order; each is a package with a ``bp`` blueprint
-AREAS = ("core", "auth", "policies", "declarations", "review", "oath", "concerns", "reports", "notifications",
+AREAS = ("core", "auth", "policies", "declarations", "review", "oath", "concerns", "gifts", "reports", "notifications",
          "admin", "exports")
 LANGUAGES = ("nl", "en")
 

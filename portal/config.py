@@ -47,7 +47,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ENV", "development", _str, "Exactly `development`, `production` or `testing`; anything else stops the portal. Production refuses unsafe settings."),
     Setting("SECRET_KEY", "", _str, "Signs sessions and CSRF tokens. Required in production: random, at least 32 characters and 128 bits of entropy (no repeated patterns)."),
     Setting("DATABASE_URL", "", _str, "SQLAlchemy URL. Empty: a SQLite file `instance/portal.sqlite3`. Production: `postgresql+psycopg://…`."),
-    Setting("ORGANISATION_NAME", "Gemeente Voorbeeld", _str, "Name shown in the header, mails and certificates."),
+    Setting("ORGANISATION_NAME", "Gemeente Voorbeeld", _str,
+            "Name shown in the header, mails and certificates; filled in for `{organisatie}` in the oath and "
+            "affirmation wording when someone takes it."),
     Setting("PRIVACY_OFFICER_CONTACT", "privacy@example.nl", _str, "How to reach the data protection officer (functionaris gegevensbescherming): an e-mail address, phone number or both, shown on the privacy page."),
     Setting("BASE_URL", "http://127.0.0.1:5000", _str, "Public address of the portal, used for links in mails."),
     Setting("DEBUG", False, _bool, "Flask debug mode. Never in production."),
@@ -113,6 +115,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CONCERN_ATTACHMENT_MAX_BYTES", 1_500_000, _int, "Largest attachment to a report, in bytes (PDF, PNG, JPEG or plain text; checked by content). Must stay below PORTAL_MAX_CONTENT_LENGTH."),
     Setting("CONCERN_RECEIPT_DAYS", 7, _int, "Days within which the receipt of a report is confirmed (Wet bescherming klokkenluiders: 7)."),
     Setting("CONCERN_ASSESSMENT_MONTHS", 3, _int, "Months within which the reporter hears the assessment (Wet bescherming klokkenluiders: 3)."),
+    # Gifts and invitations (art. 8 lid 1 sub e Ambtenarenwet 2017)
+    Setting("GIFT_THRESHOLD", 50, _int, "Gifts up to this amount in euros may be kept and are only reported (the code of conduct's consent beforehand); above it, the manager or HR decides. The value bands on the form follow it: up to it, up to five times it, more."),
+    Setting("GIFT_CATEGORIES", ["geschenk", "uitnodiging", "reis", "maaltijd", "overig"], _list, "Kinds of gift an employee can report; known codes are translated, another code is shown as typed. The annual report counts by them."),
+    Setting("GIFT_ASK_FIRST_CATEGORIES", ["uitnodiging", "reis", "maaltijd"], _list, "Kinds that are discussed beforehand whatever their value (invitations, trips, meals): accepted without asking, they need the manager's or HR's consent afterwards."),
     Setting("REPORT_MIN_CELL", 0, _int, "Annual report: counts of reports, investigations and advisers' contacts below this number are shown as `<N` (0: every count shown, as the seed reports publish them). Breakdowns by department always hide counts below 5."),
     # Retention (AVG): how long personal data is kept
     Setting("RETENTION_AFTER_LEAVING_DAYS", 730, _int, "This many days after `left_at` (default 2 years) a leaver is anonymised: name, contact details and every free text go, registrations, acknowledgements and questions are deleted; only what the annual report counts stays (kind, status, dates, department)."),

@@ -7,7 +7,8 @@
   person (nil statements, ceremony registrations, acknowledgements, information requests,
   assessments, internal notes, proposed decisions) are deleted. What the annual report counts
   stays, without anything that points to the person: kind, status and dates of declarations and
-  versions, department, campaign tasks, oath records and statement signatures.
+  versions, department, campaign tasks, oath records and statement signatures, and the kind, value band,
+  status and decision of reported gifts (their descriptions, givers and reasons are erased).
 * Audit entries are deleted after ``PORTAL_RETENTION_AUDIT_DAYS``.
 * Sent mails: the ``mail-cleanup`` job (``PORTAL_RETENTION_MAIL_DAYS``).
 * Reports of suspected breaches (concerns) are deleted with their notes and files
@@ -31,6 +32,7 @@ from portal.core.audit import record_event
 from portal.core.models import AuditEvent
 from portal.declarations.models import Declaration, DeclarationVersion, InformationRequest, NilStatement
 from portal.extensions import db
+from portal.gifts.models import Gift
 from portal.notifications.jobs import scheduled_job
 from portal.oath.models import Registration, StatementSignature
 from portal.policies.models import Acknowledgement
@@ -42,6 +44,9 @@ log = logging.getLogger("portal.retention")
 #: and the annual report still tells "approved with conditions" from "approved"
 VERSION_TEXTS = ("organisation_name", "role", "description", "touches_own_work_explanation", "conflict_assessment",
                  "entity", "relation_to_work", "change_note", "conditions", "refusal_reason")
+#: free texts of a reported gift (the giver is a third party's name too); kind, band, status and dates stay
+GIFT_TEXTS = ("description", "giver_name", "giver_organisation", "work_relation", "explanation", "conditions",
+              "decision_reason")
 #: the name shown for an anonymised person (not personal data: the same for everyone)
 ANONYMOUS_NAME = "(geanonimiseerd)"
 
@@ -85,6 +90,8 @@ def anonymise_users(user_ids: list[int], now: datetime) -> dict[str, int]:
     counts["declarations"] = _run(update(Declaration).where(Declaration.id.in_(declarations))
                                   .values(client_token=None))
     _run(update(StatementSignature).where(StatementSignature.user_id.in_(user_ids)).values(signed_name=""))
+    counts["gifts"] = _run(update(Gift).where(Gift.owner_id.in_(user_ids)).values(
+        {column: "" for column in GIFT_TEXTS}))
     for user_id in user_ids:
         # the user name must stay unique; this one can never be a directory name that signs in
         _run(update(User).where(User.id == user_id).values(

@@ -27,12 +27,6 @@ from portal.notifications.services import (
 )
 
 PER_PAGE = 50
-STATUS_LABELS = {
-    MailStatus.pending: _l("In de wachtrij"),
-    MailStatus.sending: _l("Wordt verstuurd"),
-    MailStatus.sent: _l("Verzonden"),
-    MailStatus.failed: _l("Mislukt"),
-}
 
 
 def _status_filter() -> Optional[MailStatus]:
@@ -50,7 +44,7 @@ def _mail_page(test_form: TestMailForm, status_code: int = 200):
     page = paginate(select_messages(status, current_user), PER_PAGE)
     return render_template(
         "admin/mail.html", counts=count_by_status(current_user), status=status, page=page,
-        labels=STATUS_LABELS, test_form=test_form,
+        test_form=test_form,
     ), status_code
 
 
@@ -70,7 +64,7 @@ def mail_message(message_id: int):
     if message.is_sensitive and show_bodies:
         record_body_view(message, current_user)
     return render_template(
-        "admin/mail_message.html", message=message, show_bodies=show_bodies, labels=STATUS_LABELS
+        "admin/mail_message.html", message=message, show_bodies=show_bodies
     )
 
 

@@ -13,18 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.core.access import has_role
-from portal.core.audit_sentences import AuditObject, EventFacts, Sentence, label_of
+from portal.core.audit_sentences import AuditObject, EventFacts, Sentence
 from portal.core.i18n import format_day
 from portal.declarations.models import Campaign, Declaration, DeclarationKind
 from portal.declarations.states import DeclarationStatus
 from portal.extensions import db
-
-#: "nothing to declare" about …
-NIL_KINDS = {
-    DeclarationKind.side_activity: _l("nevenwerkzaamheden"),
-    DeclarationKind.financial_interest: _l("financiële belangen"),
-}
-
 
 def _may_read_title(owner_id: int, status, viewer) -> tuple[bool, bool]:
     """(is the viewer the owner, is the viewer HR who may open it): who reads the title, and where it leads."""
@@ -135,7 +128,10 @@ def _answer(e: EventFacts) -> Sentence:
 
 
 def _nil_statement(e: EventFacts) -> Sentence:
-    kind = label_of(DeclarationKind, e.detail("kind"), NIL_KINDS)
+    try:
+        kind = str(DeclarationKind(e.detail("kind")).plural).lower()
+    except ValueError:
+        kind = str(e.detail("kind"))
     return e.say(_l("%(actor)s heeft verklaard dat er niets te melden is over %(kind)s."), kind=kind)
 
 

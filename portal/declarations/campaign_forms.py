@@ -13,7 +13,7 @@ from wtforms.validators import Optional as OptionalValidator
 
 from portal.core.forms import DateField, years_from_today
 from portal.declarations.fields import ChoiceField, WholeNumberField, options
-from portal.declarations.models import KIND_LABELS, SCOPE_LABELS, CampaignScope, Declaration, DeclarationKind
+from portal.declarations.models import CampaignScope, Declaration, DeclarationKind
 from portal.declarations.states import UNDECIDED
 
 KEEP, CHANGE, END = "keep", "change", "end"
@@ -24,10 +24,6 @@ NIL_CHOICES = {
                                             (DECLARE, _l("Ik wil een nevenwerkzaamheid opgeven"))]),
     DeclarationKind.financial_interest: options([(NIL, _l("Ik heb geen financiële belangen")),
                                                  (DECLARE, _l("Ik wil een financieel belang opgeven"))]),
-}
-NIL_LABELS = {
-    DeclarationKind.side_activity: _l("Nevenwerkzaamheden"),
-    DeclarationKind.financial_interest: _l("Financiële belangen"),
 }
 
 
@@ -42,7 +38,7 @@ class CampaignForm(FlaskForm):
         description=_l("Herinneringen gaan 14 en 3 dagen vóór deze datum uit, en één keer 7 dagen erna."),
     )
     scope = ChoiceField(
-        _l("Voor wie?"), choices=options((s.value, label) for s, label in SCOPE_LABELS.items()),
+        _l("Voor wie?"), choices=options(CampaignScope.choices()),
         validators=[InputRequired(_l("Kies voor wie de campagne is."))],
     )
     department = SelectField(_l("Afdeling (alleen bij 'Eén afdeling')"), validate_choice=False)
@@ -100,14 +96,14 @@ class ConfirmForm(FlaskForm):
         self.nil_kinds = list(nil_kinds)
         self._today = today
         for entry, declaration in zip(self.entries, self.declarations):
-            entry.choice.label.text = f"{KIND_LABELS[declaration.kind]}: {declaration.title}"
+            entry.choice.label.text = f"{declaration.kind.label}: {declaration.title}"
             if declaration.pending_version is not None and declaration.pending_version.status in UNDECIDED:
                 entry.choice.choices = [c for c in ENTRY_CHOICES if c.value != CHANGE]
         for kind in DeclarationKind:
             name = f"nil_{kind.value}"
             if kind in self.nil_kinds:
                 self[name].choices = NIL_CHOICES[kind]
-                self[name].label.text = str(NIL_LABELS[kind])
+                self[name].label.text = str(kind.plural)
             else:
                 del self[name]
 

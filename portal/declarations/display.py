@@ -9,18 +9,11 @@ from typing import Any, Optional
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 
+from portal.core.enums import LabelledEnum
 from portal.core.time import to_local
 from portal.declarations.models import (
     ANSWER_FIELDS,
-    INTEREST_EVENT_LABELS,
-    INTEREST_KIND_LABELS,
-    MUNICIPALITY_RELATION_LABELS,
-    ORGANISATION_KIND_LABELS,
     DeclarationVersion,
-    InterestEvent,
-    InterestKind,
-    MunicipalityRelation,
-    OrganisationKind,
 )
 
 FIELD_LABELS = {
@@ -46,14 +39,6 @@ FIELD_LABELS = {
     "ended_on": _l("Tot"),
 }
 
-_ENUM_LABELS = {
-    OrganisationKind: ORGANISATION_KIND_LABELS,
-    MunicipalityRelation: MUNICIPALITY_RELATION_LABELS,
-    InterestKind: INTEREST_KIND_LABELS,
-    InterestEvent: INTEREST_EVENT_LABELS,
-}
-
-
 def readable(value: Any) -> str:
     """An answer as text for people: labels for choices, Ja/Nee, Dutch dates, a dash for nothing."""
     if value is None or value == "":
@@ -62,9 +47,8 @@ def readable(value: Any) -> str:
         return str(_l("Ja") if value else _l("Nee"))
     if isinstance(value, date):
         return format_date(value, "d MMMM yyyy")
-    labels = _ENUM_LABELS.get(type(value))
-    if labels is not None:
-        return str(labels[value])
+    if isinstance(value, LabelledEnum):
+        return str(value.label)
     return str(value)
 
 

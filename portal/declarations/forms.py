@@ -24,19 +24,19 @@ from portal.declarations.fields import (
     to_bool,
     yes_no,
 )
+from portal.core.enums import LabelledEnum
 from portal.declarations.models import (
     ANSWER_FIELDS,
     ENTITY_MAX,
-    INTEREST_EVENT_LABELS,
-    INTEREST_KIND_LABELS,
-    MUNICIPALITY_RELATION_LABELS,
     NAME_MAX,
     NOTE_MAX,
-    ORGANISATION_KIND_LABELS,
     TEXT_MAX,
     DeclarationKind,
     DeclarationVersion,
     InterestEvent,
+    InterestKind,
+    MunicipalityRelation,
+    OrganisationKind,
 )
 
 MAX_HOURS = 744  #: hours in a month of 31 days
@@ -47,8 +47,8 @@ def _length(maximum: int) -> Length:
     return Length(max=maximum, message=_l("Gebruik hoogstens %(max)d tekens; nu zijn het er %(length)d."))
 
 
-def _choices(labels: dict) -> list:
-    return options((member.value, label) for member, label in labels.items())
+def _choices(kind: type[LabelledEnum]) -> list:
+    return options(kind.choices())
 
 
 def _blank(value: Any) -> bool:
@@ -144,7 +144,7 @@ class SideActivityForm(DeclarationForm):
         description=_l("Bijvoorbeeld de vereniging, stichting, het bedrijf of uw eigen onderneming."),
     )
     organisation_kind = ChoiceField(
-        _l("Wat voor organisatie is het?"), choices=_choices(ORGANISATION_KIND_LABELS),
+        _l("Wat voor organisatie is het?"), choices=_choices(OrganisationKind),
         validators=[OptionalValidator()],
     )
     role = StringField(
@@ -180,7 +180,7 @@ class SideActivityForm(DeclarationForm):
         _l("Doet u dit (soms) onder werktijd?"), choices=YES_NO_CHOICES, validators=[OptionalValidator()],
     )
     municipality_relation = ChoiceField(
-        _l("Heeft de organisatie te maken met de gemeente?"), choices=_choices(MUNICIPALITY_RELATION_LABELS),
+        _l("Heeft de organisatie te maken met de gemeente?"), choices=_choices(MunicipalityRelation),
         validators=[OptionalValidator()],
         description=_l("Bijvoorbeeld als klant, leverancier, ontvanger van subsidie of aanvrager van een vergunning."),
     )
@@ -227,13 +227,13 @@ class FinancialInterestForm(DeclarationForm):
     }
 
     interest_event = ChoiceField(
-        _l("Wat geeft u op?"), choices=_choices(INTEREST_EVENT_LABELS), default=InterestEvent.holding.value,
+        _l("Wat geeft u op?"), choices=_choices(InterestEvent), default=InterestEvent.holding.value,
         validators=[OptionalValidator()],
         description=_l("Werkt u in een aangewezen functie? Dan geeft u ook elke aankoop of verkoop van effecten op "
                        "die de belangen van de gemeente kan raken. Bedragen vragen wij niet."),
     )
     interest_kind = ChoiceField(
-        _l("Wat voor belang is het?"), choices=_choices(INTEREST_KIND_LABELS), validators=[OptionalValidator()],
+        _l("Wat voor belang is het?"), choices=_choices(InterestKind), validators=[OptionalValidator()],
     )
     entity = StringField(
         _l("Om welk bedrijf, welke onderneming of welk object gaat het?"),

@@ -25,10 +25,6 @@ from portal.declarations.models import (
 from portal.declarations.states import ACTIVE_STATUSES, DeclarationError
 from portal.extensions import db
 
-NIL_LABELS = {
-    DeclarationKind.side_activity: _l("Ik heb geen nevenwerkzaamheden"),
-    DeclarationKind.financial_interest: _l("Ik heb geen financiële belangen"),
-}
 
 
 class ActiveDeclarationsExist(DeclarationError):

@@ -19,40 +19,44 @@ Version lifecycle::
 
 from __future__ import annotations
 
-import enum
-
 from flask_babel import lazy_gettext as _l
 
+from portal.core.enums import LabelledEnum
 from portal.core.refusals import Refusal
 from portal.core.states import Transitions
 
 
-class VersionStatus(enum.StrEnum):
+class VersionStatus(LabelledEnum):
     """State of one version of a declaration."""
 
-    draft = "draft"
-    submitted = "submitted"
-    in_review = "in_review"
-    info_requested = "info_requested"
-    approved = "approved"
-    approved_with_conditions = "approved_with_conditions"
-    refused = "refused"
-    withdrawn = "withdrawn"
-    superseded = "superseded"
+    draft = "draft", _l("Concept")
+    submitted = "submitted", _l("Ingediend")
+    in_review = "in_review", _l("In behandeling")
+    info_requested = "info_requested", _l("Meer informatie nodig")
+    approved = "approved", _l("Goedgekeurd")
+    approved_with_conditions = "approved_with_conditions", _l("Goedgekeurd met voorwaarden")
+    refused = "refused", _l("Afgewezen")
+    withdrawn = "withdrawn", _l("Ingetrokken")
+    superseded = "superseded", _l("Vervangen door een nieuwere versie")
 
 
-class DeclarationStatus(enum.StrEnum):
+class DeclarationStatus(LabelledEnum):
     """State of a declaration as a whole (derived from its versions, stored for the queue)."""
 
-    draft = "draft"
-    submitted = "submitted"
-    in_review = "in_review"
-    info_requested = "info_requested"
-    approved = "approved"
-    approved_with_conditions = "approved_with_conditions"
-    refused = "refused"
-    withdrawn = "withdrawn"
-    ended = "ended"
+    draft = "draft", _l("Concept")
+    submitted = "submitted", _l("Ingediend")
+    in_review = "in_review", _l("In behandeling")
+    info_requested = "info_requested", _l("Meer informatie nodig")
+    approved = "approved", _l("Goedgekeurd")
+    approved_with_conditions = "approved_with_conditions", _l("Goedgekeurd met voorwaarden")
+    refused = "refused", _l("Afgewezen")
+    withdrawn = "withdrawn", _l("Ingetrokken")
+    ended = "ended", _l("Beëindigd")
+
+    @property
+    def tone(self) -> str:
+        """The badge colour (``portal-badge--<tone>``)."""
+        return STATUS_TONES[self]
 
 
 #: versions that wait for HR (submitted or further); the declaration shows this status
@@ -80,30 +84,6 @@ VERSION_TRANSITIONS: dict[VersionStatus, frozenset[VersionStatus]] = {
     VersionStatus.refused: frozenset({VersionStatus.superseded}),
     VersionStatus.withdrawn: frozenset(),
     VersionStatus.superseded: frozenset(),
-}
-
-VERSION_LABELS = {
-    VersionStatus.draft: _l("Concept"),
-    VersionStatus.submitted: _l("Ingediend"),
-    VersionStatus.in_review: _l("In behandeling"),
-    VersionStatus.info_requested: _l("Meer informatie nodig"),
-    VersionStatus.approved: _l("Goedgekeurd"),
-    VersionStatus.approved_with_conditions: _l("Goedgekeurd met voorwaarden"),
-    VersionStatus.refused: _l("Afgewezen"),
-    VersionStatus.withdrawn: _l("Ingetrokken"),
-    VersionStatus.superseded: _l("Vervangen door een nieuwere versie"),
-}
-
-DECLARATION_LABELS = {
-    DeclarationStatus.draft: _l("Concept"),
-    DeclarationStatus.submitted: _l("Ingediend"),
-    DeclarationStatus.in_review: _l("In behandeling"),
-    DeclarationStatus.info_requested: _l("Meer informatie nodig"),
-    DeclarationStatus.approved: _l("Goedgekeurd"),
-    DeclarationStatus.approved_with_conditions: _l("Goedgekeurd met voorwaarden"),
-    DeclarationStatus.refused: _l("Afgewezen"),
-    DeclarationStatus.withdrawn: _l("Ingetrokken"),
-    DeclarationStatus.ended: _l("Beëindigd"),
 }
 
 #: badge colour per declaration status (portal-badge--<tone>)

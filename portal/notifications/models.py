@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 from typing import Optional
 
@@ -18,17 +17,20 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.enums import LabelledEnum
+from portal.core.states import Transitions
 from portal.core.time import utcnow
 from portal.extensions import db
 
 
-class MailStatus(str, enum.Enum):
-    pending = "pending"  #: waiting for its next attempt
-    sending = "sending"  #: claimed by a worker until ``locked_until``
-    sent = "sent"  #: accepted by the SMTP server
-    failed = "failed"  #: given up; an administrator may retry it
+class MailStatus(LabelledEnum):
+    pending = "pending", _l("In de wachtrij")  #: waiting for its next attempt
+    sending = "sending", _l("Wordt verstuurd")  #: claimed by a worker until ``locked_until``
+    sent = "sent", _l("Verzonden")  #: accepted by the SMTP server
+    failed = "failed", _l("Mislukt")  #: given up; an administrator may retry it
 
 
 class InvalidTransition(ValueError):
@@ -52,10 +54,13 @@ def sources_of(target: MailStatus) -> list[MailStatus]:
     return [source for source, targets in TRANSITIONS.items() if target in targets]
 
 
+MAIL_FLOW = Transitions(MailStatus, TRANSITIONS, lambda current, target: InvalidTransition(
+    f"a {current.value} message cannot become {target.value}"))
+
+
 def ensure_transition(current: MailStatus, target: MailStatus) -> None:
     """Raise InvalidTransition unless ``current -> target`` is allowed."""
-    if target not in TRANSITIONS[MailStatus(current)]:
-        raise InvalidTransition(f"a {current.value} message cannot become {target.value}")
+    MAIL_FLOW.check(current, target)
 
 
 class OutboxMessage(db.Model):

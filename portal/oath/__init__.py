@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     from portal.oath.access import is_hr
     from portal.oath.checklist import oath_checklist
     from portal.oath.demo import load_demo_sessions
+    from portal.oath.services.formulas import load_model_formulas
     from portal.oath.services.statements import publish_statement_text
     from portal.oath.personal_data import oath_personal_data
 
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     register_nav_item(NavItem("oath.admin_sessions", lambda: _l("Ceremonies (P&O)"), order=70, visible=is_hr))
     register_checklist_provider(oath_checklist)
     register_content_loader(publish_statement_text, order=40)
+    register_content_loader(load_model_formulas, order=41)
     register_demo_loader(load_demo_sessions, order=40)
     register_personal_data_provider("oath", oath_personal_data)
     register_audit_texts(audit_texts.SENTENCES, objects=audit_texts.OBJECTS, references=audit_texts.REFERENCES)

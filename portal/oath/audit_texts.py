@@ -12,7 +12,7 @@ from portal.core.audit_sentences import AuditObject, EventFacts, Sentence, label
 from portal.extensions import db
 from portal.oath.access import is_hr
 from portal.oath.models import OathSession
-from portal.oath.states import RegistrationStatus
+from portal.oath.states import Formula, RegistrationStatus
 
 #: the words of a session's fields (``oath.session_update``'s ``changed``)
 SESSION_FIELDS = {
@@ -104,6 +104,14 @@ def _statement_signed(e: EventFacts) -> Sentence:
                  statement=_statement_page(e), version=e.detail("version", "?"))
 
 
+def _formula_published(e: EventFacts) -> Sentence:
+    formula = label_of(Formula, e.detail("formula")).lower()
+    language = _("Engels") if e.detail("language") == "en" else _("Nederlands")
+    return e.by(_l("%(actor)s heeft versie %(version)s van de tekst van de %(formula)s gepubliceerd (%(language)s)."),
+                _l("Versie %(version)s van de tekst van de %(formula)s is gepubliceerd (%(language)s)."),
+                version=e.detail("version", "?"), formula=formula, language=language)
+
+
 def _todo_reminders(e: EventFacts) -> Sentence:
     return e.by(_l("%(actor)s heeft een herinnering gestuurd aan wie de eed of belofte nog moet afleggen: "
                    "%(queued)s mails, %(skipped)s personen overgeslagen."),
@@ -129,6 +137,7 @@ SENTENCES = {
     "oath.mark_*": _mark,
     "oath.statement_published": _statement_published,
     "oath.statement_signed": _statement_signed,
+    "oath.formula_published": _formula_published,
     "oath.todo_reminders": _todo_reminders,
     "oath.certificate_download": _certificate,
 }

@@ -19,12 +19,14 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 from wtforms.validators import Optional as Opt
 
 from portal.core.forms import DateField, HttpsUrl, years_from_today
 from portal.core.time import as_utc, to_local, utcnow
 from portal.oath.display import NonexistentLocalTime, local_to_utc
+from portal.oath.formulas import MAX_LENGTH as MAX_FORMULA_LENGTH
+from portal.oath.formulas import formula_problems
 from portal.oath.models import OathSession
 from portal.oath.states import Formula, RegistrationStatus
 from portal.oath.services.sessions import SessionData
@@ -209,3 +211,31 @@ class MarkForm(FlaskForm):
     """Attended / no-show: the value comes from the button pressed."""
 
     status = StringField(validators=[AnyOf([RegistrationStatus.attended.value, RegistrationStatus.no_show.value])])
+
+
+class FormulaTextForm(FlaskForm):
+    """HR publishes a new version of the oath's or the affirmation's wording in one language."""
+
+    body = TextAreaField(
+        _l("Tekst"),
+        validators=[DataRequired(_l("Vul de tekst in.")), Length(max=MAX_FORMULA_LENGTH, message=TOO_LONG)],
+        description=_l("Zet elke zin op een eigen regel, de slotzin als laatste. Schrijf {organisatie} waar de naam "
+                       "van de organisatie komt: het portaal vult die in."),
+        render_kw={"rows": 10},
+    )
+    submit = SubmitField(_l("Nieuwe versie publiceren"))
+
+    def __init__(self, *args, formula: Formula, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._formula = formula
+        self._language = language
+        self.body.label.text = (
+            (_l("Tekst van de eed (Nederlands)") if language == "nl" else _l("Tekst van de eed (Engels)"))
+            if formula == Formula.oath
+            else (_l("Tekst van de belofte (Nederlands)") if language == "nl" else _l("Tekst van de belofte (Engels)"))
+        )
+
+    def validate_body(self, field) -> None:
+        problems = formula_problems(self._formula, self._language, field.data or "")
+        if problems:
+            raise ValidationError(problems[0])

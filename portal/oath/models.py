@@ -132,9 +132,46 @@ class OathRecord(db.Model):
     official: Mapped[str] = mapped_column(String(256))
     recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: the words spoken, one sentence per line, the organisation's name filled in; kept as they were when the
+    #: oath was taken (the certificate prints them). NULL when the portal does not know them (imported records).
+    wording: Mapped[Optional[str]] = mapped_column(Text)
+    #: the published text the wording was made from (NULL for records from before texts were stored)
+    wording_version_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("oath_formula_text.id", ondelete="SET NULL"), index=True
+    )
+
+    wording_version: Mapped[Optional["OathFormulaText"]] = relationship()
 
     def __repr__(self) -> str:
         return f"<OathRecord {self.id} user={self.user_id} {self.formula} {self.taken_on}>"
+
+
+class OathFormulaText(db.Model):
+    """A published version of the oath's or the affirmation's wording in one language, as HR decided it."""
+
+    __tablename__ = "oath_formula_text"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    formula: Mapped[Formula] = mapped_column(enum_type(Formula, "formula", length=16))
+    language: Mapped[str] = mapped_column(String(2))
+    version: Mapped[int] = mapped_column(Integer)
+    #: one sentence per line; ``{organisatie}`` stands for the organisation's name
+    body: Mapped[str] = mapped_column(Text)
+    #: published by ``load-content`` from the portal's model text, not (yet) by HR
+    is_model_text: Mapped[bool] = mapped_column(default=False)
+    published_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    published_by: Mapped[Optional[User]] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("formula", "language", "version", name="uq_oath_formula_text_formula_language_version"),
+        CheckConstraint("language IN ('nl', 'en')", name="language"),
+        CheckConstraint("version > 0", name="version_positive"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<OathFormulaText {self.formula} {self.language} v{self.version}>"
 
 
 class IntegrityStatementText(db.Model):

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import Date, and_, case, func, literal, or_, select
+from sqlalchemy import Date, String, and_, case, cast, func, literal, or_, select
 
 from portal.auth.models import User
 from portal.concerns.models import AdviserContact, Concern
@@ -114,6 +114,17 @@ def oath_counts(years: list[int]) -> dict[str, Counts]:
     return {"oath": _merge(held, sworn, signed)}
 
 
+def gift_counts(years: list[int]) -> dict[str, Counts]:
+    """Gifts and invitations reported (by the day received or offered), by kind and by outcome."""
+    from portal.gifts.models import Gift
+    from portal.gifts.states import OPEN_STATUSES, GiftStatus
+
+    outcome = case((Gift.status == GiftStatus.decided, cast(Gift.decision, String)),
+                   (Gift.status.in_(OPEN_STATUSES), literal("open")), else_=cast(Gift.status, String))
+    return {"gifts": _by_year(Gift.received_on, years, Gift.category),
+            "gift_outcomes": _by_year(Gift.received_on, years, outcome)}
+
+
 def compute_counts(years: list[int]) -> dict[str, Counts]:
     """Every section's counts for ``years`` (about a dozen grouped queries)."""
-    return {**concern_counts(years), **declaration_counts(years), **oath_counts(years)}
+    return {**concern_counts(years), **declaration_counts(years), **oath_counts(years), **gift_counts(years)}

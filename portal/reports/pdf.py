@@ -1,21 +1,20 @@
 """The annual report as a PDF for the council.
 
-fpdf2 writes no full structure tree for text (no tagged paragraphs or table cells); what it
-allows is used: the document title shown in the viewer's title bar, the language (the reader's: nl or en), a
-bookmark per section (the outline), the tables with a heading row repeated on every page, and
-each chart as an image with a text alternative (an /Alt on a /Figure in the structure tree)
-that gives the numbers in words. Text is only ever placed as text, never interpreted.
+Tagged (portal/core/pdf.py): the title is /H1, each section's title /H2, text /P, each table
+/Table → /TR → /TH /TD (its heading row repeated on a new page is an artifact), each chart a
+/Figure with a text alternative that gives the numbers in words; the document title is shown in
+the viewer's title bar, the language is the reader's (nl or en), and each section has a bookmark.
+Text is only ever placed as text, never interpreted.
 """
 
 from __future__ import annotations
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
-from fpdf.prefs import ViewerPreferences
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from portal.core.pdf import tagged_pdf, tagged_table, text_block
 from portal.oath.certificate import FONT, FONT_DIR
 from portal.reports.report import AnnualReport, ReportSection
 
@@ -45,28 +44,27 @@ def chart_text(section: ReportSection) -> str:
 def render_report_pdf(report: AnnualReport, organisation: str) -> bytes:
     """A4 portrait: title, per section the chart, the table of six years and the explanation."""
     title = _("Jaarverslag integriteit %(year)d", year=report.year)
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    # the reader's language: Dutch for the council
+    pdf = tagged_pdf(f"{title} – {organisation}", str(get_locale() or "nl"),
+                     orientation="portrait", unit="mm", format="A4")
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSerif.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSerif-Bold.ttf"))
-    pdf.set_title(f"{title} – {organisation}")
     pdf.set_author(organisation)
     pdf.set_subject(_("Meldingen, onderzoeken, vertrouwenspersonen, verklaringen en de ambtseed"))
     pdf.set_creator("Integriteitsportaal")
-    pdf.set_lang(str(get_locale() or "nl"))  # the reader's language: Dutch for the council
-    pdf.viewer_preferences = ViewerPreferences(display_doc_title=True)
     pdf.set_margins(18, 18, 18)
     pdf.set_auto_page_break(auto=True, margin=18)
     pdf.add_page()
     pdf.set_text_color(*INK)
     pdf.start_section(title, level=0)
     pdf.set_font(FONT, "B", 20)
-    pdf.multi_cell(0, 10, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    text_block(pdf, "H1", title, h=10)
     pdf.set_font(FONT, "", 10)
     intro = _("%(organisation)s. Cijfers over %(year)d naast het jaar ervoor en de vier jaren daarvoor.",
               organisation=organisation, year=report.year)
     if report.is_closed:
         intro += " " + _("Dit jaar is afgesloten: de cijfers liggen vast.")
-    pdf.multi_cell(0, 5, intro, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    text_block(pdf, "P", intro, h=5)
     pdf.ln(4)
     for section in report.sections:
         _section(pdf, report, section)
@@ -79,18 +77,19 @@ def _section(pdf: FPDF, report: AnnualReport, section: ReportSection) -> None:
     pdf.start_section(section.title, level=1)
     pdf.set_font(FONT, "B", 13)
     pdf.set_text_color(*ACCENT)
-    pdf.multi_cell(0, 6.5, section.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    text_block(pdf, "H2", section.title, h=6.5)
     pdf.set_text_color(*INK)
     pdf.ln(1)
     pdf.image(chart_svg(section), w=62, h=18, alt_text=chart_text(section), title=section.chart_label)
     pdf.set_font(FONT, "", 7.5)
     pdf.set_text_color(*GREY)
-    pdf.multi_cell(0, 3.5, "   ".join(str(bar.year) for bar in section.bars), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    # the years under the bars: the figure's text alternative already names them
+    text_block(pdf, "P", "   ".join(str(bar.year) for bar in section.bars), h=3.5)
     pdf.set_text_color(*INK)
     pdf.ln(2)
     pdf.set_font(FONT, "", 8.5)
     widths = (64,) + (17,) * len(report.years)
-    with pdf.table(col_widths=widths, text_align=("LEFT",) + ("RIGHT",) * len(report.years),
+    with tagged_table(pdf, col_widths=widths, text_align=("LEFT",) + ("RIGHT",) * len(report.years),
                    headings_style=FontFace(emphasis="BOLD"), repeat_headings=1, line_height=5) as table:
         table.row([_("Onderwerp"), *[str(y) for y in report.years]])
         for row in section.rows:
@@ -102,5 +101,5 @@ def _section(pdf: FPDF, report: AnnualReport, section: ReportSection) -> None:
     if section.explanation:
         pdf.ln(2)
         pdf.set_font(FONT, "", 9.5)
-        pdf.multi_cell(0, 4.8, section.explanation, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        text_block(pdf, "P", section.explanation, h=4.8)
     pdf.ln(5)

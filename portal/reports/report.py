@@ -26,6 +26,8 @@ from portal.concerns.states import (
     label_of,
 )
 from portal.core.time import today_local
+from portal.gifts.states import CATEGORY_LABELS as GIFT_CATEGORY_LABELS
+from portal.gifts.states import OUTCOME_LABELS as GIFT_OUTCOME_LABELS
 from portal.extensions import db
 from portal.reports.figures import UNSET, compute_counts
 from portal.reports.models import ReportExplanation, ReportYear
@@ -76,6 +78,10 @@ SECTIONS: tuple[SectionSpec, ...] = (
                 lambda: [("ceremonies", _l("Bijeenkomsten gehouden")), ("oath", _l("Ambtseed afgelegd")),
                          ("affirmation", _l("Ambtsbelofte afgelegd")),
                          ("statements", _l("Integriteitsverklaring ondertekend"))], chart_key="oath"),
+    SectionSpec("gifts", _l("Gemelde geschenken en uitnodigingen, naar soort"),
+                _configured("GIFT_CATEGORIES", GIFT_CATEGORY_LABELS), total=_l("Totaal gemeld")),
+    SectionSpec("gift_outcomes", _l("Geschenken en uitnodigingen, naar besluit"),
+                lambda: [(key, label) for key, label in GIFT_OUTCOME_LABELS.items()], total=_l("Totaal gemeld")),
 )
 SECTION_KEYS = tuple(spec.key for spec in SECTIONS)
 CONTACT_ROWS = ("people", "referred")

@@ -10,11 +10,9 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.access import has_role
 from portal.core.registry import NavItem, register_nav_item
-from portal.review.labels import template_helpers
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 public_bp = Blueprint("public_register", __name__)
-bp.context_processor(template_helpers)
 
 
 def _is_reviewer(user) -> bool:

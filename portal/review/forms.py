@@ -16,9 +16,9 @@ from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
 from portal.core.forms import DateField
-from portal.declarations.models import KIND_LABELS, TEXT_MAX
-from portal.declarations.states import DECISIONS, DECLARATION_LABELS, QUEUE_STATUSES, DeclarationStatus, VersionStatus
-from portal.review.models import ASSESSMENT_POINTS, NOTE_MAX, POINT_LABELS, RATING_LABELS
+from portal.declarations.models import TEXT_MAX, DeclarationKind
+from portal.declarations.states import DECISIONS, QUEUE_STATUSES, DeclarationStatus, VersionStatus
+from portal.review.models import ASSESSMENT_POINTS, NOTE_MAX, Rating
 from portal.review.services import missing_decision_text
 
 _TOO_LONG = _l("Gebruik hoogstens %(max)d tekens; nu zijn het er %(length)d.")
@@ -27,7 +27,7 @@ _TOO_LONG = _l("Gebruik hoogstens %(max)d tekens; nu zijn het er %(length)d.")
 NOT_PREMATURELY_RED = {"required": False}
 _ANY = ("", _l("Alle"))
 YES_NO_ANY = [_ANY, ("yes", _l("Ja")), ("no", _l("Nee"))]
-KIND_CHOICES = [_ANY] + [(kind.value, label) for kind, label in KIND_LABELS.items()]
+KIND_CHOICES = [_ANY] + DeclarationKind.choices()
 
 
 def _blank(value: Optional[str]) -> bool:
@@ -60,7 +60,7 @@ class FilterForm(FlaskForm):
 
 class QueueFilterForm(FilterForm):
     status = SelectField(_l("Status"), choices=[("", _l("Te beoordelen (ingediend en in behandeling)"))] + [
-        (status.value, DECLARATION_LABELS[status]) for status in DeclarationStatus if status in QUEUE_STATUSES
+        (status.value, status.label) for status in DeclarationStatus if status in QUEUE_STATUSES
     ], validate_choice=True, default="")
     kind = SelectField(_l("Soort"), choices=KIND_CHOICES, default="")
     department = SelectField(_l("Afdeling"), choices=[_ANY], default="")
@@ -188,7 +188,7 @@ class InternalNoteForm(FlaskForm):
     submit = SubmitField(_l("Notitie toevoegen"))
 
 
-RATING_CHOICES = [("", _l("Nog niet beoordeeld"))] + [(r.value, label) for r, label in RATING_LABELS.items()]
+RATING_CHOICES = [("", _l("Nog niet beoordeeld"))] + Rating.choices()
 
 
 class AssessmentForm(FlaskForm):
@@ -209,9 +209,9 @@ class AssessmentForm(FlaskForm):
 
 for _point in ASSESSMENT_POINTS:
     setattr(AssessmentForm, f"{_point}_rating", SelectField(
-        POINT_LABELS[_point], choices=RATING_CHOICES, default="", validate_choice=True,
+        _point.label, choices=RATING_CHOICES, default="", validate_choice=True,
     ))
     setattr(AssessmentForm, f"{_point}_note", TextAreaField(
-        _l("Toelichting bij: %(point)s", point=POINT_LABELS[_point]),
+        _l("Toelichting bij: %(point)s", point=_point.label),
         validators=[Length(max=NOTE_MAX, message=_TOO_LONG)],
     ))

@@ -1,4 +1,4 @@
-"""Words of the review area: the audit trail's sentences for what HR does, and labels the pages share."""
+"""The audit trail's sentences for what HR does with declarations (registered in ``portal.review.init_app``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from portal.core.access import has_role
 from portal.core.audit_sentences import AuditObject, EventFacts, Sentence, label_of
 from portal.declarations.audit_texts import declaration
-from portal.declarations.states import DECLARATION_LABELS, VERSION_LABELS, VersionStatus
+from portal.declarations.states import VersionStatus
 
 #: what a reviewer did with a version, as the end of "… heeft <declaration> (versie 2) …"
 DECIDED = {
@@ -32,7 +32,7 @@ PROPOSED = {
 
 def outcome_label(value) -> str:
     """The Dutch word for a decision's outcome, in lower case for the middle of a sentence."""
-    return label_of(VersionStatus, value, VERSION_LABELS).lower()
+    return label_of(VersionStatus, value).lower()
 
 
 def _outcome(value):
@@ -125,6 +125,3 @@ SENTENCES = {
 #: detail keys that hold a person's id
 REFERENCES = {"declaration.assign": {"to": "user"}, "review.confirm": {"proposed_by": "user"}}
 
-
-def template_helpers() -> dict:
-    return {"status_labels": DECLARATION_LABELS}

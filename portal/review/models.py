@@ -15,9 +15,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.enums import LabelledEnum
 from portal.core.time import utcnow
 from portal.core.types import enum_type
-from portal.declarations.states import VERSION_LABELS, VersionStatus
+from portal.declarations.states import VersionStatus
 from portal.extensions import db
 
 if TYPE_CHECKING:
@@ -27,40 +28,26 @@ if TYPE_CHECKING:
 NOTE_MAX = 4000
 
 #: the points of the assessment framework (afwegingskader), in the order they are shown
-ASSESSMENT_POINTS = (
-    "conflict_of_interest",
-    "appearance_of_conflict",
-    "confidential_information",
-    "working_time",
-    "reputation",
-    "dealings_with_municipality",
-)
-POINT_LABELS = {
-    "conflict_of_interest": _l("Strijd met het belang van de dienst"),
-    "appearance_of_conflict": _l("Schijn van belangenverstrengeling"),
-    "confidential_information": _l("Gebruik van vertrouwelijke informatie"),
-    "working_time": _l("Werktijd en werkbelasting"),
-    "reputation": _l("Reputatie van de gemeente"),
-    "dealings_with_municipality": _l("Zakelijke relatie van de organisatie met de gemeente"),
-}
+class AssessmentPoint(LabelledEnum):
+    """The points of the assessment framework; each has a rating and a note column (``<point>_rating``)."""
+
+    conflict_of_interest = "conflict_of_interest", _l("Strijd met het belang van de dienst")
+    appearance_of_conflict = "appearance_of_conflict", _l("Schijn van belangenverstrengeling")
+    confidential_information = "confidential_information", _l("Gebruik van vertrouwelijke informatie")
+    working_time = "working_time", _l("Werktijd en werkbelasting")
+    reputation = "reputation", _l("Reputatie van de gemeente")
+    dealings_with_municipality = "dealings_with_municipality", _l("Zakelijke relatie van de organisatie met de gemeente")
 
 
-class Rating(str, enum.Enum):
+ASSESSMENT_POINTS = tuple(AssessmentPoint)
+
+
+class Rating(LabelledEnum):
     """A reviewer's verdict on one point of the assessment framework."""
 
-    no_concern = "no_concern"
-    attention = "attention"
-    objection = "objection"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-RATING_LABELS = {
-    Rating.no_concern: _l("Geen bezwaar"),
-    Rating.attention: _l("Aandachtspunt"),
-    Rating.objection: _l("Bezwaar"),
-}
+    no_concern = "no_concern", _l("Geen bezwaar")
+    attention = "attention", _l("Aandachtspunt")
+    objection = "objection", _l("Bezwaar")
 
 
 class ReviewAssessment(db.Model):
@@ -185,7 +172,7 @@ class PendingDecision(db.Model):
 
     @property
     def outcome_label(self) -> str:
-        return str(VERSION_LABELS[VersionStatus(self.outcome)])
+        return str(VersionStatus(self.outcome).label)
 
     def __repr__(self) -> str:
         return f"<PendingDecision {self.id} version={self.version_id} {self.outcome} {self.status}>"
@@ -207,6 +194,6 @@ class RegisterSnapshot(db.Model):
 
 
 __all__ = [
-    "ASSESSMENT_POINTS", "NOTE_MAX", "POINT_LABELS", "RATING_LABELS", "InternalNote", "PendingDecision",
+    "ASSESSMENT_POINTS", "NOTE_MAX", "AssessmentPoint", "InternalNote", "PendingDecision",
     "ProposalStatus", "Rating", "RegisterSnapshot", "ReviewAssessment",
 ]

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.oath.certificate import CertificateData, render_certificate, with_article
+from portal.oath.formulas import LEGACY_WORDING, wording_lines
 from portal.oath.services.attendance import attendance_open
 from portal.oath.states import Formula
 from tests.oath.conftest import plan_session
@@ -58,6 +59,8 @@ def test_cancelling_a_session_asks_for_confirmation_first(app, client, auth):
 
 @pytest.mark.parametrize("official, spoken", [
     ("burgemeester", "de burgemeester"),
+    ("Burgemeester", "de burgemeester"),
+    ("Wethouder P&O", "de wethouder P&O"),
     ("wethouder P&O", "de wethouder P&O"),
     ("de burgemeester", "de burgemeester"),
     ("Jan Smit, burgemeester", "Jan Smit, burgemeester"),
@@ -70,7 +73,8 @@ def test_the_certificate_pdf_has_title_language_and_an_outline(app):
     with app.app_context():
         pdf = render_certificate(CertificateData(organisation="Gemeente Voorbeeld", name="Jan de Vries",
                                                  formula=Formula.oath, taken_on=date(2026, 12, 4),
-                                                 official="burgemeester"))
+                                                 official="burgemeester",
+                                                 lines=wording_lines(LEGACY_WORDING[Formula.oath])))
     reader = PdfReader(io.BytesIO(pdf))
     text = " ".join(reader.pages[0].extract_text().split())
     assert "ten overstaan van de burgemeester" in text

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.oath.certificate import CertificateData, render_certificate
-from portal.oath.formulas import AFFIRMATION_LINES, OATH_LINES
+from portal.oath.formulas import LEGACY_WORDING, wording_lines
 from portal.oath.states import Formula
 from portal.oath.services.attendance import mark_attendance
 from portal.oath.services.registrations import register_for_session
@@ -32,14 +32,15 @@ def _squash(text: str) -> str:
 @pytest.mark.parametrize(
     ("name", "formula", "spoken", "other"),
     [
-        ("Fatma Yılmaz", Formula.affirmation, AFFIRMATION_LINES, "Zo waarlijk helpe mij God almachtig!"),
-        ("Zoë Çelik-Öztürk", Formula.oath, OATH_LINES, "Dat verklaar en beloof ik!"),
+        ("Fatma Yılmaz", Formula.affirmation, wording_lines(LEGACY_WORDING[Formula.affirmation]),
+         "Zo waarlijk helpe mij God almachtig!"),
+        ("Zoë Çelik-Öztürk", Formula.oath, wording_lines(LEGACY_WORDING[Formula.oath]), "Dat verklaar en beloof ik!"),
     ],
 )
 def test_certificate_names_the_person_and_the_formula_actually_spoken(name, formula, spoken, other):
     data = render_certificate(CertificateData(
         organisation="Gemeente Voorbeeld", name=name, formula=formula, taken_on=date(2026, 10, 25),
-        official="wethouder P&O",
+        official="wethouder P&O", lines=spoken,
     ))
     assert data.startswith(b"%PDF-")
     text = pdf_text(data)
@@ -92,7 +93,7 @@ def test_employee_downloads_own_certificate_but_not_a_colleagues(client, auth, a
     response = client.get(f"/oath/certificates/{own_id}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
-    assert "Fatma Yılmaz" in text and _squash(OATH_LINES[-1]) in text
+    assert "Fatma Yılmaz" in text and "Zo waarlijk helpe mij God almachtig!" in text
     assert client.get(f"/oath/certificates/{other_id}.pdf").status_code == 404
     assert client.get("/oath/certificates/999999.pdf").status_code == 404
 
@@ -120,3 +121,45 @@ def test_no_certificate_before_attendance(client, auth, app):
         registration_id = registration.id
     assert client.get(f"/oath/certificates/{registration_id}.pdf").status_code == 404
     assert re.search(r"oorkonde", client.get("/oath/my").get_data(as_text=True), re.I) is None
+
+
+def test_certificate_is_a_tagged_pdf_whose_visible_text_a_screen_reader_finds():
+    from tests.support.pdf_tags import page_content, parent_tree_matches, read, structure_tree
+
+    data = render_certificate(CertificateData(
+        organisation="Gemeente Voorbeeld", name="Jan de Vries", formula=Formula.oath, taken_on=date(2026, 10, 25),
+        official="burgemeester", lines=wording_lines(LEGACY_WORDING[Formula.oath]),
+    ))
+    reader = read(data)
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and root["/Lang"] == "nl" and "/StructTreeRoot" in root
+    tags = structure_tree(reader).tags()
+    assert tags.count("/H1") == 1 and tags.count("/BlockQuote") == 1
+    # organisation, intro, name, sentence, four lines of the oath, two names, two roles, footer
+    assert tags.count("/P") == 4 + 4 + 2 + 2 + 1
+    content = page_content(reader, 0)
+    assert content.untagged == 0 and content.artifacts == 0
+    assert {mcid for _, mcid in content.tagged} == set(range(14))  # every element has its text
+    assert [tag for tag, _ in content.tagged][1] == "/H1"
+    assert parent_tree_matches(reader)
+
+
+def test_a_long_wording_still_fits_above_the_signatures():
+    sentence = "Ik zweer dat ik de voorschriften van de gedragscode zal volgen en integer zal handelen in alles. "
+    lines = tuple(sentence * 4 for _ in range(5)) + ("Zo waarlijk helpe mij God almachtig!",)  # 2,000 characters
+    data = render_certificate(CertificateData(
+        organisation="Gemeente Voorbeeld", name="Jan de Vries", formula=Formula.oath, taken_on=date(2026, 10, 25),
+        official="burgemeester", lines=lines,
+    ))
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    positions = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            positions.append((tm[5], text.strip()))
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    closing = min(y for y, text in positions if "almachtig" in text)
+    signature = max(y for y, text in positions if "handtekening medewerker" in text)
+    assert closing > signature + 40  # points: the words end well above the signature lines

@@ -111,8 +111,8 @@ def test_the_page_shows_every_figure_beside_the_five_years_before(client, auth, 
     oath = _rows(html, "oath")
     assert oath["Ambtseed afgelegd"][:2] == ["6", "0"] and oath["Integriteitsverklaring ondertekend"][:2] == ["1", "0"]
     # each table's header has the six years; each section has a chart that is decoration (the table is the data)
-    assert html.count("<th scope=\"col\" class=\"utrecht-table__header-cell\">2020</th>") == 9
-    assert html.count('<svg class="portal-chart" aria-hidden="true"') == 9
+    assert html.count("<th scope=\"col\" class=\"utrecht-table__header-cell\">2020</th>") == 11  # gifts: two sections
+    assert html.count('<svg class="portal-chart" aria-hidden="true"') == 11
 
 
 def test_the_pdf_for_the_council_has_the_same_five_year_comparison(client, auth, six_years):
@@ -126,7 +126,26 @@ def test_the_pdf_for_the_council_has_the_same_five_year_comparison(client, auth,
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # the charts are figures with a text alternative
     assert " ".join(YEARS) in text
     assert "Totaal meldingen 6 5 4 1 3 2" in text and "Totaal contacten 12 10 8 2 6 4" in text
-    assert reader.outline[0]["/Title"] == "Jaarverslag integriteit 2025" and len(reader.outline[1]) == 9  # bookmarks
+    assert reader.outline[0]["/Title"] == "Jaarverslag integriteit 2025" and len(reader.outline[1]) == 11  # bookmarks
+
+
+def test_the_pdf_is_tagged_headings_paragraphs_tables_and_figures(client, auth, six_years):
+    from tests.support.pdf_tags import page_content, parent_tree_matches, structure_tree
+
+    auth.login("mjansen")
+    reader = PdfReader(io.BytesIO(client.get("/reports/annual.pdf?year=2025").data))
+    assert bool(reader.trailer["/Root"]["/MarkInfo"]["/Marked"])
+    tree = structure_tree(reader)
+    tags = tree.tags()
+    assert tags.count("/H1") == 1 and tags.count("/H2") == 11 and tags.count("/Table") == 11
+    assert tags.count("/Figure") == 11 and "/P" in tags
+    tables = [e for e in tree.walk() if e.tag == "/Table"]
+    # the heading row has the subject and the six years; every row is a /TR of seven cells
+    assert all([c.tag for c in t.children[0].children] == ["/TH"] * 7 for t in tables)
+    assert all(len(row.children) == 7 and {c.tag for c in row.children} == {"/TD"}
+               for t in tables for row in t.children[1:])
+    assert all(page_content(reader, n).untagged == 0 for n in range(len(reader.pages)))
+    assert parent_tree_matches(reader)
 
 
 def test_the_csv_matches_the_page(client, auth, six_years):

@@ -31,7 +31,7 @@ class Volume:
 
 
 def _pick_people(dsn: str, everyone: list[dataset.Person]) -> dict[str, dataset.Person]:
-    """Who the crawl signs in as; an employee with declarations in the queue and an attended ceremony."""
+    """Who the crawl signs in as; an employee with declarations in the queue, an attended ceremony and a gift."""
     import psycopg
 
     by_id = {p.id: p for p in everyone}
@@ -40,6 +40,7 @@ def _pick_people(dsn: str, everyone: list[dataset.Person]) -> dict[str, dataset.
             """SELECT d.owner_id FROM declaration d JOIN "user" u ON u.id = d.owner_id
                JOIN oath_registration r ON r.user_id = u.id AND r.status = 'attended'
                WHERE NOT u.is_reviewer AND NOT u.is_top_official
+                 AND EXISTS (SELECT 1 FROM gift g WHERE g.owner_id = u.id)
                GROUP BY d.owner_id
                HAVING count(*) FILTER (WHERE d.status = 'submitted') > 0
                   AND count(*) FILTER (WHERE d.status = 'approved') > 0

@@ -122,6 +122,8 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "oath.admin_outstanding_remind": POST_ONLY,
     "oath.admin_mark": POST_ONLY,
     "oath.admin_statements": only(*HR),
+    "oath.admin_formulas": only(*HR),
+    "oath.admin_new_formula": only(*HR),
     "review.queue": only(*HR),
     "review.detail": only(*HR),
     "review.declaration_audit": only(*HR),
@@ -159,6 +161,13 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "concerns.investigation": POST_ONLY,
     "concerns.note": POST_ONLY,
     "concerns.outcome": POST_ONLY,
+    "gifts.index": signed_in(),
+    "gifts.new": signed_in(),
+    "gifts.detail": signed_in(),  # the employee's own gift; HR sees every gift
+    "gifts.decide": POST_ONLY,
+    "gifts.team": signed_in(),
+    "gifts.register": only(*HR),
+    "gifts.register_csv": only(*HR),
     "adviser_contacts.index": only(),
     "exports.index": signed_in(),
     "exports.create": POST_ONLY,
@@ -188,9 +197,12 @@ PARAMETERS: dict[str, str] = {
     # the volume data has no concerns: any id, refused before it is looked up
     "concern_id": "SELECT coalesce(min(id), 1) FROM concern",
     "attachment_id": "SELECT coalesce(min(id), 1) FROM concern_attachment",
+    "gift_id": "SELECT min(id) FROM gift WHERE owner_id = :employee",
     "year": "SELECT 2025",
     "slug": "SELECT 'code-of-conduct'",
     "kind_slug": "SELECT 'side-activity'",
+    "formula": "SELECT 'oath'",
+    "language": "SELECT 'nl'",
     "filename": "SELECT 'css/portal.css'",
 }
 
@@ -205,6 +217,7 @@ LISTS: dict[str, str] = {
     "oath.admin_outstanding": REVIEWER,
     "oath.admin_statements": REVIEWER,
     "admin.mail": ADMIN,
+    "gifts.register": REVIEWER,
 }
 # Lists that stay on one page at this volume (the pager is the same macro, tested in tests/core/test_pagination.py):
 # declarations.index (one person's history), declarations.campaigns, oath.sessions (open sessions),

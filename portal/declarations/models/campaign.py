@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -11,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.enums import LabelledEnum
 from portal.core.time import utcnow
 from portal.core.types import enum_type
 from portal.extensions import db
@@ -22,19 +22,11 @@ if TYPE_CHECKING:
 MAX_REMINDERS = 3
 
 
-class CampaignScope(enum.StrEnum):
-    everyone = "everyone"
-    department = "department"
-    high_risk = "high_risk"
-    top_official = "top_official"
-
-
-SCOPE_LABELS = {
-    CampaignScope.everyone: _l("Iedereen"),
-    CampaignScope.department: _l("Eén afdeling"),
-    CampaignScope.high_risk: _l("Functies met verhoogd risico"),
-    CampaignScope.top_official: _l("Topfunctionarissen"),
-}
+class CampaignScope(LabelledEnum):
+    everyone = "everyone", _l("Iedereen")
+    department = "department", _l("Eén afdeling")
+    high_risk = "high_risk", _l("Functies met verhoogd risico")
+    top_official = "top_official", _l("Topfunctionarissen")
 
 
 class Campaign(db.Model):
@@ -65,7 +57,7 @@ class Campaign(db.Model):
 
     @property
     def scope_label(self) -> str:
-        label = str(SCOPE_LABELS[self.scope])
+        label = str(self.scope.label)
         return f"{label}: {self.scope_department}" if self.scope == CampaignScope.department else label
 
     @property

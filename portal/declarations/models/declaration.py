@@ -20,7 +20,6 @@ Only ``portal.declarations.services`` changes these rows.
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
@@ -29,15 +28,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.core.enums import LabelledEnum
 from portal.core.time import utcnow
 from portal.core.types import enum_type
-from portal.declarations.states import (
-    DECLARATION_LABELS,
-    STATUS_TONES,
-    VERSION_LABELS,
-    DeclarationStatus,
-    VersionStatus,
-)
+from portal.declarations.states import DeclarationStatus, VersionStatus
 from portal.extensions import db
 
 if TYPE_CHECKING:
@@ -50,83 +44,54 @@ TEXT_MAX = 4000
 NOTE_MAX = 2000
 
 
-class DeclarationKind(enum.StrEnum):
-    side_activity = "side_activity"
-    financial_interest = "financial_interest"
+class DeclarationKind(LabelledEnum):
+    side_activity = "side_activity", _l("Nevenwerkzaamheid")
+    financial_interest = "financial_interest", _l("Financieel belang")
 
     @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self])
+    def plural(self):
+        """The kind in the plural, as a heading (``Nevenwerkzaamheden``)."""
+        return _l("Nevenwerkzaamheden") if self is DeclarationKind.side_activity else _l("Financiële belangen")
+
+    @property
+    def nothing_to_declare(self):
+        """What someone says who has none of this kind."""
+        return (_l("Ik heb geen nevenwerkzaamheden") if self is DeclarationKind.side_activity
+                else _l("Ik heb geen financiële belangen"))
 
 
-KIND_LABELS = {
-    DeclarationKind.side_activity: _l("Nevenwerkzaamheid"),
-    DeclarationKind.financial_interest: _l("Financieel belang"),
-}
+class OrganisationKind(LabelledEnum):
+    company = "company", _l("Bedrijf")
+    foundation_association = "foundation_association", _l("Stichting of vereniging")
+    government = "government", _l("Overheidsorganisatie")
+    own_business = "own_business", _l("Eigen bedrijf")
+    other = "other", _l("Anders")
 
 
-class OrganisationKind(enum.StrEnum):
-    company = "company"
-    foundation_association = "foundation_association"
-    government = "government"
-    own_business = "own_business"
-    other = "other"
+class MunicipalityRelation(LabelledEnum):
+    client = "client", _l("Ja, als klant of afnemer van de gemeente")
+    supplier = "supplier", _l("Ja, als leverancier van de gemeente")
+    subsidy = "subsidy", _l("Ja, de organisatie krijgt subsidie van de gemeente")
+    permit = "permit", _l("Ja, de organisatie vraagt vergunningen of ontheffingen aan")
+    none = "none", _l("Nee, geen zakelijke relatie met de gemeente")
+    unknown = "unknown", _l("Weet ik niet")
 
 
-class MunicipalityRelation(enum.StrEnum):
-    client = "client"
-    supplier = "supplier"
-    subsidy = "subsidy"
-    permit = "permit"
-    none = "none"
-    unknown = "unknown"
+class InterestKind(LabelledEnum):
+    shares_options = "shares_options", _l("Aandelen of opties")
+    bonds = "bonds", _l("Obligaties")
+    company_stake = "company_stake", _l("Belang in een bedrijf of vennootschap")
+    real_estate = "real_estate", _l("Onroerend goed (niet de eigen woning)")
+    loan_given = "loan_given", _l("Verstrekte lening")
+    other = "other", _l("Anders")
 
 
-class InterestKind(enum.StrEnum):
-    shares_options = "shares_options"
-    bonds = "bonds"
-    company_stake = "company_stake"
-    real_estate = "real_estate"
-    loan_given = "loan_given"
-    other = "other"
-
-
-class InterestEvent(enum.StrEnum):
+class InterestEvent(LabelledEnum):
     """What a financial-interest declaration reports: a holding, or a transaction in securities (art. 8 lid 2 Aw)."""
 
-    holding = "holding"
-    bought = "bought"
-    sold = "sold"
-
-
-ORGANISATION_KIND_LABELS = {
-    OrganisationKind.company: _l("Bedrijf"),
-    OrganisationKind.foundation_association: _l("Stichting of vereniging"),
-    OrganisationKind.government: _l("Overheidsorganisatie"),
-    OrganisationKind.own_business: _l("Eigen bedrijf"),
-    OrganisationKind.other: _l("Anders"),
-}
-MUNICIPALITY_RELATION_LABELS = {
-    MunicipalityRelation.client: _l("Ja, als klant of afnemer van de gemeente"),
-    MunicipalityRelation.supplier: _l("Ja, als leverancier van de gemeente"),
-    MunicipalityRelation.subsidy: _l("Ja, de organisatie krijgt subsidie van de gemeente"),
-    MunicipalityRelation.permit: _l("Ja, de organisatie vraagt vergunningen of ontheffingen aan"),
-    MunicipalityRelation.none: _l("Nee, geen zakelijke relatie met de gemeente"),
-    MunicipalityRelation.unknown: _l("Weet ik niet"),
-}
-INTEREST_KIND_LABELS = {
-    InterestKind.shares_options: _l("Aandelen of opties"),
-    InterestKind.bonds: _l("Obligaties"),
-    InterestKind.company_stake: _l("Belang in een bedrijf of vennootschap"),
-    InterestKind.real_estate: _l("Onroerend goed (niet de eigen woning)"),
-    InterestKind.loan_given: _l("Verstrekte lening"),
-    InterestKind.other: _l("Anders"),
-}
-INTEREST_EVENT_LABELS = {
-    InterestEvent.holding: _l("Bezit: ik heb dit belang"),
-    InterestEvent.bought: _l("Transactie: ik heb effecten gekocht"),
-    InterestEvent.sold: _l("Transactie: ik heb effecten verkocht"),
-}
+    holding = "holding", _l("Bezit: ik heb dit belang")
+    bought = "bought", _l("Transactie: ik heb effecten gekocht")
+    sold = "sold", _l("Transactie: ik heb effecten verkocht")
 
 
 class Declaration(db.Model):
@@ -207,11 +172,11 @@ class Declaration(db.Model):
 
     @property
     def status_label(self) -> str:
-        return str(DECLARATION_LABELS[self.status])
+        return str(self.status.label)
 
     @property
     def status_tone(self) -> str:
-        return STATUS_TONES[self.status]
+        return self.status.tone
 
     @property
     def is_ended(self) -> bool:
@@ -358,7 +323,7 @@ class DeclarationVersion(db.Model):
 
     @property
     def status_label(self) -> str:
-        return str(VERSION_LABELS[self.status])
+        return str(self.status.label)
 
     @property
     def is_editable(self) -> bool:

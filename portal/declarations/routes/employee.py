@@ -26,7 +26,7 @@ from portal.declarations.services import (
     open_information_request,
     withdraw_version,
 )
-from portal.declarations.statements import NIL_LABELS, current_nil_statements, record_nil_statement
+from portal.declarations.statements import current_nil_statements, record_nil_statement
 
 KIND_SLUGS = {"side-activity": DeclarationKind.side_activity, "financial-interest": DeclarationKind.financial_interest}
 
@@ -54,8 +54,8 @@ def _saved(declaration, form):
 def index():
     """My declarations: current entries, drafts, history, nothing-to-declare statements."""
     overview = overview_for(current_user)
-    return render_template("declarations/index.html", overview=overview, nil_labels=NIL_LABELS,
-                           nil_form=NilStatementForm())
+    return render_template("declarations/index.html", overview=overview, nil_form=NilStatementForm(),
+                           nil_kinds=list(DeclarationKind))
 
 
 @bp.route("/new/<kind_slug>", methods=["GET", "POST"])
@@ -115,10 +115,10 @@ def nil():
         except DeclarationError as exc:
             flash(exc.message, "warning")
         else:
-            flash(_("Vastgelegd: %(statement)s.", statement=NIL_LABELS[DeclarationKind(form.kind.data)]), "success")
+            flash(_("Vastgelegd: %(statement)s.", statement=DeclarationKind(form.kind.data).nothing_to_declare), "success")
             return redirect(url_for("declarations.index"))
     return render_template("declarations/nil.html", statements=current_nil_statements(current_user.id),
-                           nil_labels=NIL_LABELS, nil_form=form)
+                           nil_form=form, nil_kinds=list(DeclarationKind))
 
 
 @bp.route("/<int:declaration_id>")

@@ -15,7 +15,7 @@ from portal.oath import bp
 from portal.oath.access import get_record_for_registration, get_registration, get_session, is_hr
 from portal.oath.certificate import CertificateData, render_certificate
 from portal.oath.forms import RegisterForm, StatementForm
-from portal.oath.formulas import FORMULA_LINES
+from portal.oath.formulas import wording_lines
 from portal.oath.ics import build_invitation
 from portal.oath.states import RegistrationStatus
 from portal.oath.services.locking import active_registration_for, waitlist_position
@@ -26,6 +26,7 @@ from portal.oath.services.registrations import (
     is_open_for_registration,
     register_for_session,
 )
+from portal.oath.services.formulas import current_wordings
 from portal.oath.services.statements import (
     current_statement_text,
     is_statement_user,
@@ -49,7 +50,7 @@ def sessions():
     page = paginate(open_sessions_query(), 10)
     counts = place_counts(s.id for s in page.items)
     return render_template("oath/sessions.html", page=page, counts=counts, free_places=free_places,
-                           formulas=FORMULA_LINES, record=record_of(current_user.id),
+                           formulas=current_wordings("nl"), record=record_of(current_user.id),
                            active=active_registration_for(current_user.id))
 
 
@@ -74,9 +75,12 @@ def session(session_id: int):
                   else _("De bijeenkomst is vol: u staat op de wachtlijst. Komt er een plaats vrij, dan krijgt u "
                          "die automatisch en hoort u dat per e-mail."), "success")
             return redirect(url_for("oath.my"))
+    active = active_registration_for(current_user.id)
+    chosen = active.formula if active and active.session_id == oath_session.id else None
     return render_template("oath/session.html", oath_session=oath_session, form=form, free=free,
-                           is_open=is_open_for_registration(oath_session), formulas=FORMULA_LINES,
-                           record=record_of(current_user.id), active=active_registration_for(current_user.id))
+                           is_open=is_open_for_registration(oath_session),
+                           formulas=current_wordings(oath_session.language, chosen),
+                           record=record_of(current_user.id), active=active)
 
 
 @bp.route("/my")
@@ -159,6 +163,7 @@ def certificate(registration_id: int):
     pdf = render_certificate(CertificateData(
         organisation=current_app.config["ORGANISATION_NAME"], name=person.display_name,
         formula=record.formula, taken_on=record.taken_on, official=record.official,
+        lines=wording_lines(record.wording),
     ))
     record_event("oath.certificate_download", actor=current_user, obj=record, subject_user_id=record.user_id)
     return Response(pdf, mimetype="application/pdf", headers={

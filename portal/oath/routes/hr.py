@@ -15,9 +15,10 @@ from portal.oath import bp
 from portal.oath.access import get_registration, get_session
 from portal.core.exports import csv_response
 from portal.core.pagination import paginate
-from portal.oath.forms import CancelSessionForm, MarkForm, SessionForm
+from portal.oath.forms import CancelSessionForm, FormulaTextForm, MarkForm, SessionForm
+from portal.oath.formulas import LANGUAGES, MODEL_TEXTS, PLACEHOLDER
 from portal.oath.models import OathSession
-from portal.oath.states import RegistrationStatus
+from portal.oath.states import Formula, RegistrationStatus
 from portal.oath.services import exports
 from portal.oath.services.attendance import attendance_open, mark_attendance
 from portal.oath.queries import (
@@ -35,6 +36,12 @@ from portal.oath.services.reports import (
     send_todo_reminders,
     statement_counts,
     statement_overview_query,
+)
+from portal.oath.services.formulas import (
+    current_formula_text,
+    formula_versions,
+    organisation_name,
+    publish_formula_text,
 )
 from portal.oath.services.registrations import cancel_refusal
 from portal.oath.services.sessions import cancel_session, create_session, update_session
@@ -192,3 +199,34 @@ def admin_statements():
     return render_template("oath/admin/statements.html", page=page, signed=signed, unsigned=unsigned,
                            signatures=latest_signatures_of(u.id for u in page.items),
                            current_version=current_statement_version())
+
+
+@bp.route("/admin/formulas")
+@hr_only
+def admin_formulas():
+    """The published wording of the oath and the affirmation per language, with every version."""
+    versions = {(formula, language): formula_versions(formula, language)
+                for formula in Formula for language in LANGUAGES}
+    return render_template("oath/admin/formulas.html", versions=versions, placeholder=PLACEHOLDER,
+                           organisation=organisation_name())
+
+
+@bp.route("/admin/formulas/<any(oath, affirmation):formula>/<any(nl, en):language>/new", methods=["GET", "POST"])
+@hr_only
+def admin_new_formula(formula: str, language: str):
+    """Publish a new version of one formula in one language; oaths taken before keep their words."""
+    formula_enum = Formula(formula)
+    current = current_formula_text(formula_enum, language)
+    form = FormulaTextForm(formula=formula_enum, language=language,
+                           data={"body": current.body if current else MODEL_TEXTS[formula_enum, language]})
+    if form.validate_on_submit():
+        try:
+            version = publish_formula_text(formula_enum, language, form.body.data, current_user)
+        except OathError as exc:
+            (getattr(form, exc.field).errors if exc.field else form.form_errors).append(exc.message)
+        else:
+            flash(_("Versie %(version)d is gepubliceerd. Wie vanaf nu de eed of belofte aflegt, krijgt deze tekst.",
+                    version=version.version), "success")
+            return redirect(url_for("oath.admin_formulas"))
+    return render_template("oath/admin/formula_form.html", form=form, formula=formula_enum, language=language,
+                           current=current, organisation=organisation_name())

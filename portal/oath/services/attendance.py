@@ -13,6 +13,7 @@ from portal.core.transaction import atomic
 from portal.extensions import db
 from portal.oath.models import OathRecord, OathSession, Registration
 from portal.oath.states import RegistrationStatus, SessionStatus
+from portal.oath.services.formulas import spoken_text
 from portal.oath.services.locking import active_registration_for, lock_registration
 from portal.oath.services.registrations import has_oath_record
 from portal.oath.states import OathError, move_registration, move_session
@@ -40,6 +41,8 @@ def mark_attendance(registration_id: int, status: RegistrationStatus | str, acto
     if session.status == SessionStatus.scheduled:
         move_session(session, SessionStatus.held)
     if status == RegistrationStatus.attended:
+        # the words as spoken today, kept with the record: a later version never changes this certificate
+        text, wording = spoken_text(registration.formula, session.language)
         db.session.add(OathRecord(
             user_id=registration.user_id,
             formula=registration.formula,
@@ -49,6 +52,8 @@ def mark_attendance(registration_id: int, status: RegistrationStatus | str, acto
             official=session.official,
             recorded_by_id=actor.id,
             recorded_at=now,
+            wording=wording or None,
+            wording_version_id=text.id if text else None,
         ))
     record_event(f"oath.mark_{status.value}", actor=actor, obj=registration, subject_user_id=registration.user_id,
                  details={"session_id": session.id})

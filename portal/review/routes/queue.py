@@ -25,7 +25,7 @@ from portal.review.forms import (
     QueueFilterForm,
     TakeForm,
 )
-from portal.review.models import ASSESSMENT_POINTS, POINT_LABELS, RATING_LABELS
+from portal.review.models import ASSESSMENT_POINTS
 from portal.review.notes import add_internal_note, assessment_for, internal_notes, save_assessment
 from portal.auth.services import list_departments
 from portal.review.access import get_proposal, load_for_review
@@ -123,7 +123,7 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
         proposal=proposal,
         other_declarations=other_current_declarations(declaration),
         assessment=assessment, assessment_form=assessment_form,
-        points=ASSESSMENT_POINTS, point_labels=POINT_LABELS, rating_labels=RATING_LABELS,
+        points=ASSESSMENT_POINTS,
         notes=internal_notes(declaration), note_form=bound.get("note_form") or InternalNoteForm(formdata=None),
         trail=trail, more_trail=more_trail, conflict=conflict is not None, conflict_form=conflict,
         target_days=target_days(),
