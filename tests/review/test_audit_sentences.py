@@ -226,3 +226,23 @@ def test_a_hostile_title_stays_text_in_the_sentence(app, client, auth):
     html = client.get(f"/review/{declaration_id}/audit").get_data(as_text=True)
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;%(actor)s" in html  # shown as typed, placeholder and all
+
+
+def test_a_reported_gift_is_named_for_hr_and_numbered_for_an_administrator_outside_hr(app, client, auth):
+    from portal.core.time import today_local
+
+    with app.app_context():
+        make_user("beheer", display_name="Bea Heer", is_admin=True)
+        db.session.commit()
+        received_on = today_local().isoformat()
+    auth.login("jdevries")
+    response = client.submit("/gifts/new", {
+        "category": "geschenk", "description": "Een fles wijn", "giver_name": "Karin Smit", "giver_organisation": "",
+        "work_relation": "Levert koffie.", "value_band": "low", "response": "accepted", "received_on": received_on,
+        "explanation": ""})
+    gift_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    [(hr_text, hr_url)] = _lines(app, "mjansen", action="gift.report")
+    assert hr_text.startswith("Jan de Vries heeft het geschenk of de uitnodiging „Een fles wijn” gemeld. Stand: ")
+    assert hr_url == f"/gifts/{gift_id}"
+    [(admin_text, admin_url)] = _lines(app, "beheer", action="gift.report")
+    assert "Een fles wijn" not in admin_text and f"met nummer {gift_id}" in admin_text and admin_url is None
