@@ -10,7 +10,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def init_app(app: Flask) -> None:
+    from portal.admin import audit_texts
     from portal.admin import cli, retention  # noqa: F401  commands and the retention job
+    from portal.core.audit_sentences import register_audit_texts
+
+    register_audit_texts(audit_texts.SENTENCES)
     register_nav_item(
         NavItem(
             "admin.setup", lambda: _l("Beheer: klaar voor gebruik"), order=89,

@@ -14,7 +14,9 @@ advisers_bp = Blueprint("adviser_contacts", __name__, url_prefix="/advisers/cont
 
 
 def init_app(app: Flask) -> None:
+    from portal.concerns import audit_texts
     from portal.concerns import jobs  # noqa: F401  (the daily deadline reminders)
+    from portal.core.audit_sentences import register_audit_texts
     from portal.concerns.access import is_adviser, is_coordinator
     from portal.concerns.demo import load_demo_concerns
 
@@ -26,14 +28,6 @@ def init_app(app: Flask) -> None:
     from portal.concerns.queries import personal_concern_data
 
     register_personal_data_provider("concerns", personal_concern_data)
-
-
-def _labels() -> dict:
-    from portal.review.labels import action_label
-
-    return {"action_label": action_label}
-
-
-bp.context_processor(_labels)
+    register_audit_texts(audit_texts.SENTENCES, objects=audit_texts.OBJECTS)
 
 from portal.concerns.routes import advisers, cases, employee  # noqa: E402,F401

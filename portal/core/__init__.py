@@ -9,7 +9,10 @@ bp = Blueprint("core", __name__)
 
 
 def init_app(app: Flask) -> None:
+    from portal.core import audit_sentences
+
     register_nav_item(NavItem("core.dashboard", lambda: _l("Overzicht"), order=0))
+    audit_sentences.init_app(app)
 
 
 from portal.core import routes  # noqa: E402,F401

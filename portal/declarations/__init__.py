@@ -23,6 +23,8 @@ def init_app(app: Flask) -> None:
         register_nav_item,
         register_personal_data_provider,
     )
+    from portal.core.audit_sentences import register_audit_texts
+    from portal.declarations import audit_texts
     from portal.declarations import jobs  # noqa: F401  the campaign mail job
     from portal.declarations.demo import load_demo_declarations
     from portal.declarations.personal_data import declarations_data
@@ -36,6 +38,7 @@ def init_app(app: Flask) -> None:
     register_checklist_provider(checklist_items)
     register_demo_loader(load_demo_declarations, order=50)
     register_personal_data_provider("declarations", declarations_data)
+    register_audit_texts(audit_texts.SENTENCES, objects=audit_texts.OBJECTS)
 
 
 from portal.declarations import routes  # noqa: E402,F401

@@ -16,7 +16,11 @@ bp = Blueprint("exports", __name__, url_prefix="/exports")
 
 
 def init_app(app: Flask) -> None:
+    from portal.core.audit_sentences import register_audit_texts
+    from portal.exports import audit_texts
     from portal.exports import cli, jobs  # noqa: F401  flask portal run-exports; the clean-up job
+
+    register_audit_texts(audit_texts.SENTENCES, objects=audit_texts.OBJECTS)
 
 
 from portal.exports import routes  # noqa: E402,F401

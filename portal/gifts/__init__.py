@@ -10,6 +10,8 @@ bp = Blueprint("gifts", __name__, url_prefix="/gifts")
 
 def init_app(app: Flask) -> None:
     from portal.core.registry import NavItem, register_demo_loader, register_nav_item, register_personal_data_provider
+    from portal.core.audit_sentences import register_audit_texts
+    from portal.gifts import audit_texts
     from portal.gifts.access import can_read_register, is_hr
     from portal.gifts.demo import load_demo_gifts
     from portal.gifts.queries import has_staff, personal_gift_data
@@ -21,6 +23,7 @@ def init_app(app: Flask) -> None:
                               visible=can_read_register))
     register_demo_loader(load_demo_gifts, order=65)
     register_personal_data_provider("gifts", personal_gift_data)
+    register_audit_texts(audit_texts.SENTENCES, objects=audit_texts.OBJECTS)
 
 
 from portal.gifts import routes  # noqa: E402,F401

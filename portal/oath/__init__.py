@@ -16,6 +16,8 @@ bp = Blueprint("oath", __name__, url_prefix="/oath")
 
 
 def init_app(app: Flask) -> None:
+    from portal.core.audit_sentences import register_audit_texts
+    from portal.oath import audit_texts
     from portal.oath import jobs  # noqa: F401  (registers the scheduled jobs)
     from portal.oath.access import is_hr
     from portal.oath.checklist import oath_checklist
@@ -32,6 +34,7 @@ def init_app(app: Flask) -> None:
     register_content_loader(load_model_formulas, order=41)
     register_demo_loader(load_demo_sessions, order=40)
     register_personal_data_provider("oath", oath_personal_data)
+    register_audit_texts(audit_texts.SENTENCES, objects=audit_texts.OBJECTS, references=audit_texts.REFERENCES)
 
 
 from portal.oath.display import template_context  # noqa: E402

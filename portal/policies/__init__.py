@@ -20,6 +20,8 @@ bp = Blueprint("policies", __name__)
 
 
 def init_app(app: Flask) -> None:
+    from portal.core.audit_sentences import register_audit_texts
+    from portal.policies import audit_texts
     from portal.policies.acknowledgements import checklist_items, personal_data
     from portal.policies.content import load_starter_content
     from portal.policies.demo import load_demo_content
@@ -29,6 +31,7 @@ def init_app(app: Flask) -> None:
     register_content_loader(load_starter_content, order=10)
     register_demo_loader(load_demo_content, order=10)
     register_personal_data_provider("policies", personal_data)
+    register_audit_texts(audit_texts.SENTENCES, objects=audit_texts.OBJECTS)
 
 
 from portal.policies.routes import contacts, editing, reading, report  # noqa: E402,F401

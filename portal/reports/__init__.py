@@ -13,11 +13,14 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
 def init_app(app: Flask) -> None:
+    from portal.core.audit_sentences import register_audit_texts
+    from portal.reports import audit_texts
     from portal.reports.access import can_read_report
     from portal.reports.demo import load_demo_report
 
     register_nav_item(NavItem("reports.annual", lambda: _l("Jaarverslag"), order=32, visible=can_read_report))
     register_demo_loader(load_demo_report, order=70)  # after the concerns' demo content
+    register_audit_texts(audit_texts.SENTENCES)
 
 
 from portal.reports import routes  # noqa: E402,F401

@@ -10,11 +10,9 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.access import has_role
 from portal.core.registry import NavItem, register_nav_item
-from portal.review.labels import template_helpers
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 public_bp = Blueprint("public_register", __name__)
-bp.context_processor(template_helpers)
 
 
 def _is_reviewer(user) -> bool:
@@ -29,9 +27,12 @@ def _has_advice_requests(user) -> bool:
 
 
 def init_app(app: Flask) -> None:
+    from portal.core.audit_sentences import register_audit_texts
     from portal.review import exports, jobs  # noqa: F401  the register and audit exports; the digest, the snapshot
+    from portal.review import labels
 
     app.register_blueprint(public_bp)
+    register_audit_texts(labels.SENTENCES, references=labels.REFERENCES)
     register_nav_item(NavItem("review.queue", lambda: _l("Beoordelen"), order=30, visible=_is_reviewer))
     register_nav_item(NavItem("review.register", lambda: _l("Register"), order=31, visible=_is_reviewer))
     register_nav_item(NavItem("review.advice_requests", lambda: _l("Adviesvragen"), order=32,

@@ -7,14 +7,16 @@ Rows are plain tuples from a server-side cursor (``yield_per``), formatted here,
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
+from itertools import islice
 from typing import Any, Iterator, Optional
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from portal.core.audit_sentences import describe_events
 from portal.core.exports import Column, stream_rows
 from portal.core.time import local_zone
 from portal.declarations.display import readable
@@ -73,15 +75,37 @@ def _build_register(parameters: dict[str, Any]):
 def audit_columns() -> list[Column]:
     return [Column(_("Nummer"), 10), Column(_("Tijdstip"), 20), Column(_("Door"), 18), Column(_("Handeling"), 28),
             Column(_("Soort object"), 16), Column(_("Object"), 10), Column(_("Over wie"), 18),
-            Column(_("Details"), 50)]
+            Column(_("Details"), 50), Column(_("Wat er gebeurde"), 80)]
+
+
+@dataclass(frozen=True)
+class _ExportedEvent:
+    """What a sentence needs of an exported row (the export reads columns, not ORM objects)."""
+
+    action: str
+    object_type: Optional[str]
+    object_id: Optional[int]
+    details: Any
 
 
 def audit_rows(filters: AuditFilters) -> Iterator[list[Any]]:
+    """The codes in their own columns (for filtering in a spreadsheet), and the sentence a person reads.
+
+    The sentences name objects as for a reader without extra rights (no declaration titles, no links):
+    the file may travel further than the page.
+    """
     zone = local_zone()
-    for event_id, created_at, actor, action, object_type, object_id, subject, details in stream_rows(
-            audit_export_statement(filters), BATCH):
-        yield [event_id, created_at.astimezone(zone).replace(tzinfo=None), actor or "", action, object_type or "",
-               object_id or "", subject or "", json.dumps(details, ensure_ascii=False) if details else "{}"]
+    rows = iter(stream_rows(audit_export_statement(filters), BATCH))
+    while batch := list(islice(rows, BATCH)):
+        described = describe_events(
+            (_ExportedEvent(action, object_type, object_id, details), actor_name, subject_name)
+            for _id, _at, _actor, action, object_type, object_id, _subject, details, actor_name, subject_name
+            in batch)
+        for (event_id, created_at, actor, action, object_type, object_id, subject, details, _an, _sn), line in zip(
+                batch, described):
+            yield [event_id, created_at.astimezone(zone).replace(tzinfo=None), actor or "", action,
+                   object_type or "", object_id or "", subject or "",
+                   json.dumps(details, ensure_ascii=False) if details else "{}", line.text]
 
 
 def audit_parameters(filters: AuditFilters) -> dict[str, Any]:

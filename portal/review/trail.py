@@ -60,10 +60,11 @@ def audit_statement(filters: AuditFilters) -> Select:
 
 def audit_export_statement(filters: AuditFilters) -> Select:
     """The export's columns only: (id, created_at, actor's username, action, object type and id, subject's
-    username, details), newest first, filtered."""
+    username, details, actor's and subject's display names), newest first, filtered."""
     return _filtered(lambda actor, subject: [
         AuditEvent.id, AuditEvent.created_at, actor.username, AuditEvent.action, AuditEvent.object_type,
-        AuditEvent.object_id, subject.username, AuditEvent.details], filters)
+        AuditEvent.object_id, subject.username, AuditEvent.details, actor.display_name, subject.display_name],
+        filters)
 
 
 def _filtered(columns, filters: AuditFilters) -> Select:

@@ -40,8 +40,8 @@ def _event_rows(html: str) -> int:
 def test_reviewer_sees_the_trail_of_one_declaration(client, auth, trail):
     auth.login("abakker")
     html = client.get(f"/review/{trail['first']}/audit").get_data(as_text=True)
-    assert html.count("Bekeken door beoordelaar") == 2 and "Mohamed Jansen" in html
-    assert "Ingediend" in html
+    assert html.count("Mohamed Jansen heeft") == 2 and html.count("van Jan de Vries bekeken.") == 2
+    assert "ingediend (versie 1)." in html
     assert "Sanne Bakker" not in html  # nothing of other declarations
 
 
@@ -99,6 +99,10 @@ def test_administrator_exports_the_filtered_trail_and_the_export_is_recorded(app
     assert rows[0][:4] == ["Nummer", "Tijdstip", "Door", "Handeling"]
     assert [r[3] for r in rows[1:]] == ["declaration.view", "declaration.view"]
     assert all(r[6] == "jdevries" for r in rows[1:])
+    # the sentence too, without the title: the file may travel further than the page
+    assert rows[0][-1] == "Wat er gebeurde"
+    assert all(r[-1] == f"Mohamed Jansen heeft de nevenwerkzaamheid met nummer {trail['first']} van Jan de Vries "
+               "bekeken." for r in rows[1:])
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                                  .where(AuditEvent.action.in_(["export.request", "export.download"]))) == 2

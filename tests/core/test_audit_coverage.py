@@ -1,0 +1,102 @@
+"""Every action the code records in the audit trail reads as a sentence (portal/core/audit_sentences.py).
+
+The scan reads the code as it is: calls of ``record_event`` and of the helpers that pass their own
+``action`` argument on to it (``audit`` in the declarations, ``_move`` in the concerns), with the action
+written as a literal, a conditional of literals, or an f-string (whose fixed start a prefix sentence covers).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from portal.config import PROJECT_ROOT
+from portal.core.audit_sentences import has_sentence
+
+PORTAL = PROJECT_ROOT / "portal"
+
+
+def _call_name(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr
+    return None
+
+
+def _wrappers(trees: dict[Path, ast.Module]) -> dict[str, tuple[int, str]]:
+    """Functions that hand one of their parameters to record_event as the action: name -> (position, name)."""
+    found = {"record_event": (0, "action")}
+    for tree in trees.values():
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef) or function.name == "record_event":
+                continue
+            params = [arg.arg for arg in function.args.args]
+            for call in ast.walk(function):
+                if (isinstance(call, ast.Call) and _call_name(call) == "record_event" and call.args
+                        and isinstance(call.args[0], ast.Name) and call.args[0].id in params):
+                    found[function.name] = (params.index(call.args[0].id), call.args[0].id)
+    return found
+
+
+def _actions(node: ast.AST, where: str) -> tuple[set[str], set[str]]:
+    """(exact actions, f-string prefixes) that an action argument can take."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value}, set()
+    if isinstance(node, ast.IfExp):
+        body, orelse = _actions(node.body, where), _actions(node.orelse, where)
+        return body[0] | orelse[0], body[1] | orelse[1]
+    if isinstance(node, ast.JoinedStr):
+        prefix = ""
+        for part in node.values:
+            if not (isinstance(part, ast.Constant) and isinstance(part.value, str)):
+                break
+            prefix += part.value
+        assert prefix, f"{where}: an f-string action needs a fixed start"
+        return set(), {prefix}
+    raise AssertionError(f"{where}: cannot read the action {ast.unparse(node)!r}; write it as a literal")
+
+
+def recorded_actions() -> tuple[set[str], set[str]]:
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in PORTAL.rglob("*.py")}
+    wrappers = _wrappers(trees)
+    exact: set[str] = set()
+    prefixes: set[str] = set()
+    for path, tree in trees.items():
+        for call in ast.walk(tree):
+            if not isinstance(call, ast.Call) or _call_name(call) not in wrappers:
+                continue
+            position, keyword = wrappers[_call_name(call)]
+            node = call.args[position] if len(call.args) > position else next(
+                (k.value for k in call.keywords if k.arg == keyword), None)
+            if node is None or (isinstance(node, ast.Name) and node.id == keyword):
+                continue  # the wrapper itself passing its parameter on
+            where = f"{path.relative_to(PROJECT_ROOT)}:{call.lineno}"
+            found, starts = _actions(node, where)
+            exact |= found
+            prefixes |= starts
+    return exact, prefixes
+
+
+def test_every_recorded_action_has_a_sentence(app):
+    exact, prefixes = recorded_actions()
+    # the scan itself works: it finds the actions of every area, through both helpers and the f-string
+    assert {"auth.sign_in", "declaration.decide", "declaration.submit", "concern.confirm_receipt", "policy.publish",
+            "policy.save_draft", "oath.register", "report.close", "user.returned"} <= exact
+    assert prefixes == {"oath.mark_"}
+    assert len(exact) > 60
+    with app.app_context():
+        assert sorted(action for action in exact if not has_sentence(action)) == []
+
+
+def test_every_attendance_mark_has_its_own_sentence(app, client, auth):
+    from portal.core.audit_sentences import describe_one
+    from portal.core.models import AuditEvent
+    from portal.oath.services.attendance import MARKS
+
+    with app.test_request_context():
+        for status in MARKS:
+            event = AuditEvent(action=f"oath.mark_{status.value}", details={"session_id": 1})
+            text = describe_one(event, "Mohamed Jansen", "Jan de Vries", None).text()
+            assert text.startswith("Mohamed Jansen heeft vastgelegd dat Jan de Vries "), text
+            assert "oath.mark" not in text
