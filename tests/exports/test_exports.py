@@ -19,17 +19,13 @@ from portal.exports.models import ExportJob
 from portal.exports.states import ExportStatus
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
-from tests.exports.helpers import ask_export
-from tests.review.helpers import declare, person
+from tests.exports.helpers import ask_export, make_register_data
+from tests.review.helpers import person
 
 
 @pytest.fixture()
 def register_data(app):
-    with app.app_context():
-        reviewer = person("abakker")
-        declare(person("pmeijer"), decide="approved", reviewer=reviewer, organisation_name="Stichting Bibliotheek")
-        declare(person("jdevries"), decide="approved", reviewer=reviewer, organisation_name="@SUM(1+1)")
-        db.session.commit()
+    make_register_data(app)
 
 
 def _job(app, job_id: int) -> ExportJob:

@@ -14,6 +14,7 @@ import pytest
 
 from portal.core.time import utcnow
 from portal.extensions import db
+from tests.exports.helpers import make_register_data
 from tests.oath.conftest import plan_session
 from tests.support.browser import assert_accessible, sign_in
 
@@ -48,20 +49,10 @@ def test_point_13_the_acknowledgements_report_opens_without_an_error(page, app):
     assert_accessible(page)
 
 
-def _register_data(app):
-    from tests.review.helpers import declare, person
-
-    with app.app_context():
-        reviewer = person("abakker")
-        declare(person("pmeijer"), decide="approved", reviewer=reviewer, organisation_name="Stichting Bibliotheek")
-        declare(person("jdevries"), decide="approved", reviewer=reviewer, organisation_name="=1+1")
-        db.session.commit()
-
-
 def test_point_14_every_csv_is_for_dutch_excel_and_the_workbook_shows_text_as_typed(page, app, runner):
     from openpyxl import load_workbook
 
-    _register_data(app)
+    make_register_data(app, organisation="=1+1")
     sign_in(page, "mjansen")
     page.goto("/review/register")
     assert_accessible(page)
