@@ -139,3 +139,11 @@ def test_declarations_speak_of_opgeven_not_melden(client, auth):
         text = html.unescape(client.get(path).get_data(as_text=True))
         assert "iets op te geven" in text or "Niets op te geven" in text or "niets op te geven" in text, path
         assert "te melden" not in text, path
+
+
+def test_the_advisers_page_addresses_the_reader_as_u_too(client, demo_content):
+    page = client.get("/advisers")
+    assert page.status_code == 200
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)))
+    assert "vertrouwenspersoon" in text.lower()
+    assert INFORMAL.findall(text) == [], "the advisers' introductions speak to the reader as 'u'"
