@@ -11,6 +11,7 @@ bp = Blueprint("gifts", __name__, url_prefix="/gifts")
 def init_app(app: Flask) -> None:
     from portal.core.registry import NavItem, register_demo_loader, register_nav_item, register_personal_data_provider
     from portal.gifts.access import can_read_register, is_hr
+    from portal.gifts.advice import register_gift_subject
     from portal.gifts.demo import load_demo_gifts
     from portal.gifts.queries import has_staff, personal_gift_data
 
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
                               visible=can_read_register))
     register_demo_loader(load_demo_gifts, order=65)
     register_personal_data_provider("gifts", personal_gift_data)
+    register_gift_subject()  # HR asks the manager's advice on a gift (portal.review.advice)
 
 
 from portal.gifts import routes  # noqa: E402,F401
