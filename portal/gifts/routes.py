@@ -95,6 +95,8 @@ def _render_detail(gift, status: int = 200, *, form=None, advice_form=None):
     if may_ask_advice(current_user, gift):
         advice = advice_panel(GIFT, gift, current_user, form=advice_form or GiftAdviceQuestionForm(formdata=None),
                               ask_url=url_for("gifts.ask_advice_on_gift", gift_id=gift.id))
+        if advice_form is None and not advice.requests and not can_transition(gift.status, GiftStatus.decided):
+            advice = None  # decided without asking: nothing to show, nothing to do (a refused question is shown)
     return render_template("gifts/detail.html", gift=gift, form=form, advice=advice), status
 
 

@@ -198,3 +198,15 @@ def test_an_empty_question_keeps_the_page_with_a_message(app, client, auth, gift
     with app.app_context():
         assert db.session.scalar(select(AdviceRequest.id)) is None
 
+
+def test_a_gift_decided_without_advice_shows_no_advice_block(app, client, auth, gift_id):
+    auth.login("mjansen")
+    assert client.submit(f"/gifts/{gift_id}/decide", {"decision": "allowed", "reason": ""}).status_code == 302
+    html = client.get(f"/gifts/{gift_id}").get_data(as_text=True)
+    assert "Toegestaan" in html and 'id="advice-heading"' not in html
+    refused = _ask(client, gift_id)  # and no question after the decision, with the reason
+    assert refused.status_code == 400
+    assert "zolang er nog geen besluit" in _section(refused.get_data(as_text=True), "advice-heading")
+    with app.app_context():
+        assert db.session.scalar(select(AdviceRequest.id)) is None
+
