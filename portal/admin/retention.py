@@ -83,7 +83,7 @@ def anonymise_users(user_ids: list[int], now: datetime) -> dict[str, int]:
         "assessments": _run(delete(ReviewAssessment).where(ReviewAssessment.version_id.in_(versions))),
         "internal_notes": _run(delete(InternalNote).where(InternalNote.declaration_id.in_(declarations))),
         "pending_decisions": _run(delete(PendingDecision).where(PendingDecision.declaration_id.in_(declarations))),
-        # the manager's advice about them, whatever it was about (a side activity, later a gift)
+        # the manager's advice about them, whatever it was about (a side activity or a gift)
         "advice_requests": _run(delete(AdviceRequest).where(AdviceRequest.employee_id.in_(user_ids))),
         # HR's public words about a top official: out of the register when they left, gone with the rest now
         "public_summaries": _run(delete(PublicSummary).where(PublicSummary.declaration_id.in_(declarations))),

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from portal.core.audit_sentences import register_audit_texts
     from portal.gifts import audit_texts
     from portal.gifts.access import can_read_register, is_hr
+    from portal.gifts.advice import register_gift_subject
     from portal.gifts.demo import load_demo_gifts
     from portal.gifts.queries import has_staff, personal_gift_data
 
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     register_demo_loader(load_demo_gifts, order=65)
     register_personal_data_provider("gifts", personal_gift_data)
     register_audit_texts(audit_texts.SENTENCES, objects=audit_texts.OBJECTS)
+    register_gift_subject()  # HR asks the manager's advice on a gift (portal.review.advice)
 
 
 from portal.gifts import routes  # noqa: E402,F401

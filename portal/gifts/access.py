@@ -31,6 +31,13 @@ def may_decide(user, gift: Gift) -> bool:
     return is_hr(user) or is_manager_of(user, gift.owner)
 
 
+def may_ask_advice(user, gift: Gift) -> bool:
+    """HR deciding on the gift asks, sees and withdraws the manager's advice (portal.gifts.advice); the
+    employee's manager, HR or not, decides without asking themself."""
+    return (may_decide(user, gift) and is_hr(user) and getattr(user, "is_active", False)
+            and not is_manager_of(user, gift.owner))
+
+
 def may_see(user, gift: Gift) -> bool:
     return (getattr(user, "is_authenticated", False) and user.id == gift.owner_id) or may_decide(user, gift) \
         or can_read_register(user)

@@ -12,6 +12,8 @@ from wtforms.validators import Optional as OptionalValidator
 from portal.core.forms import DateField
 from portal.core.time import today_local
 from portal.gifts.states import CATEGORY_LABELS, OUTCOME_LABELS, Decision, Response, band_choices, decision_problems, label_of
+from portal.review.advice.forms import NOT_PREMATURELY_RED, AdviceQuestionForm
+from portal.review.advice.models import QUESTION_MAX
 from portal.review.forms import FilterForm
 
 NOT_PREMATURELY_RED = {"required": False}
@@ -101,3 +103,17 @@ class RegisterFilterForm(FilterForm):
         super().__init__(*args, **kwargs)
         self.category.choices = [_ANY] + category_choices()
         self.year.choices = [_ANY] + [(str(y), str(y)) for y in years]
+
+
+class GiftAdviceQuestionForm(AdviceQuestionForm):
+    """HR's question to the manager about a gift: says what the manager will see of it."""
+
+    advice_question = TextAreaField(
+        _l("Uw vraag aan de leidinggevende"),
+        validators=[DataRequired(message=_l("Schrijf uw vraag aan de leidinggevende.")),
+                    Length(max=QUESTION_MAX, message=_TOO_LONG)],
+        description=_l("De leidinggevende ziet uw vraag, de naam en functie van de medewerker en wat er is gemeld: "
+                       "wat, van wie, de relatie met het werk, de geschatte waarde, wat de medewerker deed en de datum. "
+                       "Niet de toelichting van de medewerker, andere meldingen of het register."),
+        render_kw=NOT_PREMATURELY_RED,
+    )

@@ -11,8 +11,10 @@ from portal.core.exports import csv_response
 from portal.core.pagination import paginate
 from portal.core.time import today_local
 from portal.gifts import bp
-from portal.gifts.access import can_read_register, get_gift, is_hr, may_decide
-from portal.gifts.forms import DecisionForm, GiftForm, RegisterFilterForm
+from portal.core.refusals import Refusal
+from portal.gifts.access import can_read_register, get_gift, is_hr, may_ask_advice, may_decide
+from portal.gifts.advice import GIFT
+from portal.gifts.forms import DecisionForm, GiftAdviceQuestionForm, GiftForm, RegisterFilterForm
 from portal.gifts.queries import (
     REGISTER_YEARS,
     RegisterFilters,
@@ -24,6 +26,7 @@ from portal.gifts.queries import (
 )
 from portal.gifts.services import GiftData, GiftError, decide_gift, record_register_view, record_view, report_gift
 from portal.gifts.states import CATEGORY_LABELS, OUTCOME_LABELS, GiftStatus, Response, ValueBand, can_transition, label_of
+from portal.review.advice.services import advice_panel, ask_advice
 
 PER_PAGE = 25
 
@@ -81,8 +84,40 @@ def detail(gift_id: int):
     """One gift: for the employee its status and decision; for the manager or HR also the decision form."""
     gift = get_gift(gift_id, for_user=current_user)
     record_view(gift, current_user)
-    can_decide = may_decide(current_user, gift) and can_transition(gift.status, GiftStatus.decided)
-    return render_template("gifts/detail.html", gift=gift, form=DecisionForm() if can_decide else None)
+    return _render_detail(gift)
+
+
+def _render_detail(gift, status: int = 200, *, form=None, advice_form=None):
+    """The gift page; the decision form while it can be decided, and for HR the manager's advice."""
+    if form is None and may_decide(current_user, gift) and can_transition(gift.status, GiftStatus.decided):
+        form = DecisionForm(formdata=None)
+    advice = None
+    if may_ask_advice(current_user, gift):
+        advice = advice_panel(GIFT, gift, current_user, form=advice_form or GiftAdviceQuestionForm(formdata=None),
+                              ask_url=url_for("gifts.ask_advice_on_gift", gift_id=gift.id))
+        if advice_form is None and not advice.requests and not can_transition(gift.status, GiftStatus.decided):
+            advice = None  # decided without asking: nothing to show, nothing to do (a refused question is shown)
+    return render_template("gifts/detail.html", gift=gift, form=form, advice=advice), status
+
+
+@bp.post("/<int:gift_id>/advice")
+@login_required
+def ask_advice_on_gift(gift_id: int):
+    """HR asks the employee's manager for advice on a gift (not a manager deciding themself)."""
+    gift = get_gift(gift_id, for_user=current_user)
+    if not may_ask_advice(current_user, gift):
+        abort(403)
+    form = GiftAdviceQuestionForm()
+    if form.validate_on_submit():
+        try:
+            request_ = ask_advice(GIFT, gift, form.advice_question.data, current_user)
+        except Refusal as exc:
+            form.form_errors.append(exc.message)
+        else:
+            flash(_("Uw vraag is naar %(name)s gestuurd. Het advies verschijnt hier zodra het er is.",
+                    name=request_.manager.display_name), "success")
+            return redirect(url_for("gifts.detail", gift_id=gift_id, _anchor="advice-heading"))
+    return _render_detail(gift, 400, advice_form=form)
 
 
 @bp.route("/<int:gift_id>/decide", methods=["POST"])
@@ -101,7 +136,7 @@ def decide(gift_id: int):
         else:
             flash(_("Het besluit is vastgelegd. %(name)s krijgt een e-mail.", name=gift.owner.display_name), "success")
             return redirect(url_for("gifts.team"))
-    return render_template("gifts/detail.html", gift=gift, form=form), 400
+    return _render_detail(gift, 400, form=form)
 
 
 @bp.route("/team")

@@ -134,6 +134,8 @@ EXPECTED = {
     "gifts.new": USER,
     "gifts.detail": USER,
     "gifts.decide": USER,
+    # HR deciding on the gift, not the manager (403 for anyone else; tests/gifts/test_advice.py)
+    "gifts.ask_advice_on_gift": USER,
     "gifts.team": USER,
     "gifts.register": REPORT,
     "gifts.register_csv": REPORT,

@@ -173,6 +173,7 @@ EXPECTED: dict[str, dict[str, int | str] | str] = {
     "gifts.new": signed_in(),
     "gifts.detail": signed_in(),  # the employee's own gift; HR sees every gift
     "gifts.decide": POST_ONLY,
+    "gifts.ask_advice_on_gift": POST_ONLY,
     "gifts.team": signed_in(),
     "gifts.register": only(*HR),
     "gifts.register_csv": only(*HR),

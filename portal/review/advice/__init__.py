@@ -9,8 +9,8 @@ or HR's history) and answers with an opinion and an explanation. HR sees the adv
 page in a block of its own, apart from the internal notes.
 
 Files, with the roles of every area: ``models.py`` (AdviceRequest), ``states.py`` (its lifecycle
-and the opinions), ``subjects.py`` (the registry of what advice can be asked about: declarations
-now, gifts later), ``services.py`` (ask, answer, withdraw), ``queries.py``, ``forms.py``,
+and the opinions), ``subjects.py`` (the registry of what advice can be asked about: side
+activities here, gifts from ``portal.gifts.advice``), ``services.py`` (ask, answer, withdraw), ``queries.py``, ``forms.py``,
 ``mails.py``. The views are in ``portal.review.routes.advice``; the access helper for the
 manager is ``portal.review.access.load_advice_for_manager``.
 """

@@ -1,5 +1,6 @@
-"""Mails about advice requests. They name no employee and no side activity: only that there is a
-question, an answer or a withdrawal, and the link to read it in the portal."""
+"""Mails about advice requests. They name no employee and no side activity or gift: only that there is
+a question, an answer or a withdrawal (and whether about a side activity or a gift: ``kind``), and the
+link to read it in the portal."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ def queue_advice_asked(request: AdviceRequest) -> None:
     from portal.notifications.services import queue_mail
 
     queue_mail(request.manager, "review/advice_asked", {
-        "name": request.manager.display_name, "path": f"/review/advice/{request.id}",
+        "name": request.manager.display_name, "path": f"/review/advice/{request.id}", "kind": request.subject_kind,
     }, dedup_key=f"advice-{request.id}-asked")
 
 
@@ -23,7 +24,7 @@ def queue_advice_answered(request: AdviceRequest, review_path: str) -> None:
     if reviewer is None or not reviewer.is_active:
         return
     queue_mail(reviewer, "review/advice_answered", {
-        "name": reviewer.display_name, "path": review_path,
+        "name": reviewer.display_name, "path": review_path, "kind": request.subject_kind,
     }, dedup_key=f"advice-{request.id}-answered")
 
 

@@ -1,7 +1,7 @@
 """The advice request: one question of HR to an employee's manager about one subject, and the answer.
 
-The subject is named by kind and id (``subject_kind`` = "declaration" now; see subjects.py), not by
-a foreign key, so that other areas (gifts) can ask for advice without a table of their own. The
+The subject is named by kind and id (``subject_kind`` = "declaration" or "gift"; see subjects.py), not
+by a foreign key, so that other areas (gifts) can ask for advice without a table of their own. The
 manager is fixed when the question is asked: a later change in the directory does not move an open
 question to someone else, nor show an old one to the new manager.
 """
@@ -27,13 +27,13 @@ EXPLANATION_MAX = 4000
 
 
 class AdviceRequest(db.Model):
-    """HR asks the employee's manager for advice on a side activity (later: a gift)."""
+    """HR asks the employee's manager for advice on a side activity or a gift."""
 
     __tablename__ = "review_advice_request"
     audit_type = "advice_request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: what the advice is about: a kind registered in subjects.py ("declaration", later "gift")
+    #: what the advice is about: a kind registered in subjects.py ("declaration", "gift")
     subject_kind: Mapped[str] = mapped_column(String(32))
     subject_id: Mapped[int] = mapped_column(Integer)
     #: the revision asked about (a declaration's version number); None for subjects without versions

@@ -104,6 +104,8 @@ class AdvicePanel:
     #: the question form (bound after a failed post) and where it posts
     form: Any = None
     ask_url: str = ""
+    #: what the manager sees, in a sentence for the reviewer (None: the side activity's sentence)
+    note: Any = None
 
     @property
     def open_request(self) -> Optional[AdviceRequest]:
@@ -121,7 +123,7 @@ def advice_panel(kind: str, obj: Any, reviewer: User, *, ask_url: str, form=None
         return None
     manager, unavailable = advice_blocker(subject, obj, reviewer)
     return AdvicePanel(requests=advice_for_subject(kind, obj.id), manager=manager, unavailable=unavailable,
-                       form=form, ask_url=ask_url)
+                       form=form, ask_url=ask_url, note=subject.reviewer_note)
 
 
 def ask_advice(kind: str, obj: Any, question: str, actor: User, *, now: Optional[datetime] = None) -> AdviceRequest:

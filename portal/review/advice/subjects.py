@@ -11,7 +11,8 @@ kind in its ``init_app``::
 
 and calls ``portal.review.advice.services.ask_advice("gift", gift, question, reviewer)`` from its
 own review page, where it includes ``templates/review/advice/_panel.html`` with
-``advice_panel("gift", gift, reviewer)``.
+``advice_panel("gift", gift, reviewer)``. The gifts area does so in ``portal/gifts/advice.py``,
+registered from ``portal.gifts.init_app`` (this module never imports another area's subjects).
 
 ``manager_view`` is the whole of what the manager reads about the subject: keep it to what a
 manager needs for advice (never amounts, financial interests, other declarations, internal notes
@@ -65,6 +66,10 @@ class AdviceSubject:
     manager_view: Callable[[Any, Optional[int]], ManagerView]
     #: the path of the reviewer's page of the subject, from its id (for links in mails and redirects)
     review_path: Callable[[int], str]
+    #: for the reviewer, above the advice block: what the manager sees (None: the side activity's sentence)
+    reviewer_note: Any = None
+    #: for the manager, above the question: what P&O reviews (None: the side activity's sentence)
+    manager_intro: Any = None
 
 
 _subjects: dict[str, AdviceSubject] = {}

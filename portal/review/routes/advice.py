@@ -75,7 +75,8 @@ def _render_advice(request, form=None, status: int = 200):
         view = subject.manager_view(obj, request.subject_revision) if obj is not None else None
     if form is None and request.is_open:
         form = AdviceAnswerForm(formdata=None)
-    return render_template("review/advice/detail.html", advice=request, view=view, form=form), status
+    return render_template("review/advice/detail.html", advice=request, view=view, form=form,
+                           intro=subject.manager_intro), status
 
 
 @bp.route("/advice/<int:advice_id>")
