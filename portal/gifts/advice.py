@@ -62,10 +62,11 @@ def register_gift_subject() -> None:
         revision_of=lambda gift: None,
         manager_view=_manager_view,
         review_path=lambda gift_id: f"/gifts/{gift_id}",
-        reviewer_note=_l("Het advies van de leidinggevende staat hier apart van het besluit. De leidinggevende ziet "
-                         "alleen uw vraag, de naam en functie van de medewerker en wat er is gemeld: wat, van wie, de "
-                         "relatie met het werk, de geschatte waarde, wat de medewerker deed en de datum. Niet de "
-                         "toelichting van de medewerker, andere meldingen of het register."),
+        reviewer_note=_l("Het advies van de leidinggevende staat hier apart van het besluit. Bij de vraag ziet de "
+                         "leidinggevende uw vraag, de naam en functie van de medewerker en wat er is gemeld: wat, van "
+                         "wie, de relatie met het werk, de geschatte waarde, wat de medewerker deed en de datum. Als "
+                         "leidinggevende kan hij of zij de geschenken en uitnodigingen van de medewerker ook zelf "
+                         "inzien; het register niet."),
         manager_intro=_l("P&O beslist over een geschenk of uitnodiging die een medewerker van wie u de leidinggevende "
                          "bent heeft gemeld, en vraagt uw advies. U ziet hier alleen wat u daarvoor nodig heeft. P&O "
                          "neemt het besluit; de medewerker ziet uw advies niet in het portaal. Wie deze pagina opent, "

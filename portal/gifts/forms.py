@@ -112,8 +112,9 @@ class GiftAdviceQuestionForm(AdviceQuestionForm):
         _l("Uw vraag aan de leidinggevende"),
         validators=[DataRequired(message=_l("Schrijf uw vraag aan de leidinggevende.")),
                     Length(max=QUESTION_MAX, message=_TOO_LONG)],
-        description=_l("De leidinggevende ziet uw vraag, de naam en functie van de medewerker en wat er is gemeld: "
-                       "wat, van wie, de relatie met het werk, de geschatte waarde, wat de medewerker deed en de datum. "
-                       "Niet de toelichting van de medewerker, andere meldingen of het register."),
+        description=_l("De leidinggevende ziet bij deze vraag uw vraag, de naam en functie van de medewerker en wat er "
+                       "is gemeld: wat, van wie, de relatie met het werk, de geschatte waarde, wat de medewerker deed en "
+                       "de datum. Als leidinggevende kan hij of zij de geschenken en uitnodigingen van de medewerker ook "
+                       "zelf inzien; het register niet."),
         render_kw=NOT_PREMATURELY_RED,
     )

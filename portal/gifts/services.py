@@ -18,6 +18,7 @@ from portal.core.time import today_local, utcnow
 from portal.extensions import db
 from portal.gifts.access import may_decide
 from portal.gifts.models import Gift
+from portal.review.advice.closing import close_open_advice
 from portal.gifts.states import (
     OPEN_STATUSES,
     Decision,
@@ -97,6 +98,7 @@ def decide_gift(gift: Gift, decision: Decision, conditions: Optional[str], reaso
                  details={"from": previous.value, "decision": gift.decision.value})
     db.session.flush()
     queue_decision(gift)
+    close_open_advice("gift", gift.id, actor)  # the kind portal.gifts.advice registers
 
 
 def record_view(gift: Gift, actor: User) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import abort
 
+from portal.auth.queries import is_manager_of
+
 from portal.core.access import has_role
 from portal.core.audit import record_event
 from portal.declarations.lifecycle import LOAD
@@ -51,7 +53,8 @@ def load_advice_for_manager(advice_id: int, user, *, record_view: bool = True) -
     """
     request = db.session.get(AdviceRequest, advice_id)
     if (request is None or not getattr(user, "is_authenticated", False) or not user.is_active
-            or request.manager_id != user.id or request.employee_id == user.id):
+            or request.manager_id != user.id or request.employee_id == user.id
+            or not is_manager_of(user, request.employee)):  # moved on: the new manager is asked next time
         abort(404)
     if record_view:
         record_advice_view(request, user)

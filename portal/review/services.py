@@ -42,6 +42,7 @@ from portal.declarations.states import (
     check_transition,
 )
 from portal.extensions import db
+from portal.review.advice.closing import close_open_advice
 from portal.review.models import PendingDecision, ProposalStatus
 from portal.review.queries import open_proposal, version_under_review
 
@@ -217,6 +218,7 @@ def decide_version(version: DeclarationVersion, outcome, actor, conditions: Opti
     sync_status(declaration)
     audit("declaration.decide", declaration, actor, version=version.number, outcome=outcome.value)
     mail_owner(declaration, "decided", f"decl-{declaration.id}-v{version.number}-decided")
+    close_open_advice("declaration", declaration.id, actor, now=now)  # the kind review.advice.subjects registers
     db.session.flush()
 
 

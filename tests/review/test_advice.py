@@ -317,8 +317,9 @@ def test_the_lifecycle_has_one_way_out_of_asked():
                 check_transition(done, target)
 
 
-def test_the_manager_asked_keeps_the_question_after_the_directory_changes(app, client, auth, case):
-    """The manager is fixed at the moment of asking; a later change does not move or show it."""
+def test_a_manager_who_no_longer_manages_the_employee_no_longer_sees_or_answers(app, client, auth, case):
+    """The question went to the manager of the moment; when the directory names another, the old one
+    loses it (no more reading the employee's side activity) and the new one was never asked."""
     auth.login("mjansen")
     assert _ask(client, case).status_code == 302
     auth.logout()
@@ -332,7 +333,32 @@ def test_the_manager_asked_keeps_the_question_after_the_directory_changes(app, c
     assert client.get(f"/review/advice/{advice_id}").status_code == 404
     auth.logout()
     auth.login("hbos")
-    assert client.get(f"/review/advice/{advice_id}").status_code == 200
+    assert client.get(f"/review/advice/{advice_id}").status_code == 404
+    assert client.submit(f"/review/advice/{advice_id}/answer", {"opinion": "no_objection"}).status_code == 404
+    assert "Jan de Vries" not in client.get("/review/advice/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(AdviceRequest, advice_id).status == AdviceStatus.asked  # HR withdraws or decides
+
+
+def test_deciding_the_side_activity_closes_the_open_question(app, client, auth, case):
+    auth.login("mjansen")
+    assert _ask(client, case).status_code == 302
+    advice_id = _advice_id(app, case)
+    with app.app_context():
+        from portal.declarations.models import Declaration
+        from portal.review.services import decide_declaration
+        from tests.declarations.helpers import user_by_name
+
+        decide_declaration(db.session.get(Declaration, case), "approved", user_by_name("mjansen"))
+        db.session.commit()
+        assert db.session.get(AdviceRequest, advice_id).status == AdviceStatus.withdrawn
+    assert [m.recipient for m in _mails(app, "review/advice_withdrawn")] == ["hbos@example.nl"]
+    auth.logout()
+    auth.login("hbos")
+    late = client.submit(f"/review/advice/{advice_id}/answer", {"opinion": "no_objection"}, follow_redirects=True)
+    assert late.status_code == 400 and "ingetrokken" in late.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(AdviceRequest, advice_id).opinion is None
 
 
 def test_csrf_is_required(app, client, auth, case):

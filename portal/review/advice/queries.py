@@ -29,7 +29,9 @@ def requests_for_manager(manager: User) -> Select:
     """The requests addressed to ``manager``: open ones first, then the rest, newest first."""
     waiting_first = case((AdviceRequest.status == AdviceStatus.asked, 0), else_=1)
     return (select(AdviceRequest).options(selectinload(AdviceRequest.employee))
-            .where(AdviceRequest.manager_id == manager.id)
+            .join(User, User.id == AdviceRequest.employee_id)
+            # only the people they still manage: a manager who moved on no longer sees their staff's requests
+            .where(AdviceRequest.manager_id == manager.id, User.manager_dn == manager.dn_key)
             .order_by(waiting_first, AdviceRequest.asked_at.desc(), AdviceRequest.id.desc()))
 
 

@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
 from portal.auth.queries import is_manager_of, manager_of
-from portal.core.audit import record_event
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.review.advice import mails
+from portal.review.advice.closing import audit_advice
 from portal.review.advice.models import AdviceRequest
 from portal.review.advice.queries import advice_for_subject
 from portal.review.advice.states import NEEDS_EXPLANATION, AdviceError, AdviceStatus, Opinion, check_transition
@@ -33,6 +33,11 @@ class AdviceAlreadyOpen(AdviceError):
 
 class NotYourRequest(AdviceError):
     default_message = _l("Alleen de leidinggevende aan wie de vraag is gesteld, kan haar beantwoorden.")
+
+
+class NoLongerNeeded(AdviceError):
+    default_message = _l("Over deze vraag hoeft u geen advies meer te geven: P&O heeft al besloten, of de opgave "
+                         "wordt niet meer beoordeeld.")
 
 
 class ExplanationMissing(AdviceError):
@@ -55,12 +60,6 @@ def missing_explanation(opinion, explanation: Optional[str]) -> Optional[Explana
     if opinion and Opinion(opinion) in NEEDS_EXPLANATION and _is_blank(explanation):
         return ExplanationMissing()
     return None
-
-
-def _audit(action: str, request: AdviceRequest, actor, **details) -> None:
-    """On the subject, so that its own trail shows it; the request's id in the details."""
-    record_event(action, actor=actor, object_type=request.subject_kind, object_id=request.subject_id,
-                 subject_user_id=request.employee_id, details={"advice": request.id, **details})
 
 
 def advice_blocker(subject: AdviceSubject, obj: Any, actor: User) -> tuple[Optional[User], Optional[str]]:
@@ -146,7 +145,7 @@ def ask_advice(kind: str, obj: Any, question: str, actor: User, *, now: Optional
             db.session.flush()
     except IntegrityError as exc:
         raise AdviceAlreadyOpen() from exc
-    _audit("advice.asked", request, actor, manager=manager.id)
+    audit_advice("advice.asked", request, actor, manager=manager.id)
     mails.queue_advice_asked(request)
     return request
 
@@ -154,9 +153,13 @@ def ask_advice(kind: str, obj: Any, question: str, actor: User, *, now: Optional
 def answer_advice(request: AdviceRequest, opinion, explanation: Optional[str], actor: User, *,
                   now: Optional[datetime] = None) -> None:
     """The manager who was asked gives their advice: an opinion, and the conditions or reason where needed."""
-    if request.manager_id != getattr(actor, "id", None):
-        raise NotYourRequest()
+    if request.manager_id != getattr(actor, "id", None) or not is_manager_of(actor, request.employee):
+        raise NotYourRequest()  # also a manager who no longer manages the employee
     check_transition(request.status, AdviceStatus.answered)
+    subject = _subject(request.subject_kind)
+    obj = subject.load(request.subject_id)
+    if obj is None or subject.askable(obj) is not None:
+        raise NoLongerNeeded()
     opinion = Opinion(opinion)
     missing = missing_explanation(opinion, explanation)
     if missing is not None:
@@ -166,7 +169,7 @@ def answer_advice(request: AdviceRequest, opinion, explanation: Optional[str], a
     request.explanation = None if _is_blank(explanation) else explanation.strip()
     request.answered_at = now or utcnow()
     db.session.flush()
-    _audit("advice.answered", request, actor, opinion=opinion.value)
+    audit_advice("advice.answered", request, actor, opinion=opinion.value)
     mails.queue_advice_answered(request, _subject(request.subject_kind).review_path(request.subject_id))
 
 
@@ -179,10 +182,10 @@ def withdraw_advice(request: AdviceRequest, obj: Any, actor: User, *, now: Optio
     request.withdrawn_by_id = actor.id
     request.withdrawn_at = now or utcnow()
     db.session.flush()
-    _audit("advice.withdrawn", request, actor)
+    audit_advice("advice.withdrawn", request, actor)
     mails.queue_advice_withdrawn(request)
 
 
 def record_advice_view(request: AdviceRequest, actor: User) -> None:
     """The manager opened the request: viewing someone's side activity is audited."""
-    _audit("advice.viewed", request, actor)
+    audit_advice("advice.viewed", request, actor)
