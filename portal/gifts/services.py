@@ -11,6 +11,7 @@ from typing import Optional
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 
 from portal.auth.models import User
 from portal.core.audit import record_event
@@ -89,7 +90,15 @@ def decide_gift(gift: Gift, decision: Decision, conditions: Optional[str], reaso
     if problems:
         raise GiftError(next(iter(problems.values())))
     previous = gift.status
-    gift.status = check_transition(gift.status, GiftStatus.decided)
+    check_transition(previous, GiftStatus.decided)
+    # compare-and-set: of the manager and HR deciding at the same moment, one wins and the other is told
+    claimed = db.session.execute(
+        update(Gift).where(Gift.id == gift.id, Gift.status == previous).values(status=GiftStatus.decided)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise GiftError(_l("Iemand anders heeft intussen over deze melding beslist. Bekijk het besluit hieronder."))
+    gift.status = GiftStatus.decided
     gift.decision = Decision(decision)
     gift.conditions = _clean(conditions) if gift.decision == Decision.allowed_with_conditions else None
     gift.decision_reason = _clean(reason)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.core.models import AuditEvent
 from portal.core.time import today_local
@@ -224,3 +224,23 @@ def test_the_code_of_conduct_and_the_declarations_page_lead_to_reporting_a_gift(
     auth.logout()
     auth.login("hbos")  # the demo's open question of his staff member
     assert "nieuwjaarsborrel" in client.get("/gifts/team").get_data(as_text=True)
+
+
+def test_of_two_people_deciding_the_same_gift_at_once_one_wins_and_the_other_is_told(app, client, auth,
+                                                                                     signed_in_once):
+    """The manager and HR both had the gift open; the second decision must not overwrite the first."""
+    from portal.gifts.services import decide_gift
+    from portal.gifts.states import GiftError
+    from tests.declarations.helpers import user_by_name
+
+    gift_id = report(client, auth, "jdevries", value_band="middle")
+    with app.app_context():
+        seen_by_hr = db.session.get(Gift, gift_id)
+        assert seen_by_hr.status == GiftStatus.awaiting_consent  # loaded before the manager decides
+        db.session.execute(update(Gift).where(Gift.id == gift_id).values(  # the manager, in another request
+            status=GiftStatus.decided, decision=Decision.allowed).execution_options(synchronize_session=False))
+        with pytest.raises(GiftError, match="Iemand anders"):
+            decide_gift(seen_by_hr, Decision.hand_in, None, "Te kostbaar.", user_by_name("mjansen"))
+        db.session.commit()
+        db.session.expire_all()
+        assert db.session.get(Gift, gift_id).decision == Decision.allowed
