@@ -17,6 +17,7 @@ from typing import Iterable, Optional
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
 from portal.core.audit import record_event
@@ -122,12 +123,19 @@ def import_oaths(data: bytes, actor=None, *, dry_run: bool = False, file_name: s
     if dry_run or report.errors:
         return report
     now = utcnow()
-    for line in report.new:
-        db.session.add(OathRecord(
-            user_id=line.user.id, formula=line.formula, taken_on=line.taken_on, official="",
-            recorded_by_id=getattr(actor, "id", None), recorded_at=now, source=RecordSource.imported,
-            certificate_number=line.certificate_number,
-        ))
+    try:
+        with db.session.begin_nested():  # the unique record per person decides a file sent twice at once
+            for line in report.new:
+                db.session.add(OathRecord(
+                    user_id=line.user.id, formula=line.formula, taken_on=line.taken_on, official="",
+                    recorded_by_id=getattr(actor, "id", None), recorded_at=now, source=RecordSource.imported,
+                    certificate_number=line.certificate_number,
+                ))
+            db.session.flush()
+    except IntegrityError as exc:
+        raise ImportFileError(_("Intussen is voor iemand in dit bestand al een eed of belofte vastgelegd, "
+                                "bijvoorbeeld omdat het bestand twee keer is verstuurd. Er is niets vastgelegd; "
+                                "controleer het bestand opnieuw.")) from exc
     record_event("oath.import", actor=actor, details={
         "file": file_name[:200], "recorded": len(report.new), "already_recorded": len(report.existing),
     })

@@ -281,3 +281,29 @@ def test_the_check_warns_about_an_open_registration_and_lists_who_already_has_an
     assert "Is nog aangemeld voor een bijeenkomst" in body  # anna: HR may cancel that place
     existing = body.split("Heeft al een eed of belofte (blijft zoals het is)")[1]
     assert "Bram Smit" in existing and "1 juni 2020" in existing
+
+
+def test_an_oath_recorded_between_the_check_and_the_import_refuses_the_file_not_a_500(client, auth, app, people,
+                                                                                        monkeypatch):
+    """The file sent twice at once (or a ceremony marked meanwhile): one record per person holds, nothing half-written."""
+    import portal.oath.imports as imports
+
+    real_records_of = imports._records_of
+    with app.app_context():
+        anna = db.session.scalar(select(User).where(User.username == "anna"))
+        anna_id = anna.id
+
+    def records_seen_before_the_other_request(found):
+        seen = real_records_of(found)
+        with db.session.no_autoflush:
+            db.session.execute(OathRecord.__table__.insert().values(  # the other request's insert
+                user_id=anna_id, formula=Formula.oath, taken_on=date(2019, 3, 14), official="",
+                recorded_at=imports.utcnow(), source=RecordSource.imported))
+        return seen
+
+    monkeypatch.setattr(imports, "_records_of", records_seen_before_the_other_request)
+    with app.app_context():
+        with pytest.raises(imports.ImportFileError, match="Intussen is voor iemand"):
+            imports.import_oaths(GOOD.encode("utf-8"), None)
+        # nothing of this file stays (the simulated other insert ran in this transaction, so it went too)
+        assert _records() == {}

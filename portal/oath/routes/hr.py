@@ -246,6 +246,8 @@ def admin_import_apply():
                         new=len(report.new), existing=len(report.existing)), "success")
                 return redirect(url_for("oath.admin_outstanding"))
     return render_template("oath/admin/import.html", form=form, report=report, confirm=None)
+
+
 @bp.route("/admin/formulas")
 @hr_only
 def admin_formulas():
