@@ -29,7 +29,7 @@ class GiftStatus(LabelledEnum):
 
     asked = "asked", _l("Vraag vooraf: wacht op antwoord")
     awaiting_consent = "awaiting_consent", _l("Aangenomen: wacht op toestemming")
-    noted = "noted", _l("Gemeld: toegestaan volgens de gedragscode")
+    noted = "noted", _l("Gemeld: onder de drempel, geen toestemming nodig")
     declined = "declined", _l("Geweigerd")
     decided = "decided", _l("Besluit genomen")
 
@@ -88,6 +88,7 @@ CATEGORY_LABELS = {
     "uitnodiging": _l("Uitnodiging voor een evenement"),
     "reis": _l("Reis of congres"),
     "maaltijd": _l("Lunch of diner"),
+    "geld": _l("Geld, cadeaubon of waardepapier"),
     "overig": _l("Iets anders"),
 }
 

@@ -70,7 +70,7 @@ def test_employee_reports_a_small_gift_and_asks_beforehand_about_an_invitation(a
     assert "€ 50 of minder" in page and "Meer dan € 50, tot en met € 250" in page and "Meer dan € 250" in page
     assert "Een geschenk van € 50 of minder mag u houden" in page
     small = client.submit("/gifts/new", form(), follow_redirects=True)
-    assert small.status_code == 200 and "Gemeld: toegestaan volgens de gedragscode" in small.get_data(as_text=True)
+    assert small.status_code == 200 and "Gemeld: onder de drempel, geen toestemming nodig" in small.get_data(as_text=True)
     asked = client.submit("/gifts/new", form(category="uitnodiging", description="Kaarten voor Ajax–PSV",
                                              value_band="middle", response="undecided"), follow_redirects=True)
     html = asked.get_data(as_text=True)
@@ -244,3 +244,10 @@ def test_of_two_people_deciding_the_same_gift_at_once_one_wins_and_the_other_is_
         db.session.commit()
         db.session.expire_all()
         assert db.session.get(Gift, gift_id).decision == Decision.allowed
+
+
+def test_money_or_a_gift_card_is_never_just_noted_however_small(app, client, auth, signed_in_once):
+    """The code of conduct: money, gift cards and securities are never accepted; reported, they wait for a decision."""
+    gift_id = report(client, auth, "jdevries", category="geld", value_band="low")
+    with app.app_context():
+        assert db.session.get(Gift, gift_id).status == GiftStatus.awaiting_consent
