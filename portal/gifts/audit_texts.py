@@ -56,6 +56,10 @@ def _register_view(e: EventFacts) -> Sentence:
     return e.say(_l("%(actor)s heeft %(register)s bekeken."), register=register(e))
 
 
+def _team_view(e: EventFacts) -> Sentence:
+    return e.say(_l("%(actor)s heeft de lijst geopend van geschenken en uitnodigingen waarover hij of zij beslist."))
+
+
 def _register_export(e: EventFacts) -> Sentence:
     return e.say(_l("%(actor)s heeft %(register)s gedownload als CSV-bestand."), register=register(e))
 
@@ -65,6 +69,7 @@ SENTENCES = {
     "gift.decide": _decide,
     "gift.view": _view,
     "gift.register_view": _register_view,
+    "gift.team_view": _team_view,
     "gift.register_export": _register_export,
 }
 OBJECTS = {"gift": resolve_gifts}

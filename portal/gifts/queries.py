@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from portal.auth.models import User
@@ -28,15 +28,15 @@ def has_staff(user) -> bool:
     """True when someone in the portal names ``user`` as their manager (one indexed look-up)."""
     if not getattr(user, "dn_key", None):
         return False
-    return db.session.scalar(select(User.id).where(User.manager_dn == user.dn_key, User.id != user.id).limit(1)) \
-        is not None
+    return db.session.scalar(select(User.id).where(User.manager_dn == user.dn_key, User.id != user.id,
+                                                    User.left_at.is_(None)).limit(1)) is not None
 
 
 def to_decide(user, *, is_hr: bool) -> Select:
     """The gifts a person decides on: their staff's (any status) and, for HR, every open one; open first."""
     conditions = []
     if getattr(user, "dn_key", None):
-        conditions.append(User.manager_dn == user.dn_key)
+        conditions.append(and_(User.manager_dn == user.dn_key, User.left_at.is_(None)))  # staff who left: HR's
     if is_hr:
         conditions.append(Gift.status.in_(OPEN_STATUSES))
     if not conditions:

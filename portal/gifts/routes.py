@@ -24,7 +24,15 @@ from portal.gifts.queries import (
     register_select,
     to_decide,
 )
-from portal.gifts.services import GiftData, GiftError, decide_gift, record_register_view, record_view, report_gift
+from portal.gifts.services import (
+    GiftData,
+    GiftError,
+    decide_gift,
+    record_register_view,
+    record_team_view,
+    record_view,
+    report_gift,
+)
 from portal.gifts.states import CATEGORY_LABELS, OUTCOME_LABELS, GiftStatus, Response, ValueBand, can_transition, label_of
 from portal.review.advice.services import advice_panel, ask_advice
 
@@ -144,6 +152,8 @@ def decide(gift_id: int):
 def team():
     """The gifts I decide on: my staff's, and for HR every open question."""
     page = paginate(to_decide(current_user, is_hr=is_hr(current_user)), PER_PAGE)
+    if page.items:
+        record_team_view(current_user, page.page)
     return render_template("gifts/team.html", page=page, is_hr=is_hr(current_user))
 
 

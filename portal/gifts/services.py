@@ -117,6 +117,12 @@ def record_view(gift: Gift, actor: User) -> None:
         db.session.flush()
 
 
+def record_team_view(actor: User, page_number: int) -> None:
+    """A manager or HR opened the list of gifts they decide on (their staff's, with descriptions): audited."""
+    record_event("gift.team_view", actor=actor, object_type="gift_register", details={"page": page_number})
+    db.session.flush()
+
+
 def record_register_view(parameters: dict, actor: User, what: str = "page") -> None:
     """HR or a coordinator looked at, or downloaded, the register of gifts."""
     record_event("gift.register_export" if what == "csv" else "gift.register_view", actor=actor,

@@ -251,3 +251,19 @@ def test_money_or_a_gift_card_is_never_just_noted_however_small(app, client, aut
     gift_id = report(client, auth, "jdevries", category="geld", value_band="low")
     with app.app_context():
         assert db.session.get(Gift, gift_id).status == GiftStatus.awaiting_consent
+
+
+def test_the_list_a_manager_decides_from_is_audited_and_leaves_out_staff_who_left(app, client, auth,
+                                                                                    signed_in_once):
+    from portal.auth.services import mark_left
+    from portal.core.time import utcnow
+    from tests.declarations.helpers import user_by_name
+
+    report(client, auth, "jdevries", value_band="middle", description="Kaartjes voor de schouwburg")
+    auth.login("hbos")
+    assert "Kaartjes voor de schouwburg" in client.get("/gifts/team").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "gift.team_view")) is not None
+        mark_left(user_by_name("jdevries"), utcnow(), reason="manual")
+        db.session.commit()
+    assert "Kaartjes voor de schouwburg" not in client.get("/gifts/team").get_data(as_text=True)
