@@ -140,3 +140,33 @@ def test_point_18_dates_and_hours_get_one_clear_message_next_to_the_field(page):
     assert_accessible(page)
     page.set_viewport_size({"width": 320, "height": 800})
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+
+
+def test_point_17_the_certificate_from_my_oath_page_says_de_burgemeester_and_is_tagged(page, app):
+    from portal.oath.services.attendance import mark_attendance
+    from portal.oath.services.registrations import register_for_session
+    from portal.oath.states import RegistrationStatus
+    from tests.declarations.helpers import make_user
+    from tests.support.pdf_tags import page_content, read, structure_tree
+
+    with app.app_context():
+        oath_session = plan_session(capacity=5, starts_in=timedelta(hours=1), deadline_before=timedelta(minutes=30),
+                                    official="Burgemeester")
+        registration = register_for_session(oath_session.id, make_user("jdevries", email="jdevries@example.nl"),
+                                            "oath")
+        hr = make_user("mjansen", is_reviewer=True)
+        mark_attendance(registration.id, RegistrationStatus.attended, hr,  # at the ceremony, an hour from now
+                        now=oath_session.starts_at + timedelta(minutes=5))
+        db.session.commit()
+    sign_in(page, "jdevries")
+    page.goto("/oath/my")
+    assert_accessible(page)
+    with page.expect_download() as certificate:
+        page.get_by_role("link", name="Download uw oorkonde (PDF)").click()
+    data = open(certificate.value.path(), "rb").read()
+    reader = read(data)
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "ten overstaan van de burgemeester" in text and "ten overstaan van Burgemeester" not in text
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and root["/Lang"] == "nl"
+    assert "/H1" in structure_tree(reader).tags() and page_content(reader, 0).untagged == 0
