@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.gifts.services import GiftData, report_gift
 from portal.gifts.states import Response, ValueBand
 from portal.notifications.models import OutboxMessage
-from tests.support.browser import assert_accessible, sign_in
+from tests.support.browser import ask_the_managers_advice, assert_accessible, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -22,15 +22,10 @@ QUESTION = "Loopt er een aanbesteding waarin dit bedrijf meedoet?"
 ADVICE = "Ja, het bestek van de rotonde loopt nog. Laat het teruggeven."
 
 
-def _sign_out(page) -> None:
-    page.get_by_role("button", name="Afmelden").click()
-    page.wait_for_load_state()
-
-
 def test_hr_asks_the_manager_about_a_gift_and_reads_the_advice(app, page):
     for username in ("jdevries", "hbos"):  # both known to the portal, with the manager from the directory
         sign_in(page, username)
-        _sign_out(page)
+        sign_out(page)
     with app.app_context():
         gift = report_gift(GiftData(
             category="geschenk", description="Een kerstpakket", work_relation="Levert straatmeubilair aan mijn team.",
@@ -40,20 +35,8 @@ def test_hr_asks_the_manager_about_a_gift_and_reads_the_advice(app, page):
         gift_id = gift.id
 
     sign_in(page, "mjansen")
-    page.goto(f"/gifts/{gift_id}")
-    advice = page.get_by_role("region", name="Advies van de leidinggevende")
-    advice.locator("summary", has_text="Advies vragen aan Henk Bos").click()
-    page.get_by_role("button", name="Advies vragen").click()  # empty: refused with a message
-    page.wait_for_load_state()
-    assert page.get_by_text("Schrijf uw vraag aan de leidinggevende.").first.is_visible()
-    assert_accessible(page)
-    page.get_by_label("Uw vraag aan de leidinggevende").fill(QUESTION)
-    page.get_by_role("button", name="Advies vragen").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Uw vraag is naar Henk Bos gestuurd.").is_visible()
-    assert page.get_by_role("region", name="Advies van de leidinggevende").get_by_text("Wacht op advies").is_visible()
-    assert_accessible(page)
-    _sign_out(page)
+    ask_the_managers_advice(page, f"/gifts/{gift_id}", QUESTION)
+    sign_out(page)
 
     with app.app_context():
         mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "review/advice_asked"))
@@ -72,7 +55,7 @@ def test_hr_asks_the_manager_about_a_gift_and_reads_the_advice(app, page):
     page.wait_for_load_state()
     assert page.get_by_text("Dank u. Uw advies is naar P&O gestuurd.").is_visible()
     assert_accessible(page)
-    _sign_out(page)
+    sign_out(page)
 
     sign_in(page, "mjansen")
     page.goto(f"/gifts/{gift_id}")

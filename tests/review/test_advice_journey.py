@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from tests.review.helpers import declare, person
-from tests.support.browser import assert_accessible, sign_in
+from tests.support.browser import ask_the_managers_advice, assert_accessible, sign_in, sign_out
 
 pytestmark = pytest.mark.browser
 
@@ -19,34 +19,17 @@ QUESTION = "Past de training op woensdagmiddag in het rooster van uw team?"
 ADVICE = "Alleen als hij op woensdag om 15.00 uur klaar is met zijn ronde."
 
 
-def _sign_out(page) -> None:
-    page.get_by_role("button", name="Afmelden").click()
-    page.wait_for_load_state()
-
-
 def test_reviewer_asks_manager_answers_reviewer_sees_the_advice(app, page):
     for username in ("jdevries", "hbos"):  # both known to the portal, with the manager from the directory
         sign_in(page, username)
-        _sign_out(page)
+        sign_out(page)
     with app.app_context():
         declaration_id = declare(person("jdevries")).id
         db.session.commit()
 
     sign_in(page, "mjansen")
-    page.goto(f"/review/{declaration_id}")
-    advice = page.get_by_role("region", name="Advies van de leidinggevende")
-    advice.locator("summary", has_text="Advies vragen aan Henk Bos").click()
-    page.get_by_role("button", name="Advies vragen").click()  # empty: refused with a message
-    page.wait_for_load_state()
-    assert page.get_by_text("Schrijf uw vraag aan de leidinggevende.").first.is_visible()
-    assert_accessible(page)
-    page.get_by_label("Uw vraag aan de leidinggevende").fill(QUESTION)
-    page.get_by_role("button", name="Advies vragen").click()
-    page.wait_for_load_state()
-    assert page.get_by_text("Uw vraag is naar Henk Bos gestuurd.").is_visible()
-    assert page.get_by_role("region", name="Advies van de leidinggevende").get_by_text("Wacht op advies").is_visible()
-    assert_accessible(page)
-    _sign_out(page)
+    ask_the_managers_advice(page, f"/review/{declaration_id}", QUESTION)
+    sign_out(page)
 
     with app.app_context():
         mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.template == "review/advice_asked"))
@@ -70,7 +53,7 @@ def test_reviewer_asks_manager_answers_reviewer_sees_the_advice(app, page):
     page.wait_for_load_state()
     assert page.get_by_text("Dank u. Uw advies is naar P&O gestuurd.").is_visible()
     assert_accessible(page)
-    _sign_out(page)
+    sign_out(page)
 
     sign_in(page, "mjansen")
     page.goto("/review/")

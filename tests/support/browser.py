@@ -73,3 +73,26 @@ def sign_in(page, username: str, password: str | None = None) -> None:
     page.get_by_label("Wachtwoord").fill(password or f"Welkom-{username}-2026")
     page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_load_state()
+
+
+def sign_out(page) -> None:
+    """Sign out through the header's button."""
+    page.get_by_role("button", name="Afmelden").click()
+    page.wait_for_load_state()
+
+
+def ask_the_managers_advice(page, path: str, question: str, manager: str = "Henk Bos") -> None:
+    """As a reviewer on ``path`` (a review or gift page): an empty question is refused, then ``question`` is sent."""
+    page.goto(path)
+    advice = page.get_by_role("region", name="Advies van de leidinggevende")
+    advice.locator("summary", has_text=f"Advies vragen aan {manager}").click()
+    page.get_by_role("button", name="Advies vragen").click()  # empty: refused with a message
+    page.wait_for_load_state()
+    assert page.get_by_text("Schrijf uw vraag aan de leidinggevende.").first.is_visible()
+    assert_accessible(page)
+    page.get_by_label("Uw vraag aan de leidinggevende").fill(question)
+    page.get_by_role("button", name="Advies vragen").click()
+    page.wait_for_load_state()
+    assert page.get_by_text(f"Uw vraag is naar {manager} gestuurd.").is_visible()
+    assert page.get_by_role("region", name="Advies van de leidinggevende").get_by_text("Wacht op advies").is_visible()
+    assert_accessible(page)
