@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import subprocess
 import sys
 
@@ -125,3 +127,12 @@ def test_warm_up_compiles_every_template_before_the_workers_start(app, client, m
     assert client.get("/login").status_code == 200
     assert client.get("/privacy").status_code == 200
     assert client.get("/does-not-exist").status_code == 404  # the error page too
+
+
+def test_the_icon_is_a_static_file_that_leaves_the_session_cookie_alone(client):
+    """Every page names its icon, so browsers never ask /favicon.ico (a 404 page that rewrote the cookie)."""
+    page = client.get("/login").get_data(as_text=True)
+    href = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    icon = client.get(href)
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert "Set-Cookie" not in icon.headers

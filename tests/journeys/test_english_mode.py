@@ -16,6 +16,8 @@ def test_english_chosen_on_the_sign_in_page_is_kept_and_form_errors_are_english(
     with app.app_context():
         session_id = plan_session(capacity=5, starts_in=timedelta(days=21)).id
         db.session.commit()
+    asked = []
+    page.on("request", lambda request: asked.append(request.url))
     page.goto("/login")
     assert page.locator("html").get_attribute("lang") == "nl"  # Dutch stays the default
     page.get_by_role("button", name="English").click()
@@ -46,3 +48,5 @@ def test_english_chosen_on_the_sign_in_page_is_kept_and_form_errors_are_english(
     assert "Not everything is filled in correctly" in summary and "Choose the oath or the affirmation." in summary
     assert "Fout" not in page.content()
     assert_accessible(page)
+    # no request for /favicon.ico: its 404 answer once rewrote the session cookie and undid the language
+    assert not [url for url in asked if url.endswith("/favicon.ico")]
