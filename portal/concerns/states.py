@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.core.enums import LabelledEnum
+from portal.core.enums import LabelledEnum, label_of  # noqa: F401 - the area's callers import it from here
 from portal.core.refusals import Refusal
 from portal.core.states import Transitions
 
@@ -126,14 +126,6 @@ CONTACT_NATURES = {
     "werksituatie": _l("Werksituatie"),
     "overig": _l("Overig"),
 }
-
-
-def label_of(labels: dict, code) -> str:
-    """The translated label of a configured code; the code itself when it has none."""
-    if code is None:
-        return ""
-    label = labels.get(code)
-    return str(label) if label is not None else str(code)
 
 
 class ConcernError(Refusal):

@@ -25,3 +25,12 @@ class LabelledEnum(enum.StrEnum):
     def choices(cls) -> list[tuple[str, Any]]:
         """``(value, label)`` pairs for a WTForms choice field, in definition order."""
         return [(member.value, member.label) for member in cls]
+
+
+def label_of(labels: dict, code) -> str:
+    """The translated label of a code an administrator configures (categories, measures); the code itself
+    when it has none, so a municipality's own code still shows as typed."""
+    if code is None:
+        return ""
+    label = labels.get(code)
+    return str(label) if label is not None else str(code)

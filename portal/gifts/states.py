@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.core.enums import LabelledEnum
+from portal.core.enums import LabelledEnum, label_of  # noqa: F401 - the area's callers import it from here
 from portal.core.refusals import Refusal
 from portal.core.states import Transitions
 
@@ -106,14 +106,6 @@ def outcome_of(status: GiftStatus, decision: Decision | None) -> str:
     if status == GiftStatus.decided and decision is not None:
         return decision.value
     return "open" if status in OPEN_STATUSES else status.value
-
-
-def label_of(labels: dict, code) -> str:
-    """The translated label of a configured code; the code itself when it has none."""
-    if code is None:
-        return ""
-    label = labels.get(code)
-    return str(label) if label is not None else str(code)
 
 
 def initial_status(response: Response, band: ValueBand, category: str, ask_first: list[str]) -> GiftStatus:
