@@ -34,6 +34,7 @@ def build_app(database_url: str):
         "PORTAL_LDAP_BIND_DN": "cn=admin,dc=example,dc=org",
         "PORTAL_LDAP_BIND_PASSWORD": "unused",
         "PORTAL_LDAP_START_TLS": "false",
+        "PORTAL_LDAP_ALLOW_PLAIN": "1",
     })
     from portal import create_app
 
