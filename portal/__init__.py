@@ -36,6 +36,9 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
+    from portal.core.i18n import PortalEnvironment
+
+    app.jinja_environment = PortalEnvironment  # type: ignore[misc] - before anything builds app.jinja_env
     app.config.update(settings)
     _derive_config(app)
     from portal.core import logging as portal_logging
@@ -84,12 +87,13 @@ def warm_up(app: Flask) -> None:
     """
     from flask_babel import force_locale, get_translations
 
-    for name in app.jinja_env.list_templates(filter_func=lambda n: n.endswith((".html", ".txt"))):
-        app.jinja_env.get_template(name)
+    names = app.jinja_env.list_templates(filter_func=lambda n: n.endswith((".html", ".txt")))
     with app.test_request_context("/"):
         for language in LANGUAGES:
             with force_locale(language):
                 get_translations()
+                for name in names:  # each template is compiled once per language (core/i18n.py)
+                    app.jinja_env.get_template(name)
 
 
 def _derive_config(app: Flask) -> None:
@@ -137,7 +141,10 @@ def _init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page explains itself
-    login_manager.session_protection = "basic"
+    # No "session protection": the portal asks for no fresh sign-in anywhere, so Flask-Login's
+    # "basic" mode only hashed the address and browser on every request and stored the hash in
+    # the cookie. Sessions are bound server-side instead (UserSession, ended at sign-out).
+    login_manager.session_protection = None
     login_manager.user_loader(load_user)
 
 
@@ -155,11 +162,12 @@ def _select_locale() -> str:
 def _init_templates(app: Flask) -> None:
     from portal.core.forms import has_form_errors
     from portal.core.registry import nav_items_for
+    from portal.core.urls import fixed_url_for
 
     @app.context_processor
     def inject_layout():
-        user = current_user
-        items = nav_items_for(user) if getattr(user, "is_authenticated", False) else []
+        user = current_user._get_current_object()  # the proxy resolved once, not per menu item
+        items = nav_items_for(user) if user is not None and user.is_authenticated else []
         return {
             "organisation_name": app.config["ORGANISATION_NAME"],
             "nav_items": items,
@@ -174,15 +182,16 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")
     app.jinja_env.globals["has_form_errors"] = has_form_errors
+    app.jinja_env.globals["url_for"] = fixed_url_for
 
 
 def _current_nav_endpoint(items) -> str | None:
     """The menu item for this page: the longest menu URL that the path starts with."""
-    from flask import url_for
+    from portal.core.urls import fixed_url_for
 
     best, best_len = None, 0
     for item in items:
-        href = url_for(item.endpoint)
+        href = fixed_url_for(item.endpoint)
         matches = request.path == href or (href != "/" and request.path.startswith(href.rstrip("/") + "/"))
         if matches and len(href) > best_len:
             best, best_len = item.endpoint, len(href)

@@ -134,9 +134,17 @@ def has_form_errors(context) -> bool:
 
     Looks at every form passed to the template, also inside a list or dict, so that no view
     has to say it; the error summary itself takes the focus (templates/_macros/forms.html).
+    The environment's globals (a hundred and more, among them ``config`` and ``session``) are
+    not the page's forms and are passed over.
     """
-    for value in context.get_all().values():
-        items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else [value]
-        if any(_form_has_errors(item) for item in items):
-            return True
+    env_globals = context.environment.globals
+    for source in (context.parent, context.vars):
+        for key, value in source.items():
+            if isinstance(value, FlaskForm):
+                if _form_has_errors(value):
+                    return True
+            elif isinstance(value, (dict, list, tuple)) and env_globals.get(key) is not value:
+                items = value.values() if isinstance(value, dict) else value
+                if any(_form_has_errors(item) for item in items):
+                    return True
     return False
