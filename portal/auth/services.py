@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import and_, delete, inspect, or_, select, update
+from sqlalchemy import and_, bindparam, delete, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.directory import (
@@ -246,8 +246,36 @@ def end_all_sessions(user: User, *, actor: Optional[User] = None) -> None:
         record_event("auth.sign_out_everywhere", actor=actor, obj=user, subject_user_id=user.id)
 
 
+def _load_user_statement():
+    """The one query of ``load_user``: the person, their session, and the layout's facts about them.
+
+    Built once (after every area has registered its facts); the cookie's values are bound
+    parameters, so SQLAlchemy's compiled-statement cache serves every request.
+    """
+    global _LOAD_USER_STATEMENT
+    if _LOAD_USER_STATEMENT is None:
+        from portal.core.registry import user_facts
+
+        facts = user_facts()
+        _LOAD_USER_STATEMENT = (
+            facts,
+            select(User, UserSession.ended_at, UserSession.id,
+                   *(expression(User.id).label(f"fact_{name}") for name, expression in facts.items()))
+            .outerjoin(UserSession, and_(UserSession.user_id == User.id, UserSession.id == bindparam("session_id")))
+            .where(User.id == bindparam("user_pk")),
+        )
+    return _LOAD_USER_STATEMENT
+
+
+_LOAD_USER_STATEMENT = None
+
+
 def load_user(user_id: str) -> Optional[User]:
-    """Flask-Login loader: the person, if the cookie's session is still open (one query)."""
+    """Flask-Login loader: the person, if the cookie's session is still open (one query).
+
+    The same query brings the facts the layout shows on every page (``register_user_fact``);
+    they are kept on the person as ``session_facts``.
+    """
     from flask import session
 
     try:
@@ -255,19 +283,18 @@ def load_user(user_id: str) -> Optional[User]:
     except ValueError:
         return None
     session_id = session.get("sid")
+    facts, statement = _load_user_statement()
     row = db.session.execute(
-        select(User, UserSession.ended_at, UserSession.id)
-        .outerjoin(UserSession, and_(UserSession.user_id == User.id,
-                                     UserSession.id == (session_id if isinstance(session_id, str) else "")))
-        .where(User.id == pk)
+        statement, {"user_pk": pk, "session_id": session_id if isinstance(session_id, str) else ""}
     ).first()
     if row is None:
         return None
-    user, ended_at, found_id = row
+    user, ended_at, found_id = row[0], row[1], row[2]
     if found_id is None or ended_at is not None:
         return None  # signed out (here or everywhere), or a cookie from before server-side sessions
     if user.session_generation != generation or not user.is_active:
         return None
+    user.session_facts = {name: value for name, value in zip(facts, row[3:])}
     return user
 
 

@@ -7,7 +7,7 @@ templates never need to know which areas exist.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 if TYPE_CHECKING:
     from portal.auth.models import User
@@ -60,6 +60,29 @@ def checklist_for(user: "User") -> list[ChecklistItem]:
     for provider in _checklist_providers:
         items.extend(provider(user))
     return sorted(items, key=lambda i: i.order)
+
+
+#: a fact about the signed-in person that the layout needs on every page (e.g. "is asked for
+#: advice"), given as a SQL expression over the person's id column; loaded in the same query as
+#: the session (``portal.auth.services.load_user``) instead of a query of its own per page
+UserFact = Callable[[Any], Any]
+_user_facts: dict[str, UserFact] = {}
+
+
+def register_user_fact(name: str, expression: UserFact) -> None:
+    _user_facts.setdefault(name, expression)
+
+
+def user_facts() -> dict[str, UserFact]:
+    return dict(_user_facts)
+
+
+def user_fact(user: "User", name: str, compute: Callable[[], Any]) -> Any:
+    """The fact ``name`` as loaded with the session, or ``compute()`` for a person loaded otherwise."""
+    facts = getattr(user, "session_facts", None)
+    if facts is not None and name in facts:
+        return facts[name]
+    return compute()
 
 
 DemoLoader = Callable[[], None]

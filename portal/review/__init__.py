@@ -9,7 +9,7 @@ from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
 from portal.core.access import has_role
-from portal.core.registry import NavItem, register_nav_item
+from portal.core.registry import NavItem, register_nav_item, register_user_fact
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 public_bp = Blueprint("public_register", __name__)
@@ -30,11 +30,13 @@ def init_app(app: Flask) -> None:
     from portal.core.audit_sentences import register_audit_texts
     from portal.review import exports, jobs  # noqa: F401  the register and audit exports; the digest, the snapshot
     from portal.review import labels
+    from portal.review.advice.queries import advice_requests_fact
 
     app.register_blueprint(public_bp)
     register_audit_texts(labels.SENTENCES, references=labels.REFERENCES)
     register_nav_item(NavItem("review.queue", lambda: _l("Beoordelen"), order=30, visible=_is_reviewer))
     register_nav_item(NavItem("review.register", lambda: _l("Register"), order=31, visible=_is_reviewer))
+    register_user_fact("advice_requests", advice_requests_fact)
     register_nav_item(NavItem("review.advice_requests", lambda: _l("Adviesvragen"), order=32,
                               visible=_has_advice_requests))
     register_nav_item(NavItem(

@@ -6,6 +6,7 @@ from sqlalchemy import Select, case, exists, select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.models import User
+from portal.core.registry import user_fact
 from portal.extensions import db
 from portal.review.advice.models import AdviceRequest
 from portal.review.advice.states import AdviceStatus
@@ -35,9 +36,15 @@ def requests_for_manager(manager: User) -> Select:
             .order_by(waiting_first, AdviceRequest.asked_at.desc(), AdviceRequest.id.desc()))
 
 
+def advice_requests_fact(user_id):
+    """SQL: whether anyone ever asked the person ``user_id`` for advice (loaded with the session)."""
+    return exists().where(AdviceRequest.manager_id == user_id)
+
+
 def has_advice_requests(user: User) -> bool:
     """Whether anyone ever asked ``user`` for advice (the navigation shows "Adviesvragen" then)."""
-    return bool(db.session.scalar(select(exists().where(AdviceRequest.manager_id == user.id))))
+    return bool(user_fact(user, "advice_requests",
+                          lambda: db.session.scalar(select(advice_requests_fact(user.id)))))
 
 
 def advice_marks(kind: str, subject_ids: list[int]) -> dict[int, AdviceStatus]:
