@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from flask import Flask, has_request_context, request, session
-from flask_babel import format_datetime
 from flask_login import current_user
 
 from portal.config import PROJECT_ROOT, ConfigError, check_production, load_config
-from portal.core.i18n import format_day
+from portal.core.i18n import format_day, format_moment
 from portal.extensions import babel, csrf, db, login_manager, migrate
 
 #: feature areas, in navigation order; each is a package with a ``bp`` blueprint
@@ -176,9 +175,7 @@ def _init_templates(app: Flask) -> None:
             "is_demo_directory": str(app.config.get("LDAP_URL", "")).lower() == "demo",
         }
 
-    app.jinja_env.filters["datetime"] = lambda value, fmt="d MMMM yyyy, HH:mm": (
-        format_datetime(value, fmt) if value else ""
-    )
+    app.jinja_env.filters["datetime"] = format_moment
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")
     app.jinja_env.globals["has_form_errors"] = has_form_errors

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import lru_cache
 
+import re
 import weakref
 from contextvars import ContextVar
 
@@ -22,6 +23,7 @@ from flask import Flask, Request
 from flask.globals import _cv_app
 from flask.templating import Environment as FlaskEnvironment
 from flask_babel import Domain, get_locale
+from flask_babel import format_datetime as flask_format_datetime
 from jinja2 import nodes, pass_context
 from jinja2.utils import internalcode
 from jinja2.visitor import NodeTransformer
@@ -217,3 +219,36 @@ def format_day(value, pattern: str = "d MMMM yyyy") -> str:
         return ""
     day = to_local(value).date() if isinstance(value, datetime) else value
     return _format_day(day, pattern, str(get_locale() or "nl"))
+
+
+#: "d MMMM yyyy, HH:mm" → ("d MMMM yyyy", ", ", "HH:mm"): a date part and a time of day
+_MOMENT_PATTERN = re.compile(r"^(?P<date>.*?)(?P<sep>,? )?(?P<time>HH:mm(?::ss)?)?$")
+
+
+@lru_cache(maxsize=64)
+def _split_moment_pattern(pattern: str) -> tuple[str, str, str] | None:
+    match = _MOMENT_PATTERN.match(pattern)
+    if match is None or not (match["date"] or match["time"]) or any(ch in (match["date"] or "") for ch in "HhKkmsaz"):
+        return None
+    return match["date"] or "", match["sep"] or "", match["time"] or ""
+
+
+def format_moment(value, pattern: str = "d MMMM yyyy, HH:mm") -> str:
+    """A moment in the portal's time zone, in the reader's language (the ``datetime`` filter).
+
+    Babel takes about 25 µs for one; a list shows dozens. The date part is kept per day (as
+    ``format_day``), the time of day is two numbers. Patterns with other time fields go to Babel.
+    """
+    if not value:
+        return ""
+    parts = _split_moment_pattern(pattern)
+    if parts is None:
+        return flask_format_datetime(value, pattern)
+    date_pattern, separator, time_pattern = parts
+    local = to_local(value)
+    text = []
+    if date_pattern:
+        text.append(_format_day(local.date(), date_pattern, template_language()))
+    if time_pattern:
+        text.append(local.strftime("%H:%M:%S" if time_pattern.endswith("ss") else "%H:%M"))
+    return separator.join(text) if date_pattern and time_pattern else text[0]
