@@ -260,7 +260,7 @@ def _load_user_statement():
         _LOAD_USER_STATEMENT = (
             facts,
             select(User, UserSession.ended_at, UserSession.id,
-                   *(expression(User.id).label(f"fact_{name}") for name, expression in facts.items()))
+                   *(expression(User).label(f"fact_{name}") for name, expression in facts.items()))
             .outerjoin(UserSession, and_(UserSession.user_id == User.id, UserSession.id == bindparam("session_id")))
             .where(User.id == bindparam("user_pk")),
         )

@@ -63,7 +63,7 @@ def checklist_for(user: "User") -> list[ChecklistItem]:
 
 
 #: a fact about the signed-in person that the layout needs on every page (e.g. "is asked for
-#: advice"), given as a SQL expression over the person's id column; loaded in the same query as
+#: advice"), given as a SQL expression over the ``User`` entity; loaded in the same query as
 #: the session (``portal.auth.services.load_user``) instead of a query of its own per page
 UserFact = Callable[[Any], Any]
 _user_facts: dict[str, UserFact] = {}

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager
 
 from portal.auth.models import User
+from portal.core.registry import user_fact
 from portal.extensions import db
 from portal.gifts.models import Gift
 from portal.gifts.states import OPEN_STATUSES, CATEGORY_LABELS, Decision, GiftStatus, label_of
@@ -24,12 +25,19 @@ def gifts_of(user) -> list[Gift]:
         select(Gift).where(Gift.owner_id == user.id).order_by(Gift.received_on.desc(), Gift.id.desc())))
 
 
+def has_staff_fact(person):
+    """SQL: whether someone who has not left names ``person`` (the User entity of a query) as their manager."""
+    staff = aliased(User)
+    return exists().where(staff.manager_dn == person.dn_key, staff.id != person.id, staff.left_at.is_(None))
+
+
 def has_staff(user) -> bool:
-    """True when someone in the portal names ``user`` as their manager (one indexed look-up)."""
+    """True when someone in the portal names ``user`` as their manager (loaded with the session, or one
+    indexed look-up)."""
     if not getattr(user, "dn_key", None):
         return False
-    return db.session.scalar(select(User.id).where(User.manager_dn == user.dn_key, User.id != user.id,
-                                                    User.left_at.is_(None)).limit(1)) is not None
+    return bool(user_fact(user, "has_staff", lambda: db.session.scalar(select(User.id).where(
+        User.manager_dn == user.dn_key, User.id != user.id, User.left_at.is_(None)).limit(1)) is not None))
 
 
 def to_decide(user, *, is_hr: bool) -> Select:

@@ -136,3 +136,19 @@ def test_the_icon_is_a_static_file_that_leaves_the_session_cookie_alone(client):
     icon = client.get(href)
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
     assert "Set-Cookie" not in icon.headers
+
+
+def test_a_signed_in_page_costs_one_query_for_the_person_and_the_menu(app, client, auth):
+    """The session, the person and what the menu needs (asked for advice?) come in one query."""
+    from portal.extensions import db
+    from tests.review.helpers import count_queries
+
+    auth.login("jdevries")
+    client.get("/privacy")
+    with app.app_context():
+        engine = db.engine
+    with count_queries(engine) as statements:
+        page = client.get("/privacy")
+    assert page.status_code == 200 and "Afmelden" in page.get_data(as_text=True)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1, selects

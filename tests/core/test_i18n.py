@@ -59,3 +59,85 @@ def test_wtforms_messages_are_read_once_per_language_not_per_request(app, client
         page = client.submit("/login", {"username": "", "password": ""})  # a form with errors
         assert "Vul uw gebruikersnaam in." in page.get_data(as_text=True)
     assert loads.count("wtforms") == 1
+
+
+def test_each_language_has_its_own_compiled_page(client):
+    """Pages are compiled with their fixed texts translated (core/i18n.py PortalEnvironment): the
+    English page must not be the Dutch one compiled first, nor the other way round."""
+    dutch = client.get("/privacy").get_data(as_text=True)
+    client.submit("/language", {"lang": "en", "next": "/privacy"})
+    english = client.get("/privacy").get_data(as_text=True)
+    client.submit("/language", {"lang": "nl", "next": "/privacy"})
+    dutch_again = client.get("/privacy").get_data(as_text=True)
+    assert "Privacyverklaring integriteitsportaal" in dutch and "Direct naar de inhoud" in dutch
+    assert "Privacy statement for the integrity portal" in english and "Skip to content" in english
+    assert "Privacyverklaring integriteitsportaal" not in english
+    assert dutch_again == dutch
+
+
+def test_a_mail_template_is_rendered_in_the_recipients_language_after_the_page_language(app):
+    """A template file compiled for the page's Dutch is compiled again for an English recipient."""
+    from flask import render_template
+
+    with app.test_request_context("/"):
+        session["lang"] = "nl"
+        app.jinja_env.cache.clear()
+        dutch = render_template("core/privacy.html")
+        with force_locale("en"):
+            english = render_template("core/privacy.html")
+        dutch_again = render_template("core/privacy.html")
+    assert dutch != english
+    assert dutch_again == dutch
+    assert 'lang="en"' in english and 'lang="nl"' in dutch
+
+
+def test_a_template_that_assigns_underscore_itself_is_not_folded(app):
+    """``{% set _ = ... %}`` makes ``_`` something else in that template: its calls stay calls."""
+    from portal.core.i18n import _compiling_language
+
+    source = '{% set _ = x.append(1) %}{{ "ok" }}'
+    with app.test_request_context("/"):
+        token = _compiling_language.set("nl")
+        try:
+            rendered = app.jinja_env.from_string(source).render(x=[])
+            folded = app.jinja_env.from_string('{{ _("Wachtrij") }}{{ _("100%%") }}').render()
+        finally:
+            _compiling_language.reset(token)
+    assert rendered == "ok"
+    assert folded == "Wachtrij100%"
+
+
+def test_moments_read_as_babel_writes_them_across_both_clock_changes(app):
+    """The datetime filter's own formatting (core/i18n.py format_moment) gives Babel's text."""
+    from datetime import timedelta
+
+    from flask_babel import format_datetime
+
+    from portal.core.i18n import format_moment
+
+    patterns = ["d MMMM yyyy, HH:mm", "EEEE d MMMM yyyy", "EEEE d MMMM yyyy, HH:mm", "HH:mm",
+                "d MMM yyyy, HH:mm:ss", "d MMMM yyyy", "d MMM yyyy 'om' H:mm"]
+    moments = []
+    for start in (datetime(2026, 3, 29, 0, 0, tzinfo=timezone.utc), datetime(2026, 10, 25, 0, 0, tzinfo=timezone.utc),
+                  datetime(2026, 12, 31, 22, 30, tzinfo=timezone.utc)):
+        moments += [start + timedelta(minutes=7 * i, seconds=i) for i in range(60)]
+    with app.test_request_context("/"):
+        for language in ("nl", "en"):
+            with force_locale(language):
+                for moment in moments:
+                    for pattern in patterns:
+                        assert format_moment(moment, pattern) == format_datetime(moment, pattern), (language, pattern, moment)
+
+
+def test_fixed_links_follow_the_prefix_the_portal_is_served_under(app):
+    """The layout's links are built once per prefix (core/urls.py), never one prefix's for another."""
+    from portal.core.urls import fixed_url_for
+
+    with app.test_request_context("/", base_url="http://localhost/"):
+        plain = (fixed_url_for("core.dashboard"), fixed_url_for("static", filename="js/portal.js"))
+    with app.test_request_context("/", base_url="http://localhost/integriteit/"):
+        prefixed = (fixed_url_for("core.dashboard"), fixed_url_for("static", filename="js/portal.js"),
+                    fixed_url_for("auth.login", next="/privacy"))
+    assert plain == ("/", "/static/js/portal.js")
+    assert prefixed[:2] == ("/integriteit/", "/integriteit/static/js/portal.js")
+    assert prefixed[2] == "/integriteit/login?next=/privacy"

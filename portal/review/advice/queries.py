@@ -36,15 +36,15 @@ def requests_for_manager(manager: User) -> Select:
             .order_by(waiting_first, AdviceRequest.asked_at.desc(), AdviceRequest.id.desc()))
 
 
-def advice_requests_fact(user_id):
-    """SQL: whether anyone ever asked the person ``user_id`` for advice (loaded with the session)."""
-    return exists().where(AdviceRequest.manager_id == user_id)
+def advice_requests_fact(person):
+    """SQL: whether anyone ever asked ``person`` (the User entity of a query) for advice (loaded with the session)."""
+    return exists().where(AdviceRequest.manager_id == person.id)
 
 
 def has_advice_requests(user: User) -> bool:
     """Whether anyone ever asked ``user`` for advice (the navigation shows "Adviesvragen" then)."""
     return bool(user_fact(user, "advice_requests",
-                          lambda: db.session.scalar(select(advice_requests_fact(user.id)))))
+                          lambda: db.session.scalar(select(exists().where(AdviceRequest.manager_id == user.id)))))
 
 
 def advice_marks(kind: str, subject_ids: list[int]) -> dict[int, AdviceStatus]:
