@@ -49,6 +49,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
 
     db.init_app(app)
     _enforce_sqlite_foreign_keys(app)
+    _ping_idle_connections(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     _init_login(app)
 
@@ -105,8 +106,7 @@ def _derive_config(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         app.config.setdefault(
             "SQLALCHEMY_ENGINE_OPTIONS",
-            {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5, "pool_timeout": 5,
-             "connect_args": {"connect_timeout": 3}},
+            {"pool_size": 5, "max_overflow": 5, "pool_timeout": 5, "connect_args": {"connect_timeout": 3}},
         )
     if not app.config.get("SECRET_KEY"):
         # Development only (production refuses to start without one): a per-process key.
@@ -132,6 +132,44 @@ def _enforce_sqlite_foreign_keys(app: Flask) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+
+
+#: a pooled connection unused for longer than this is tested before a request gets it
+IDLE_PING_SECONDS = 10
+
+
+def _ping_idle_connections(app: Flask) -> None:
+    """Test a pooled PostgreSQL connection before use only when it has been idle a while.
+
+    SQLAlchemy's ``pool_pre_ping`` tests every checkout: a round trip on every request. A
+    connection that was used seconds ago is as good as a tested one; one that sat idle may have
+    been closed by a database restart, and is replaced before the request sees it. A connection
+    that breaks mid-request still gives the clear 503 page (core/errors.py).
+    """
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    import time
+
+    from sqlalchemy import event, exc
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "checkout")
+        def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+            now = time.monotonic()
+            last_used = record.info.get("portal_checked_in", now)
+            if now - last_used > IDLE_PING_SECONDS:
+                try:
+                    with dbapi_connection.cursor() as cursor:
+                        cursor.execute("SELECT 1")
+                    dbapi_connection.rollback()
+                except Exception as error:  # noqa: BLE001 - any failure: the pool takes a new connection
+                    raise exc.DisconnectionError() from error
+
+        @event.listens_for(engine, "checkin")
+        def _note_checkin(_dbapi_connection, record) -> None:
+            record.info["portal_checked_in"] = time.monotonic()
 
 
 def _init_login(app: Flask) -> None:

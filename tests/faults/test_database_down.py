@@ -60,3 +60,35 @@ def test_sign_in_while_database_down_is_a_clear_503(proxied_app):
                                            "password": "Welkom-jdevries-2026"})
     assert response.status_code == 503
     assert "niet beschikbaar" in response.get_data(as_text=True)
+
+
+def test_a_connection_broken_while_idle_is_replaced_before_anyone_sees_it(proxied_app, monkeypatch):
+    """The database restarted at night: the pooled connections are dead. The first person in the
+    morning gets the page, not an error (an idle connection is tested before use, portal/__init__.py)."""
+    import portal
+
+    app, proxy = proxied_app
+    client = app.test_client()
+    auth = AuthActions(client)
+    assert auth.login("jdevries").status_code == 302
+    assert client.get("/").status_code == 200
+    proxy.stop()  # every pooled connection is cut
+    proxy.start()
+    monkeypatch.setattr(portal, "IDLE_PING_SECONDS", -1)  # as if they sat idle for the night
+    for _ in range(3):
+        response = client.get("/")
+        assert response.status_code == 200
+        assert "Welkom, Jan de Vries" in response.get_data(as_text=True)
+
+
+def test_without_the_idle_test_a_cut_connection_would_fail_the_request(proxied_app):
+    """The counterpart: a connection used a moment ago is not tested, so the test above means something."""
+    app, proxy = proxied_app
+    client = app.test_client()
+    auth = AuthActions(client)
+    assert auth.login("jdevries").status_code == 302
+    assert client.get("/").status_code == 200
+    proxy.stop()
+    proxy.start()
+    assert client.get("/").status_code == 503  # the broken connection was used at once
+    assert client.get("/").status_code == 200  # and the pool replaced it
