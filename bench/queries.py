@@ -27,7 +27,7 @@ class QueryCounter:
         self.statements: list[str] = []
         with self.app.app_context():
             self.engine = db.engine
-        # Every engine of the process: the page cache checks through its own (portal.core.pagecache).
+        # Every engine of the process, not only the app's own.
         event.listen(Engine, "before_cursor_execute", self._count)
         self._clients: dict[str, Any] = {}
 

@@ -64,12 +64,10 @@ def _log_request(response: Response) -> Response:
     if not request_log.isEnabledFor(logging.INFO):
         return response
     duration_ms = round((time.perf_counter() - started) * 1000, 1)
-    user_id = g.get("portal_user_id")  # a page from the page cache: the user was never loaded
-    if user_id is None:
-        try:
-            user_id = current_user.get_id().split(":")[0] if current_user.is_authenticated else None
-        except Exception:  # noqa: BLE001 - the user could not be loaded (database down)
-            user_id = None
+    try:
+        user_id = current_user.get_id().split(":")[0] if current_user.is_authenticated else None
+    except Exception:  # noqa: BLE001 - the user could not be loaded (database down)
+        user_id = None
     request_log.info(
         "%s %s %s",
         request.method,
