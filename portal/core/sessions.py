@@ -32,7 +32,23 @@ def start_session(user, session_id: str) -> None:
     # A fresh CSRF secret now rather than on the first page, so that the cookie set at sign-in
     # is the one the pages keep (one cookie write, and pages can be cached for the session).
     g.pop("csrf_token", None)
-    generate_csrf()
+    token = generate_csrf()
+    session[SIGNED_CSRF_KEY] = [session["csrf_token"], token]
+
+
+#: the session's CSRF token as the forms carry it, signed once at sign-in (see ``reuse_signed_csrf``)
+SIGNED_CSRF_KEY = "csrf_signed"
+
+
+def reuse_signed_csrf() -> None:
+    """Give Flask-WTF the token signed at sign-in instead of signing it again on every page.
+
+    Tokens do not expire by time (``WTF_CSRF_TIME_LIMIT`` is off: the session's own limits
+    apply), so the one signed at sign-in stays valid for the session; it is checked as before.
+    """
+    signed = session.get(SIGNED_CSRF_KEY)
+    if signed and "csrf_token" not in g and signed[0] == session.get("csrf_token"):
+        g.csrf_token = signed[1]  # signed for this very secret, never for one that replaced it
 
 
 def _expired(now: float) -> bool:
@@ -105,3 +121,4 @@ def init_app(app: Flask) -> None:
         REMEMBER_COOKIE_DURATION=timedelta(seconds=0),
     )
     app.before_request(enforce_session_lifetime)
+    app.before_request(reuse_signed_csrf)

@@ -152,3 +152,20 @@ def test_a_signed_in_page_costs_one_query_for_the_person_and_the_menu(app, clien
     assert page.status_code == 200 and "Afmelden" in page.get_data(as_text=True)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 1, selects
+
+
+def test_forms_carry_the_token_signed_at_sign_in_and_it_is_accepted(app, client, auth):
+    """The CSRF token is signed once at sign-in (core/sessions.py), not on every page; a page's
+    forms carry that token, a form posted with it is accepted and one with another is refused."""
+    import re
+
+    auth.login("jdevries")
+    tokens = set()
+    for path in ("/privacy", "/", "/privacy"):
+        html = client.get(path).get_data(as_text=True)
+        tokens.update(re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', html))
+    assert len(tokens) == 1
+    (token,) = tokens
+    assert client.post("/language", data={"csrf_token": token, "lang": "en", "next": "/privacy"}).status_code == 302
+    refused = client.post("/language", data={"csrf_token": token[:-2] + "xx", "lang": "nl", "next": "/privacy"})
+    assert refused.status_code == 400
