@@ -154,8 +154,7 @@ def _xlsx_cells(sheet) -> Callable[[Any], Any]:
     has_illegal = ILLEGAL_CHARACTERS_RE.search
 
     def cell(value: Any):
-        kind = type(value)
-        if kind is str:
+        if isinstance(value, str):
             if has_illegal(value):
                 value = ILLEGAL_CHARACTERS_RE.sub("", value)
             if value and value[0] in _FORMULA_CHARS:
@@ -165,12 +164,8 @@ def _xlsx_cells(sheet) -> Callable[[Any], Any]:
                 text.quotePrefix = True  # stays text when someone edits the cell; the apostrophe is not shown
                 return text
             return value
-        if value is None or kind is int:
-            return value
         if isinstance(value, datetime):
             return value.replace(tzinfo=None)  # Excel has no time zones; the caller passes local time
-        if isinstance(value, str):
-            return cell(str(value))
         return value
 
     return cell
