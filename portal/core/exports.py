@@ -145,23 +145,30 @@ class _counting:
 # -- XLSX -------------------------------------------------------------------------------------
 
 
-def _xlsx_cell(sheet, value: Any):
+def _xlsx_cells(sheet) -> Callable[[Any], Any]:
+    """The function that turns one value into what the write-only sheet takes (openpyxl imported once
+    per file, not once per cell: a large register has a million cells)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)  # Excel has no time zones; the caller passes local time
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith(FORMULA_STARTS):
-            # A text cell, whatever it starts with: openpyxl would make "=…" a formula.
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            cell.quotePrefix = True  # stays text when someone edits the cell; the apostrophe is not shown
-            return cell
-    return value
+    has_illegal = ILLEGAL_CHARACTERS_RE.search
+
+    def cell(value: Any):
+        if isinstance(value, str):
+            if has_illegal(value):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if value and value[0] in _FORMULA_CHARS:
+                # A text cell, whatever it starts with: openpyxl would make "=…" a formula.
+                text = WriteOnlyCell(sheet, value=value)
+                text.data_type = "s"
+                text.quotePrefix = True  # stays text when someone edits the cell; the apostrophe is not shown
+                return text
+            return value
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)  # Excel has no time zones; the caller passes local time
+        return value
+
+    return cell
 
 
 def write_xlsx(target, title: str, header: Sequence[ColumnSpec], rows: Iterable[Sequence[Any]],
@@ -189,8 +196,9 @@ def write_xlsx(target, title: str, header: Sequence[ColumnSpec], rows: Iterable[
         header_cells.append(cell)
     sheet.append(header_cells)
     count = 0
+    cell = _xlsx_cells(sheet)
     for row in _counting(rows, progress):
-        sheet.append([_xlsx_cell(sheet, v) for v in row])
+        sheet.append([cell(v) for v in row])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     workbook.save(target)
