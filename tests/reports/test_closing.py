@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -82,7 +81,8 @@ def test_the_current_year_cannot_be_closed(app, client, auth):
     assert "pas worden afgesloten als het voorbij is" in response.get_data(as_text=True)
 
 
-def test_a_year_with_500000_audit_events_reports_well_under_a_second(app):
+def test_a_year_with_500000_audit_events_is_reported_without_reading_the_audit_trail(app):
+    """How long it takes is the benchmark's business (bench/heavy.py); here: what makes it fast."""
     _seed(app)
     with app.app_context():
         start = datetime(2025, 1, 1, tzinfo=timezone.utc)
@@ -93,10 +93,7 @@ def test_a_year_with_500000_audit_events_reports_well_under_a_second(app):
                 "SELECT :start, 'concern.view', 'concern', i % 5 + 1, '{}' FROM n"), {"start": start})
         assert db.session.scalar(select(sa.func.count(AuditEvent.id))) >= 500000
         with app.test_request_context(), count_queries(db.engine) as statements:
-            began = time.perf_counter()
             report = annual_report(2025)
-            elapsed = time.perf_counter() - began
         assert report.sections[0].rows[-1].values[0] == 4
-        assert elapsed < 0.5, elapsed
         # one grouped query per figure (six years at once), and the audit trail is never read
         assert len(statements) <= 18 and not any("audit_event" in s for s in statements)
