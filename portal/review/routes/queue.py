@@ -27,7 +27,6 @@ from portal.review.forms import (
     TakeForm,
 )
 from portal.review.advice.forms import AdviceQuestionForm
-from portal.review.advice.queries import advice_marks
 from portal.review.advice.services import advice_panel
 from portal.review.advice.subjects import DECLARATION
 from portal.review.models import ASSESSMENT_POINTS
@@ -81,10 +80,8 @@ def queue():
     args = {k: v for k, v in request.args.items() if k not in ("after", "submit")}
     next_url = url_for("review.queue", **args, after=page.next_cursor) if page.next_cursor else None
     first_url = url_for("review.queue", **args) if request.args.get("after") else None
-    advice = advice_marks(DECLARATION, [item.declaration.id for item in page.items])
     return render_template("review/queue.html", form=form, page=page, next_url=next_url, first_url=first_url,
-                           target_days=target_days(), advice_marks=advice,
-                           summaries_to_write=count_summaries_missing())
+                           target_days=target_days(), summaries_to_write=count_summaries_missing())
 
 
 # -- the review page --------------------------------------------------------------------------
