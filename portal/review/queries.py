@@ -11,8 +11,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Optional
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, exists, false, func, or_, select, true, tuple_, union_all
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager
 
 from portal.auth.models import User
 from portal.core.cache import cached, define_cache
@@ -164,6 +165,7 @@ def _page_ids(statuses: list[DeclarationStatus], conditions: list, position, lim
 #: made once: an alias built per request costs SQLAlchemy a copy of every column of the table
 _PENDING = aliased(DeclarationVersion, name="pending_version")
 _ASSIGNED = aliased(User, name="assigned_reviewer")
+_LATEST = aliased(DeclarationVersion, name="latest_version")
 
 
 def _queue_columns():
@@ -236,15 +238,41 @@ def queue_counts(conditions: list, *, join_owner: bool = True) -> dict[Declarati
     return counts
 
 
-def other_current_declarations(declaration: Declaration) -> list[Declaration]:
-    """The owner's other declarations that are submitted or in force, with their latest version."""
-    return list(db.session.scalars(
-        select(Declaration)
-        .options(selectinload(Declaration.pending_version), selectinload(Declaration.current_version))
+@dataclass(frozen=True, slots=True)
+class OtherDeclaration:
+    """One of the owner's other declarations, as the review page lists it (a link, its kind, title and status)."""
+
+    id: int
+    kind: DeclarationKind
+    status: DeclarationStatus
+    subject: str  #: organisation or entity of its latest version (pending, else in force)
+
+    @property
+    def title(self) -> str:
+        return self.subject or str(_l("(nog geen naam)"))  # as Declaration.title
+
+    @property
+    def status_label(self) -> str:
+        return str(self.status.label)
+
+    @property
+    def status_tone(self) -> str:
+        return self.status.tone
+
+
+def other_current_declarations(declaration: Declaration) -> list[OtherDeclaration]:
+    """The owner's other declarations that are submitted or in force, with their latest version's subject:
+    one SELECT of the shown columns."""
+    latest = _LATEST
+    subject = case((latest.kind == DeclarationKind.side_activity, latest.organisation_name), else_=latest.entity)
+    rows = db.session.execute(
+        select(Declaration.id, Declaration.kind, Declaration.status, subject)
+        .outerjoin(latest, latest.id == func.coalesce(Declaration.pending_version_id, Declaration.current_version_id))
         .where(Declaration.owner_id == declaration.owner_id, Declaration.id != declaration.id,
                Declaration.status.in_(ACTIVE_STATUSES))
         .order_by(Declaration.kind, Declaration.id)
-    ))
+    )
+    return [OtherDeclaration(id=row[0], kind=row[1], status=row[2], subject=row[3] or "") for row in rows]
 
 
 # -- the HR register ------------------------------------------------------------------------
