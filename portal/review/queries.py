@@ -412,13 +412,19 @@ def open_proposal(version: Optional[DeclarationVersion]) -> Optional[PendingDeci
     )
 
 
-def eligible_reviewers():
-    """SELECT of the people an item can be assigned to (active reviewers), by name."""
+def eligible_reviewers(*columns):
+    """SELECT of the people an item can be assigned to (active reviewers), by name: whole users, or ``columns``."""
     return (
-        select(User)
+        select(*(columns or (User,)))
         .where(User.is_reviewer.is_(True), User.is_enabled.is_(True), User.left_at.is_(None))
         .order_by(User.display_name, User.id)
     )
+
+
+def reviewer_choices(declaration: Declaration) -> list:
+    """(id, display_name) rows of whom ``declaration`` can be assigned to (never its owner): what the page offers."""
+    return [row for row in db.session.execute(eligible_reviewers(User.id, User.display_name))
+            if row.id != declaration.owner_id]
 
 
 def target_days() -> int:

@@ -42,6 +42,7 @@ from portal.review.queries import (
     open_proposal,
     other_current_declarations,
     queue_page,
+    reviewer_choices,
     target_days,
     version_under_review,
 )
@@ -110,7 +111,7 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
     previous = declaration.current_version
     if previous is None or previous is version:
         previous = previous_version(version) if version is not None else None
-    reviewers = _reviewers(declaration)
+    reviewers = reviewer_choices(declaration)
     forms = {}
     for name, form_class in _FORMS.items():
         options = {"reviewers": reviewers} if form_class is AssignForm else {}
