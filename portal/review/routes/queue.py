@@ -12,8 +12,7 @@ from portal.core.access import role_required
 from portal.core.time import utcnow
 from portal.declarations.display import answer_rows, is_published, previous_version
 from portal.declarations.services import OwnDeclarationError, StaleDeclaration
-from portal.declarations.models import DeclarationKind
-from portal.declarations.states import DeclarationError, DeclarationStatus, InvalidTransition
+from portal.declarations.states import DeclarationError, InvalidTransition
 from portal.extensions import db
 from portal.review import bp
 from portal.review.forms import (
@@ -34,6 +33,7 @@ from portal.review.models import ASSESSMENT_POINTS
 from portal.review.notes import add_internal_note, assessment_for, internal_notes, save_assessment
 from portal.auth.services import list_departments
 from portal.review.access import FOR_ACTION, get_proposal, load_for_review
+from portal.review.display import queue_lines
 from portal.review.queries import (
     QueueFilters,
     count_summaries_missing,
@@ -82,15 +82,9 @@ def queue():
     args = {k: v for k, v in request.args.items() if k not in ("after", "submit")}
     next_url = url_for("review.queue", **args, after=page.next_cursor) if page.next_cursor else None
     first_url = url_for("review.queue", **args) if request.args.get("after") else None
-    return render_template("review/queue.html", form=form, page=page, next_url=next_url, first_url=first_url,
-                           target_days=target_days(), summaries_to_write=count_summaries_missing(),
-                           kind_labels=translated_labels(DeclarationKind),
-                           status_labels=translated_labels(DeclarationStatus))
-
-
-def translated_labels(enum) -> dict:
-    """Each member's label in the reader's language, looked up once for a page that shows it on every line."""
-    return {member: str(member.label) for member in enum}
+    return render_template("review/queue.html", form=form, page=page, lines=queue_lines(page.items),
+                           next_url=next_url, first_url=first_url, target_days=target_days(),
+                           summaries_to_write=count_summaries_missing())
 
 
 # -- the review page --------------------------------------------------------------------------
