@@ -113,8 +113,9 @@ def decode_cursor(cursor: Optional[str]) -> Optional[tuple[datetime, int]]:
     return EPOCH + timedelta(microseconds=int(micros)), number
 
 
-def _queue_conditions(filters: QueueFilters, reviewer, now: datetime, target_days: int) -> list:
-    conditions = [Declaration.owner_id != reviewer.id]  # nobody reviews their own declarations
+def _filter_conditions(filters: QueueFilters, reviewer, now: datetime, target_days: int) -> list:
+    """The filters' conditions (the queue also leaves out the reviewer's own declarations)."""
+    conditions = []
     if filters.kind:
         conditions.append(Declaration.kind == DeclarationKind(filters.kind))
     if filters.department:
@@ -184,7 +185,8 @@ def queue_page(filters: QueueFilters, reviewer, *, now: datetime, target_days: i
     """One page of the queue, oldest first, with the counts per status: two queries in all
     (the counts are shared for a few seconds)."""
     per_page = per_page or QUEUE_PAGE
-    conditions = _queue_conditions(filters, reviewer, now, target_days)
+    filtered = _filter_conditions(filters, reviewer, now, target_days)
+    conditions = [Declaration.owner_id != reviewer.id, *filtered]  # nobody reviews their own declarations
     statuses = [DeclarationStatus(filters.status)] if filters.status else list(WAITING_FOR_HR)
     needs_owner = _needs_owner(filters)
     page_ids = _page_ids(statuses, conditions, decode_cursor(cursor), per_page + 1, join_owner=needs_owner)
@@ -204,11 +206,27 @@ def queue_page(filters: QueueFilters, reviewer, *, now: datetime, target_days: i
     if len(rows) > per_page:
         last = rows[per_page - 1]
         next_cursor = encode_cursor(last.submitted_at, last.id)
-    # The counts read every waiting item: shared for a few seconds (see QUEUE_COUNTS_SECONDS).
-    counts = cached("review.queue_counts",
-                    (replace(filters, status=None), reviewer.id, target_days),
-                    lambda: queue_counts(conditions, join_owner=needs_owner))
-    return QueuePage(items=items, next_cursor=next_cursor, counts=dict(counts))
+    return QueuePage(items=items, next_cursor=next_cursor,
+                     counts=_counts_for(reviewer, filters, filtered, target_days, join_owner=needs_owner))
+
+
+def _counts_for(reviewer, filters: QueueFilters, filtered: list, target_days: int, *,
+                join_owner: bool) -> dict[DeclarationStatus, int]:
+    """The counts above the queue: everyone's waiting items less the reviewer's own.
+
+    Everyone's counts read every waiting item (tens of milliseconds for PostgreSQL), so they are
+    shared by all reviewers for a few seconds (QUEUE_COUNTS_SECONDS); a reviewer's own items are
+    one probe of ix_declaration_owner_id, kept as long.
+    """
+    shared_key = (replace(filters, status=None), target_days, reviewer.id if filters.assigned == "me" else None)
+
+    def own_subtracted() -> dict[DeclarationStatus, int]:
+        everyone = cached("review.queue_counts", ("everyone", shared_key),
+                          lambda: queue_counts(filtered, join_owner=join_owner))
+        own = queue_counts([Declaration.owner_id == reviewer.id, *filtered], join_owner=join_owner)
+        return {status: max(number - own[status], 0) for status, number in everyone.items()}
+
+    return dict(cached("review.queue_counts", ("reviewer", shared_key, reviewer.id), own_subtracted))
 
 
 def _queue_item(row, now: datetime, late: datetime) -> QueueItem:
