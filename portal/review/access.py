@@ -8,8 +8,9 @@ from portal.auth.queries import is_manager_of
 
 from portal.core.access import has_role
 from portal.core.audit import record_event
-from portal.declarations.lifecycle import LOAD
-from portal.declarations.models import Declaration
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.declarations.models import Declaration, DeclarationVersion
 from portal.declarations.states import DeclarationStatus
 from portal.extensions import db
 from portal.review.advice.models import AdviceRequest
@@ -18,7 +19,21 @@ from portal.review.advice.subjects import subject_for
 from portal.review.models import PendingDecision
 
 
-def load_for_review(declaration_id: int, reviewer, *, record_view: bool = True) -> Declaration:
+#: what an action (take, decide …) reads: the owner and the versions it moves, in the declaration's own SELECT
+FOR_ACTION = (
+    joinedload(Declaration.owner),
+    joinedload(Declaration.current_version),
+    joinedload(Declaration.pending_version),
+)
+#: what the review page shows as well: every version with its questions (what changed), the assigned reviewer
+FOR_PAGE = (
+    *FOR_ACTION,
+    joinedload(Declaration.assigned_reviewer),
+    selectinload(Declaration.versions).selectinload(DeclarationVersion.information_requests),
+)
+
+
+def load_for_review(declaration_id: int, reviewer, *, record_view: bool = True, load=FOR_PAGE) -> Declaration:
     """The declaration for an HR reviewer; records who viewed whose data (GET).
 
     404 for anyone but a reviewer, for an unknown id and for a draft (the employee's own unsent
@@ -27,7 +42,7 @@ def load_for_review(declaration_id: int, reviewer, *, record_view: bool = True) 
     """
     if not has_role(reviewer, "reviewer"):
         abort(404)
-    declaration = db.session.get(Declaration, declaration_id, options=LOAD)
+    declaration = db.session.get(Declaration, declaration_id, options=load)
     if declaration is None or declaration.status == DeclarationStatus.draft:
         abort(404)
     if declaration.owner_id == reviewer.id:

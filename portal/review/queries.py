@@ -11,8 +11,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Optional
 
 from flask import current_app
-from sqlalchemy import Select, and_, exists, false, func, or_, select, true, tuple_, union_all
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, case, exists, false, func, or_, select, true, tuple_, union_all
+from sqlalchemy.orm import aliased, contains_eager
 
 from portal.auth.models import User
 from portal.core.cache import cached, define_cache
@@ -21,6 +22,9 @@ from portal.core.time import today_local
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
 from portal.declarations.states import ACTIVE_STATUSES, APPROVALS, QUEUE_STATUSES, UNDECIDED, DeclarationStatus
 from portal.extensions import db
+from portal.review.advice.models import DECLARATION
+from portal.review.advice.queries import advice_mark
+from portal.review.advice.states import AdviceStatus
 from portal.review.models import PendingDecision, ProposalStatus, PublicSummary
 
 QUEUE_PAGE = 50
@@ -34,6 +38,8 @@ WAITING_FOR_HR = (DeclarationStatus.submitted, DeclarationStatus.in_review)
 
 define_cache("review.queue_counts", QUEUE_COUNTS_SECONDS,
              lambda obj, session: isinstance(obj, (Declaration, User)))
+define_cache("review.summaries_missing", QUEUE_COUNTS_SECONDS,
+             lambda obj, session: isinstance(obj, (Declaration, DeclarationVersion, PublicSummary, User)))
 
 
 def _yes_no(value: Optional[str]):
@@ -62,10 +68,22 @@ class QueueFilters:
         )
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class QueueItem:
-    declaration: Declaration
+    """One line of the queue: only what the line shows (no ORM objects: a line is one row of one SELECT)."""
+
+    id: int
+    submitted_at: datetime
+    kind: DeclarationKind
+    status: DeclarationStatus
+    owner_name: str
+    department: Optional[str]
+    is_top_official: bool
+    is_high_risk: bool
+    subject: str  #: the pending version's organisation or entity
+    reviewer_name: Optional[str]  #: the assigned reviewer, if any
     awaiting_confirmation: bool
+    advice: Optional[AdviceStatus]  #: ``asked`` while a question to the manager is open, else ``answered``
     waiting_days: int
     is_overdue: bool
 
@@ -95,8 +113,9 @@ def decode_cursor(cursor: Optional[str]) -> Optional[tuple[datetime, int]]:
     return EPOCH + timedelta(microseconds=int(micros)), number
 
 
-def _queue_conditions(filters: QueueFilters, reviewer, now: datetime, target_days: int) -> list:
-    conditions = [Declaration.owner_id != reviewer.id]  # nobody reviews their own declarations
+def _filter_conditions(filters: QueueFilters, reviewer, now: datetime, target_days: int) -> list:
+    """The filters' conditions (the queue also leaves out the reviewer's own declarations)."""
+    conditions = []
     if filters.kind:
         conditions.append(Declaration.kind == DeclarationKind(filters.kind))
     if filters.department:
@@ -115,7 +134,12 @@ def _queue_conditions(filters: QueueFilters, reviewer, now: datetime, target_day
     return conditions
 
 
-def _page_ids(statuses: list[DeclarationStatus], conditions: list, position, limit: int):
+def _needs_owner(filters: QueueFilters) -> bool:
+    """Whether the filters read the owner's row (department, high risk, top official)."""
+    return bool(filters.department or filters.high_risk is not None or filters.top_official is not None)
+
+
+def _page_ids(statuses: list[DeclarationStatus], conditions: list, position, limit: int, *, join_owner: bool):
     """The ids of one page: per status an ordered scan of ix_declaration_queue, merged (UNION ALL).
 
     ``status IN (…) ORDER BY submitted_at`` would sort every waiting item; one index range
@@ -123,10 +147,11 @@ def _page_ids(statuses: list[DeclarationStatus], conditions: list, position, lim
     """
     parts = []
     for status in statuses:
+        part = select(Declaration.id, Declaration.submitted_at)
+        if join_owner:  # only the department and group filters need the owner's row here
+            part = part.join(User, User.id == Declaration.owner_id)
         part = (
-            select(Declaration.id, Declaration.submitted_at)
-            .join(User, User.id == Declaration.owner_id)
-            .where(Declaration.status == status, *conditions)
+            part.where(Declaration.status == status, *conditions)
             .order_by(Declaration.submitted_at, Declaration.id)
             .limit(limit)
         )
@@ -138,53 +163,84 @@ def _page_ids(statuses: list[DeclarationStatus], conditions: list, position, lim
     return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
 
 
-def queue_page(filters: QueueFilters, reviewer, *, now: datetime, target_days: int,
-               cursor: Optional[str] = None, per_page: Optional[int] = None) -> QueuePage:
-    """One page of the queue, oldest first, with the counts per status: two queries in all."""
-    per_page = per_page or QUEUE_PAGE
-    conditions = _queue_conditions(filters, reviewer, now, target_days)
-    statuses = [DeclarationStatus(filters.status)] if filters.status else list(WAITING_FOR_HR)
-    page_ids = _page_ids(statuses, conditions, decode_cursor(cursor), per_page + 1)
-    pending = aliased(DeclarationVersion)
-    assigned = aliased(User)
+#: made once: an alias built per request costs SQLAlchemy a copy of every column of the table
+_PENDING = aliased(DeclarationVersion, name="pending_version")
+_ASSIGNED = aliased(User, name="assigned_reviewer")
+_LATEST = aliased(DeclarationVersion, name="latest_version")
+
+
+def _queue_columns():
     awaiting = exists().where(  # a proposal on an older, withdrawn version does not count
         PendingDecision.version_id == Declaration.pending_version_id, PendingDecision.status == ProposalStatus.pending
-    ).label("awaiting_confirmation")
+    )
+    subject = case((_PENDING.kind == DeclarationKind.side_activity, _PENDING.organisation_name),
+                   else_=_PENDING.entity)
+    return (Declaration.id, Declaration.submitted_at, Declaration.kind, Declaration.status,
+            User.display_name, User.department, User.is_top_official, User.is_high_risk,
+            subject, _ASSIGNED.display_name, awaiting, advice_mark(DECLARATION, Declaration.id))
+
+
+def queue_page(filters: QueueFilters, reviewer, *, now: datetime, target_days: int,
+               cursor: Optional[str] = None, per_page: Optional[int] = None) -> QueuePage:
+    """One page of the queue, oldest first, with the counts per status: two queries in all
+    (the counts are shared for a few seconds)."""
+    per_page = per_page or QUEUE_PAGE
+    filtered = _filter_conditions(filters, reviewer, now, target_days)
+    conditions = [Declaration.owner_id != reviewer.id, *filtered]  # nobody reviews their own declarations
+    statuses = [DeclarationStatus(filters.status)] if filters.status else list(WAITING_FOR_HR)
+    needs_owner = _needs_owner(filters)
+    page_ids = _page_ids(statuses, conditions, decode_cursor(cursor), per_page + 1, join_owner=needs_owner)
     statement = (
-        select(Declaration, awaiting)
+        select(*_queue_columns())
         .join(page_ids, page_ids.c.id == Declaration.id)
         .join(User, User.id == Declaration.owner_id)
-        .outerjoin(pending, pending.id == Declaration.pending_version_id)
-        .outerjoin(assigned, assigned.id == Declaration.assigned_reviewer_id)
-        .options(
-            contains_eager(Declaration.owner),
-            contains_eager(Declaration.pending_version.of_type(pending)),
-            contains_eager(Declaration.assigned_reviewer.of_type(assigned)),
-        )
+        .outerjoin(_PENDING, _PENDING.id == Declaration.pending_version_id)
+        .outerjoin(_ASSIGNED, _ASSIGNED.id == Declaration.assigned_reviewer_id)
         .order_by(Declaration.submitted_at, Declaration.id)
         .limit(per_page + 1)
     )
     rows = db.session.execute(statement).all()
-    items = [_queue_item(declaration, bool(flag), now, target_days) for declaration, flag in rows[:per_page]]
+    late = now - timedelta(days=target_days)
+    items = [_queue_item(row, now, late) for row in rows[:per_page]]
     next_cursor = None
     if len(rows) > per_page:
-        last = rows[per_page - 1][0]
+        last = rows[per_page - 1]
         next_cursor = encode_cursor(last.submitted_at, last.id)
-    needs_owner = bool(filters.department or filters.high_risk is not None or filters.top_official is not None)
-    # The counts read every waiting item: shared for a few seconds (see QUEUE_COUNTS_SECONDS).
-    counts = cached("review.queue_counts",
-                    (replace(filters, status=None), reviewer.id, target_days),
-                    lambda: queue_counts(conditions, join_owner=needs_owner))
-    return QueuePage(items=items, next_cursor=next_cursor, counts=dict(counts))
+    return QueuePage(items=items, next_cursor=next_cursor,
+                     counts=_counts_for(reviewer, filters, filtered, target_days, join_owner=needs_owner))
 
 
-def _queue_item(declaration: Declaration, awaiting: bool, now: datetime, target_days: int) -> QueueItem:
-    submitted = declaration.submitted_at
+def _counts_for(reviewer, filters: QueueFilters, filtered: list, target_days: int, *,
+                join_owner: bool) -> dict[DeclarationStatus, int]:
+    """The counts above the queue: everyone's waiting items less the reviewer's own.
+
+    Everyone's counts read every waiting item (tens of milliseconds for PostgreSQL), so they are
+    shared by all reviewers for a few seconds (QUEUE_COUNTS_SECONDS); a reviewer's own items are
+    one probe of ix_declaration_owner_id, kept as long.
+    """
+    shared_key = (replace(filters, status=None), target_days, reviewer.id if filters.assigned == "me" else None)
+
+    def own_subtracted() -> dict[DeclarationStatus, int]:
+        everyone = cached("review.queue_counts", ("everyone", shared_key),
+                          lambda: queue_counts(filtered, join_owner=join_owner))
+        own = queue_counts([Declaration.owner_id == reviewer.id, *filtered], join_owner=join_owner)
+        return {status: max(number - own[status], 0) for status, number in everyone.items()}
+
+    return dict(cached("review.queue_counts", ("reviewer", shared_key, reviewer.id), own_subtracted))
+
+
+def _queue_item(row, now: datetime, late: datetime) -> QueueItem:
+    (declaration_id, submitted, kind, status, owner_name, department, is_top_official, is_high_risk,
+     subject, reviewer_name, awaiting, advice) = row
     if submitted.tzinfo is None:
         submitted = submitted.replace(tzinfo=timezone.utc)
-    waited = now - submitted
-    return QueueItem(declaration, awaiting, waiting_days=max(waited.days, 0),
-                     is_overdue=waited > timedelta(days=target_days))
+    return QueueItem(
+        id=declaration_id, submitted_at=submitted, kind=kind, status=status, owner_name=owner_name,
+        department=department, is_top_official=bool(is_top_official), is_high_risk=bool(is_high_risk),
+        subject=subject or "", reviewer_name=reviewer_name, awaiting_confirmation=bool(awaiting),
+        advice=AdviceStatus(advice) if advice else None,
+        waiting_days=max((now - submitted).days, 0), is_overdue=submitted < late,
+    )
 
 
 def queue_counts(conditions: list, *, join_owner: bool = True) -> dict[DeclarationStatus, int]:
@@ -200,15 +256,41 @@ def queue_counts(conditions: list, *, join_owner: bool = True) -> dict[Declarati
     return counts
 
 
-def other_current_declarations(declaration: Declaration) -> list[Declaration]:
-    """The owner's other declarations that are submitted or in force, with their latest version."""
-    return list(db.session.scalars(
-        select(Declaration)
-        .options(selectinload(Declaration.pending_version), selectinload(Declaration.current_version))
+@dataclass(frozen=True, slots=True)
+class OtherDeclaration:
+    """One of the owner's other declarations, as the review page lists it (a link, its kind, title and status)."""
+
+    id: int
+    kind: DeclarationKind
+    status: DeclarationStatus
+    subject: str  #: organisation or entity of its latest version (pending, else in force)
+
+    @property
+    def title(self) -> str:
+        return self.subject or str(_l("(nog geen naam)"))  # as Declaration.title
+
+    @property
+    def status_label(self) -> str:
+        return str(self.status.label)
+
+    @property
+    def status_tone(self) -> str:
+        return self.status.tone
+
+
+def other_current_declarations(declaration: Declaration) -> list[OtherDeclaration]:
+    """The owner's other declarations that are submitted or in force, with their latest version's subject:
+    one SELECT of the shown columns."""
+    latest = _LATEST
+    subject = case((latest.kind == DeclarationKind.side_activity, latest.organisation_name), else_=latest.entity)
+    rows = db.session.execute(
+        select(Declaration.id, Declaration.kind, Declaration.status, subject)
+        .outerjoin(latest, latest.id == func.coalesce(Declaration.pending_version_id, Declaration.current_version_id))
         .where(Declaration.owner_id == declaration.owner_id, Declaration.id != declaration.id,
                Declaration.status.in_(ACTIVE_STATUSES))
         .order_by(Declaration.kind, Declaration.id)
-    ))
+    )
+    return [OtherDeclaration(id=row[0], kind=row[1], status=row[2], subject=row[3] or "") for row in rows]
 
 
 # -- the HR register ------------------------------------------------------------------------
@@ -244,10 +326,16 @@ def summary_missing_condition(version):
 
 
 def count_summaries_missing(today: Optional[date] = None) -> int:
-    """How many top officials' side activities in force wait for HR's public summary: one COUNT."""
-    statement, _version = _register_select(lambda v: [func.count(Declaration.id)],
-                                           RegisterFilters(summary_missing=True), today)
-    return db.session.scalar(statement.order_by(None)) or 0
+    """How many top officials' side activities in force wait for HR's public summary: one COUNT, shared for a
+    few seconds like the queue's counts (the queue and the register show it on every page)."""
+    today = today or today_local()
+
+    def count() -> int:
+        statement, _version = _register_select(lambda v: [func.count(Declaration.id)],
+                                               RegisterFilters(summary_missing=True), today)
+        return db.session.scalar(statement.order_by(None)) or 0
+
+    return cached("review.summaries_missing", today, count)
 
 
 def current_entries_condition(version, today: date):
@@ -342,13 +430,19 @@ def open_proposal(version: Optional[DeclarationVersion]) -> Optional[PendingDeci
     )
 
 
-def eligible_reviewers():
-    """SELECT of the people an item can be assigned to (active reviewers), by name."""
+def eligible_reviewers(*columns):
+    """SELECT of the people an item can be assigned to (active reviewers), by name: whole users, or ``columns``."""
     return (
-        select(User)
+        select(*(columns or (User,)))
         .where(User.is_reviewer.is_(True), User.is_enabled.is_(True), User.left_at.is_(None))
         .order_by(User.display_name, User.id)
     )
+
+
+def reviewer_choices(declaration: Declaration) -> list:
+    """(id, display_name) rows of whom ``declaration`` can be assigned to (never its owner): what the page offers."""
+    return [row for row in db.session.execute(eligible_reviewers(User.id, User.display_name))
+            if row.id != declaration.owner_id]
 
 
 def target_days() -> int:

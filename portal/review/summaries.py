@@ -106,7 +106,10 @@ def _summaries(declaration: Declaration) -> list[PublicSummary]:
 
 
 def summary_state(declaration: Declaration) -> SummaryState:
-    """The version needing a summary, its summary and the one published now: one query."""
+    """The version needing a summary, its summary and the one published now: one query (none for what is
+    never published: staff members' declarations and financial interests)."""
+    if not is_published(declaration.owner, declaration.kind):
+        return SummaryState(version=None, current=None, published=None)
     summaries = _summaries(declaration)
     version = version_in_force(declaration)
     current = next((s for s in summaries if version is not None and s.version_id == version.id), None)

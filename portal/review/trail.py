@@ -67,8 +67,12 @@ def audit_export_statement(filters: AuditFilters) -> Select:
         filters)
 
 
+#: made once: an alias built per request costs SQLAlchemy a copy of every column of the table
+_ACTOR, _SUBJECT = aliased(User, name="actor"), aliased(User, name="subject")
+
+
 def _filtered(columns, filters: AuditFilters) -> Select:
-    actor, subject = aliased(User), aliased(User)
+    actor, subject = _ACTOR, _SUBJECT
     statement = (
         select(*columns(actor, subject))
         .select_from(AuditEvent)

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from portal.auth.models import User
 
 QUESTION_MAX = 2000
+#: ``subject_kind`` of a declaration (a side activity); the registry of subjects is subjects.py
+DECLARATION = "declaration"
 EXPLANATION_MAX = 4000
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, case, exists, select
+from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.models import User
@@ -47,18 +47,13 @@ def has_advice_requests(user: User) -> bool:
                           lambda: db.session.scalar(select(exists().where(AdviceRequest.manager_id == user.id)))))
 
 
-def advice_marks(kind: str, subject_ids: list[int]) -> dict[int, AdviceStatus]:
-    """For a page of a list: per subject, ``asked`` while a question is open, else ``answered`` once advice came
-    in (one query; subjects without either are left out)."""
-    if not subject_ids:
-        return {}
-    marks: dict[int, AdviceStatus] = {}
-    rows = db.session.execute(
-        select(AdviceRequest.subject_id, AdviceRequest.status).where(
-            AdviceRequest.subject_kind == kind, AdviceRequest.subject_id.in_(subject_ids),
-            AdviceRequest.status.in_([AdviceStatus.asked, AdviceStatus.answered]))
+def advice_mark(kind: str, subject_id):
+    """A column for a list's SELECT: per subject (``subject_id`` its id column), ``asked`` while a question is
+    open, else ``answered`` once advice came in, else NULL (one index probe a line, in the same statement)."""
+    asked_first = func.min(case((AdviceRequest.status == AdviceStatus.asked, 0), else_=1))
+    return (
+        select(case((asked_first == 0, AdviceStatus.asked.value), (asked_first == 1, AdviceStatus.answered.value)))
+        .where(AdviceRequest.subject_kind == kind, AdviceRequest.subject_id == subject_id,
+               AdviceRequest.status.in_([AdviceStatus.asked, AdviceStatus.answered]))
+        .scalar_subquery()
     )
-    for subject_id, status in rows:
-        if marks.get(subject_id) != AdviceStatus.asked:
-            marks[subject_id] = status
-    return marks

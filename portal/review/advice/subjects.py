@@ -30,6 +30,7 @@ from portal.auth.models import User
 from portal.declarations.display import FIELD_LABELS, readable
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
 from portal.extensions import db
+from portal.review.advice.models import DECLARATION
 from portal.review.queries import version_under_review
 from portal.review.services import can_decide
 
@@ -84,8 +85,6 @@ def subject_for(kind: str) -> Optional[AdviceSubject]:
 
 
 # -- side activities --------------------------------------------------------------------------
-
-DECLARATION = "declaration"
 
 #: the answers of a side activity that the manager sees: what, for whom, when, how much time,
 #: paid or not, and how it touches the work. A side activity has no amounts; financial interests

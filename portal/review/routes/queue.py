@@ -27,13 +27,13 @@ from portal.review.forms import (
     TakeForm,
 )
 from portal.review.advice.forms import AdviceQuestionForm
-from portal.review.advice.queries import advice_marks
 from portal.review.advice.services import advice_panel
 from portal.review.advice.subjects import DECLARATION
 from portal.review.models import ASSESSMENT_POINTS
 from portal.review.notes import add_internal_note, assessment_for, internal_notes, save_assessment
 from portal.auth.services import list_departments
-from portal.review.access import get_proposal, load_for_review
+from portal.review.access import FOR_ACTION, get_proposal, load_for_review
+from portal.review.display import queue_lines
 from portal.review.queries import (
     QueueFilters,
     count_summaries_missing,
@@ -42,6 +42,7 @@ from portal.review.queries import (
     open_proposal,
     other_current_declarations,
     queue_page,
+    reviewer_choices,
     target_days,
     version_under_review,
 )
@@ -81,9 +82,8 @@ def queue():
     args = {k: v for k, v in request.args.items() if k not in ("after", "submit")}
     next_url = url_for("review.queue", **args, after=page.next_cursor) if page.next_cursor else None
     first_url = url_for("review.queue", **args) if request.args.get("after") else None
-    advice = advice_marks(DECLARATION, [item.declaration.id for item in page.items])
-    return render_template("review/queue.html", form=form, page=page, next_url=next_url, first_url=first_url,
-                           target_days=target_days(), advice_marks=advice,
+    return render_template("review/queue.html", form=form, page=page, lines=queue_lines(page.items),
+                           next_url=next_url, first_url=first_url, target_days=target_days(),
                            summaries_to_write=count_summaries_missing())
 
 
@@ -105,7 +105,7 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
     previous = declaration.current_version
     if previous is None or previous is version:
         previous = previous_version(version) if version is not None else None
-    reviewers = _reviewers(declaration)
+    reviewers = reviewer_choices(declaration)
     forms = {}
     for name, form_class in _FORMS.items():
         options = {"reviewers": reviewers} if form_class is AssignForm else {}
@@ -168,7 +168,7 @@ def detail(declaration_id: int):
 
 def _act(declaration_id: int, form_name: str, form, action: Callable[[object], Optional[str]]):
     """Validate ``form``, run ``action(declaration)``; a lost race shows the current state (409)."""
-    declaration = load_for_review(declaration_id, current_user, record_view=False)
+    declaration = load_for_review(declaration_id, current_user, record_view=False, load=FOR_ACTION)
     if not form.validate_on_submit():
         return _render_review(declaration, 400, **{form_name: form})
     try:
