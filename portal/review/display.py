@@ -2,9 +2,7 @@
 
 A queue page shows 50 lines but only a few distinct days and waiting times, all of one kind of
 link: formatting a day (Babel, the reader's time zone), a plural (the catalogue) or building a
-link (the URL map) costs 10–30 µs each, so each distinct value is formatted once per page. The
-audit trail's moments reuse the cached day and write the time themselves (Babel's whole pattern
-took about twice as long).
+link (the URL map) costs 10–30 µs each, so each distinct value is formatted once per page.
 """
 
 from __future__ import annotations
@@ -19,16 +17,6 @@ from portal.core.time import to_local
 from portal.declarations.models import DeclarationKind
 from portal.declarations.states import DeclarationStatus
 from portal.review.queries import QueueItem
-
-
-def moment(value) -> str:
-    """A moment of the audit trail as Babel's "d MMM yyyy, HH:mm:ss" writes it in the reader's language and time
-    zone ("3 mei 2026, 12:00:07"): the day through the cached day formatter, the time in digits (as in every
-    language)."""
-    if not value:
-        return ""
-    local = to_local(value)
-    return f"{format_day(local.date(), 'd MMM yyyy')}, {local:%H:%M:%S}"
 
 
 @dataclass(frozen=True, slots=True)
