@@ -129,7 +129,10 @@ def _print_split(app, requests: int, sign_in) -> None:
     steps = [
         (routes, "sign_in", "service sign_in (all of the below but the commit and session)"),
         (directory.Directory, "authenticate", "  directory: authenticate"),
+        (services, "directory_in_use", "  directory_in_use (the service account's refusal looked up)"),
+        (directory.Directory, "_service_connection", "    service connection: connect and bind"),
         (directory.Directory, "_find_account", "    search for the user"),
+        (services, "match_user", "    the person's row (before the user bind)"),
         (directory.Directory, "_bind", "    bind as the user"),
         (directory.Directory, "_groups_of", "    group searches"),
         (services, "sync_user", "  sync_user (read and refresh the user row)"),
