@@ -25,3 +25,37 @@ class BenchSlapd(SlapdServer):
             raise RuntimeError(f"slapadd failed for {self.ldif_path}:\n{result.stderr}")
         self._prepared = True
         atexit.register(self.stop)
+
+
+def align_directory_ids(slapd, dsn: str) -> int:
+    """Give each user row the ``entryUUID`` this slapd gave its entry; returns the rows changed.
+
+    slapd makes new ids each time it is loaded, while a kept database (``--keep-data``) holds the
+    ids of an earlier slapd: without this every sign-in would look like a new person whose login
+    name an old account still holds (that row renamed away, a new empty row inserted) and the
+    sync would import everyone again. The portal's real directory keeps its ids.
+    """
+    import psycopg
+    from ldap3 import NONE, SUBTREE, Connection, Server
+
+    config = slapd.config()
+    conn = Connection(Server(config["LDAP_URL"], get_info=NONE), config["LDAP_BIND_DN"], config["LDAP_BIND_PASSWORD"],
+                      read_only=True, auto_bind=True)
+    try:
+        ids = [(entry["raw_attributes"]["uid"][0].decode().lower(), entry["raw_attributes"]["entryUUID"][0].decode())
+               for entry in conn.extend.standard.paged_search(
+                   config["LDAP_USER_BASE"], "(uid=*)", search_scope=SUBTREE, attributes=["uid", "entryUUID"],
+                   paged_size=1000, generator=True)
+               if entry.get("type") == "searchResEntry" and entry["raw_attributes"].get("uid")]
+    finally:
+        conn.unbind()
+    with psycopg.connect(dsn) as db:
+        db.execute("CREATE TEMP TABLE directory_ids (username text PRIMARY KEY, directory_id text)")
+        with db.cursor().copy("COPY directory_ids FROM STDIN") as copy:
+            for row in ids:
+                copy.write_row(row)
+        changed = db.execute('UPDATE "user" u SET directory_id = d.directory_id FROM directory_ids d '
+                             "WHERE u.username = d.username AND u.directory_id IS DISTINCT FROM d.directory_id"
+                             ).rowcount
+        db.commit()
+    return changed

@@ -131,7 +131,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parts = {p.strip() for p in args.parts.split(",") if p.strip()}
     wanted = {k.strip() for k in args.pages.split(",") if k.strip()}
     scale = dataset.SCALES[args.scale]
-    from bench.directory import BenchSlapd as SlapdServer
+    from bench.directory import BenchSlapd as SlapdServer, align_directory_ids
     from tests.support.slapd import slapd_available
 
     if slapd_available() is None:
@@ -173,6 +173,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                 log(f"demo loader failed: {problem}")
         else:
             undo_previous_run(dsn, datetime.now(timezone.utc).year + 1)
+        # this slapd's entry ids, as if the nightly sync had run (a kept database holds an earlier slapd's)
+        log(f"directory ids of this slapd given to {align_directory_ids(slapd, dsn)} people")
         problems = dataset.check(dsn)
         if problems:
             raise SystemExit("the data set is inconsistent: " + "; ".join(problems))

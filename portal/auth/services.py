@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, delete, inspect, or_, select, update
+from sqlalchemy import and_, bindparam, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.directory import (
@@ -221,12 +221,14 @@ def open_session(user: User) -> str:
     now = utcnow()
     # Ended sessions and those past their absolute lifetime are of no use to anyone: this
     # person's are removed, so the table holds little more than the open sessions.
+    # Table statements, not the ORM's: nobody reads these rows back in this request, so neither
+    # the unit of work nor the deleted rows' synchronisation with the session is needed.
     cutoff = now - timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
-    db.session.execute(delete(UserSession).where(
-        UserSession.user_id == user.id, or_(UserSession.ended_at.is_not(None), UserSession.started_at < cutoff)))
+    sessions = UserSession.__table__
+    db.session.execute(sessions.delete().where(
+        sessions.c.user_id == user.id, or_(sessions.c.ended_at.is_not(None), sessions.c.started_at < cutoff)))
     session_id = secrets.token_urlsafe(32)
-    db.session.add(UserSession(id=session_id, user_id=user.id, started_at=now))
-    db.session.flush()
+    db.session.execute(sessions.insert().values(id=session_id, user_id=user.id, started_at=now))
     return session_id
 
 
