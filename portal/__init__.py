@@ -197,7 +197,7 @@ def _select_locale() -> str:
 
 
 def _init_templates(app: Flask) -> None:
-    from portal.core.forms import has_form_errors
+    from portal.core.forms import has_form_errors, install_fast_html_params
     from portal.core.registry import nav_items_for
     from portal.core.urls import fixed_url_for
 
@@ -217,6 +217,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.globals["request_path"] = lambda: request.full_path.rstrip("?")
     app.jinja_env.globals["has_form_errors"] = has_form_errors
+    install_fast_html_params()
     app.jinja_env.globals["url_for"] = fixed_url_for
 
 

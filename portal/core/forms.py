@@ -9,9 +9,11 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
+from markupsafe import Markup, escape
 from wtforms import DateField as WTFormsDateField
 from wtforms import HiddenField, SubmitField
 from wtforms.validators import AnyOf, ValidationError
+from wtforms.widgets.core import clean_key
 
 from portal.core.i18n import format_day
 
@@ -148,3 +150,31 @@ def has_form_errors(context) -> bool:
                 if any(_form_has_errors(item) for item in items):
                     return True
     return False
+
+
+def fast_html_params(**kwargs) -> Markup:
+    """WTForms' ``html_params`` with the same output, without a ``Markup.format`` per attribute.
+
+    Every input, option and button a form renders builds its attributes here: 15–20 µs each
+    through WTForms' own function (``Markup.format`` runs ``string.Formatter``), so a form of twenty
+    fields with selects spent milliseconds on it. Same rules: sorted keys, ``class_`` → ``class``,
+    ``data_``/``aria_`` underscores → hyphens, ``True`` → the bare name, ``False`` → nothing, keys
+    and values escaped and ``"`` as ``&quot;``.
+    """
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = clean_key(key)
+        if value is True:
+            params.append(str(escape(key)))
+        elif value is not False:
+            params.append(f'{escape(key)}="{str(escape(value)).replace(chr(34), "&quot;")}"')
+    return Markup(" ".join(params))
+
+
+def install_fast_html_params() -> None:
+    """Put ``fast_html_params`` where WTForms' widgets look ``html_params`` up."""
+    from wtforms.widgets import core
+
+    core.html_params = fast_html_params
+    for widget in (core.Input, core.Button):
+        widget.html_params = staticmethod(fast_html_params)
