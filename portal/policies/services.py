@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import date
 from typing import Optional
 
 from flask import abort, current_app
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Date, Select, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload, load_only, undefer
 from sqlalchemy.orm.attributes import set_committed_value
@@ -70,12 +71,16 @@ def can_edit_policies(user) -> bool:
 
 def get_page(slug: str, for_user) -> PolicyPage:
     """The page at ``slug``: 404 when unknown; sign-in first unless the page is public."""
-    page = db.session.scalar(select(PolicyPage).where(PolicyPage.slug == slug))
+    page = db.session.scalar(_PAGE_BY_SLUG, {"slug": slug})
     if page is None:
         abort(404)
     if not page.is_public and not getattr(for_user, "is_authenticated", False):
         abort(current_app.login_manager.unauthorized())
     return page
+
+
+#: built once: every policy page starts with it
+_PAGE_BY_SLUG = select(PolicyPage).where(PolicyPage.slug == bindparam("slug"))
 
 
 @atomic()
@@ -133,11 +138,23 @@ def current_versions(
     today: date, page_ids: Optional[list[int]] = None, *, with_body: bool = False
 ) -> dict[tuple[int, str], PolicyVersion]:
     """{(page_id, language): current version}, for all pages or the ones given (the body only when asked)."""
+    statement = _current_versions_statement(page_ids is not None, with_body)
+    versions = db.session.scalars(statement, {"today": today, "page_ids": page_ids or []})
+    return {(v.page_id, v.language): v for v in versions}
+
+
+@cache
+def _current_versions_statement(for_pages: bool, with_body: bool) -> Select:
+    """current_versions' statement, built once (every policy page asks it): :today and :page_ids."""
     options = [_SHOWN, lazyload(PolicyVersion.editor)]
     if with_body:
         options.append(undefer(PolicyVersion.body_html))
-    query = select(PolicyVersion).options(*options).where(PolicyVersion.id.in_(current_versions_query(today, page_ids)))
-    return {(v.page_id, v.language): v for v in db.session.scalars(query)}
+    page_ids = bindparam("page_ids", expanding=True) if for_pages else None
+    return (
+        select(PolicyVersion)
+        .options(*options)
+        .where(PolicyVersion.id.in_(current_versions_query(bindparam("today", type_=Date), page_ids)))
+    )
 
 
 def version_for_reader(page: PolicyPage, language: str, today: date) -> tuple[Optional[PolicyVersion], bool]:
