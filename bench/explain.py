@@ -34,7 +34,7 @@ def build_app(dsn: str):
     url = dsn.replace("postgresql://", "postgresql+psycopg://", 1)
     app = create_app({
         "ENV": "production", "SECRET_KEY": "bench-explain-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "DATABASE_URL": url, "LDAP_URL": "ldap://127.0.0.1:1", "LOG_LEVEL": "WARNING", "LOG_FORMAT": "json",
+        "DATABASE_URL": url, "LDAP_URL": "ldap://127.0.0.1:1", "LDAP_ALLOW_PLAIN": True, "LOG_LEVEL": "WARNING", "LOG_FORMAT": "json",
     })
     app.config["SESSION_COOKIE_SECURE"] = False
     return app
@@ -113,7 +113,7 @@ def main() -> int:
     for statement, runs in ranked:
         print(f"  {sum(ms for ms, _ in runs) / args.requests:6.2f} ms  {len(runs) / args.requests:.0f}×  "
               f"{' '.join(statement.split())[:150]}")
-    with psycopg.connect(args.database_url) as raw:
+    with psycopg.connect(args.database_url.replace("postgresql+psycopg://", "postgresql://", 1)) as raw:
         mogrifier = psycopg.ClientCursor(raw)
         for statement, runs in ranked[: args.explain]:
             sql = mogrifier.mogrify(statement, runs[0][1])

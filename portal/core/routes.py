@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.core import bp
-from portal.core.registry import checklist_for, nav_items_for
+from portal.core.registry import checklist_for
 from portal.extensions import db
 
 
@@ -17,11 +17,9 @@ from portal.extensions import db
 def dashboard():
     """The signed-in user's start page: checklist and what they can do."""
     checklist = checklist_for(current_user)
+    # the shortcuts are the menu's items (nav_items, from the layout) but this page
     return render_template(
-        "core/dashboard.html",
-        checklist=checklist,
-        open_items=sum(1 for item in checklist if not item.is_done),
-        shortcuts=[item for item in nav_items_for(current_user) if item.endpoint != "core.dashboard"],
+        "core/dashboard.html", checklist=checklist, open_items=sum(1 for item in checklist if not item.is_done)
     )
 
 

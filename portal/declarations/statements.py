@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Optional
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 
 from portal.core.audit import record_event
 from portal.core.registry import ChecklistItem
@@ -36,11 +37,7 @@ class ActiveDeclarationsExist(DeclarationError):
 
 def active_declaration_counts(user_id: int) -> dict[DeclarationKind, int]:
     """Per kind: declarations that are submitted, under review or approved."""
-    rows = db.session.execute(
-        select(Declaration.kind, func.count())
-        .where(Declaration.owner_id == user_id, Declaration.status.in_(ACTIVE_STATUSES))
-        .group_by(Declaration.kind)
-    ).all()
+    rows = db.session.execute(_active_counts_statement(), {"user_id": user_id}).all()
     counts = {kind: 0 for kind in DeclarationKind}
     counts.update({DeclarationKind(kind): n for kind, n in rows})
     return counts
@@ -48,12 +45,50 @@ def active_declaration_counts(user_id: int) -> dict[DeclarationKind, int]:
 
 def current_nil_statements(user_id: int) -> dict[DeclarationKind, NilStatement]:
     """Per kind, the latest statement that still counts."""
-    statements = db.session.scalars(
-        select(NilStatement)
-        .where(NilStatement.user_id == user_id, NilStatement.withdrawn_at.is_(None))
-        .order_by(NilStatement.stated_at)
-    ).all()
+    statements = db.session.scalars(_nil_statements_statement(), {"user_id": user_id}).all()
     return {statement.kind: statement for statement in statements}
+
+
+# The dashboard and "my declarations" ask these for every page view: their statements are built
+# once (building one cost more CPU than running it); :user_id is the person.
+
+
+@cache
+def _active_counts_statement() -> Select:
+    return (
+        select(Declaration.kind, func.count())
+        .where(Declaration.owner_id == bindparam("user_id"), Declaration.status.in_(ACTIVE_STATUSES))
+        .group_by(Declaration.kind)
+    )
+
+
+@cache
+def _nil_statements_statement() -> Select:
+    return (
+        select(NilStatement)
+        .where(NilStatement.user_id == bindparam("user_id"), NilStatement.withdrawn_at.is_(None))
+        .order_by(NilStatement.stated_at)
+    )
+
+
+@cache
+def _open_questions_statement() -> Select:
+    return (
+        select(InformationRequest, Declaration)
+        .join(DeclarationVersion, DeclarationVersion.id == InformationRequest.version_id)
+        .join(Declaration, Declaration.id == DeclarationVersion.declaration_id)
+        .where(Declaration.owner_id == bindparam("user_id"), InformationRequest.answered_at.is_(None))
+        .order_by(InformationRequest.asked_at)
+    )
+
+
+@cache
+def _open_campaign_tasks_statement() -> Select:
+    return (
+        select(Campaign.id, Campaign.year, Campaign.due_on, CampaignTask.completed_at)
+        .join(Campaign, Campaign.id == CampaignTask.campaign_id)
+        .where(CampaignTask.user_id == bindparam("user_id"), Campaign.closed_at.is_(None)).order_by(Campaign.due_on)
+    )
 
 
 def record_nil_statement(user, kind: DeclarationKind, *, now: Optional[datetime] = None) -> NilStatement:
@@ -114,13 +149,7 @@ def checklist_items(user) -> list[ChecklistItem]:
 
 def _question_items(user) -> list[ChecklistItem]:
     """One item per open question from HR: the employee must see it on the dashboard, not only under declarations."""
-    rows = db.session.execute(
-        select(InformationRequest, Declaration)
-        .join(DeclarationVersion, DeclarationVersion.id == InformationRequest.version_id)
-        .join(Declaration, Declaration.id == DeclarationVersion.declaration_id)
-        .where(Declaration.owner_id == user.id, InformationRequest.answered_at.is_(None))
-        .order_by(InformationRequest.asked_at)
-    ).all()
+    rows = db.session.execute(_open_questions_statement(), {"user_id": user.id}).all()
     return [
         ChecklistItem(
             key=f"declarations.question.{question.id}",
@@ -134,18 +163,16 @@ def _question_items(user) -> list[ChecklistItem]:
 
 def _campaign_items(user) -> list[ChecklistItem]:
     """One item per open reconfirmation campaign the person is in."""
-    rows = db.session.execute(
-        select(CampaignTask, Campaign).join(Campaign, Campaign.id == CampaignTask.campaign_id)
-        .where(CampaignTask.user_id == user.id, Campaign.closed_at.is_(None)).order_by(Campaign.due_on)
-    ).all()
+    rows = db.session.execute(_open_campaign_tasks_statement(), {"user_id": user.id}).all()
     return [
         ChecklistItem(
-            key=f"declarations.campaign.{campaign.id}",
-            label=_("Verklaringen bevestigen voor %(year)s", year=campaign.year),
-            is_done=task.is_done, endpoint="declarations.confirm", endpoint_args={"campaign_id": campaign.id},
-            detail=(_("Bevestigd op %(date)s", date=format_date(to_local(task.completed_at).date())) if task.is_done
-                    else _("Uiterlijk %(date)s", date=format_date(campaign.due_on))),
+            key=f"declarations.campaign.{row.id}",
+            label=_("Verklaringen bevestigen voor %(year)s", year=row.year),
+            is_done=row.completed_at is not None, endpoint="declarations.confirm",
+            endpoint_args={"campaign_id": row.id},
+            detail=(_("Bevestigd op %(date)s", date=format_date(to_local(row.completed_at).date()))
+                    if row.completed_at is not None else _("Uiterlijk %(date)s", date=format_date(row.due_on))),
             order=22,
         )
-        for task, campaign in rows
+        for row in rows
     ]

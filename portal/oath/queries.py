@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Iterable, Optional
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.models import User
@@ -43,19 +44,25 @@ def place_counts(session_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = {i: {"confirmed": 0, "waitlisted": 0, "attended": 0} for i in ids}
     if not ids:
         return counts
-    rows = db.session.execute(
+    rows = db.session.execute(_place_counts_statement(), {"session_ids": ids})
+    for session_id, status, count in rows:
+        counts[session_id][RegistrationStatus(status).value] = count
+    return counts
+
+
+@cache
+def _place_counts_statement() -> Select:
+    """place_counts' statement, built once (the ceremony list and every session page ask it): :session_ids."""
+    return (
         select(Registration.session_id, Registration.status, func.count(Registration.id))
         .where(
-            Registration.session_id.in_(ids),
+            Registration.session_id.in_(bindparam("session_ids", expanding=True)),
             Registration.status.in_(
                 [RegistrationStatus.confirmed, RegistrationStatus.waitlisted, RegistrationStatus.attended]
             ),
         )
         .group_by(Registration.session_id, Registration.status)
     )
-    for session_id, status, count in rows:
-        counts[session_id][RegistrationStatus(status).value] = count
-    return counts
 
 
 def free_places(session: OathSession, counts: dict[str, int]) -> int:
@@ -105,4 +112,10 @@ def registrations_of(user_id: int) -> list[Registration]:
 
 
 def record_of(user_id: int) -> Optional[OathRecord]:
-    return db.session.scalars(select(OathRecord).where(OathRecord.user_id == user_id)).first()
+    return db.session.scalars(_record_statement(), {"user_id": user_id}).first()
+
+
+@cache
+def _record_statement() -> Select:
+    """record_of's statement, built once (the ceremony list and the oath page ask it): :user_id."""
+    return select(OathRecord).where(OathRecord.user_id == bindparam("user_id"))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from functools import cache
+from datetime import date, datetime
 from typing import Any, Iterator, Optional
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Date, Select, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
@@ -28,10 +29,13 @@ class AcknowledgementRefused(ValueError):
     """This version cannot (or need not) be acknowledged."""
 
 
-def _target_query(today: date) -> Select:
-    """The latest published version in force that asks to be acknowledged (add the page condition)."""
+def _target_query(today: date, *columns) -> Select:
+    """The latest published version in force that asks to be acknowledged (add the page condition).
+
+    Selects the whole version, or only ``columns`` of it when given.
+    """
     return (
-        select(PolicyVersion)
+        select(*(columns or (PolicyVersion,)))
         .where(
             PolicyVersion.status == VersionStatus.PUBLISHED,
             PolicyVersion.requires_acknowledgement.is_(True),
@@ -49,18 +53,12 @@ def acknowledgement_target(page_id: int, today: date) -> Optional[PolicyVersion]
     return db.session.scalar(_target_query(today).where(PolicyVersion.page_id == page_id))
 
 
-def acknowledgement_target_of(slug: str, today: date) -> Optional[PolicyVersion]:
-    """``acknowledgement_target`` of the page with this slug, in one query."""
-    return db.session.scalar(
-        _target_query(today).join(PolicyPage, PolicyPage.id == PolicyVersion.page_id).where(PolicyPage.slug == slug)
-    )
-
-
-def satisfying_versions(target: PolicyVersion) -> Select:
+def satisfying_versions(target) -> Select:
     """Ids of the versions whose acknowledgement counts: the target and every later publication.
 
     A later version published without "re-acknowledgement required" therefore never
-    resets anyone, while reading and confirming it also counts.
+    resets anyone, while reading and confirming it also counts. ``target`` is a version, or the
+    columns of one in the enclosing query (``AcknowledgementState``'s subquery).
     """
     return select(PolicyVersion.id).where(
         PolicyVersion.page_id == target.page_id,
@@ -77,23 +75,60 @@ def satisfying_versions(target: PolicyVersion) -> Select:
 
 def version_satisfies(version: PolicyVersion, target: PolicyVersion) -> bool:
     """True when acknowledging ``version`` counts for ``target`` (same rule as satisfying_versions)."""
-    if not (version.is_published and target.is_published):
+    if not (version.status == VersionStatus.PUBLISHED and target.status == VersionStatus.PUBLISHED):
         return False
     version_key = (version.effective_at, as_utc(version.published_at))
     return version_key >= (target.effective_at, as_utc(target.published_at))
 
 
-def valid_acknowledgement(user, target: PolicyVersion) -> Optional[Acknowledgement]:
-    """The user's acknowledgement that satisfies ``target``, if any."""
-    return db.session.scalar(
-        select(Acknowledgement)
-        .where(
-            Acknowledgement.user_id == user.id,
-            Acknowledgement.version_id.in_(satisfying_versions(target)),
-        )
-        .order_by(Acknowledgement.acknowledged_at.desc())
-        .limit(1)
+@dataclass(frozen=True)
+class AcknowledgementState:
+    """Where one person stands with one page that asks to be acknowledged."""
+
+    #: the version everyone must have read (its id, page_id, language, status, effective_at, published_at)
+    target: Any
+    #: when this person acknowledged a version that counts for the target (None: not yet)
+    acknowledged_at: Optional[datetime]
+    #: this person acknowledged some version of the page (an older one when acknowledged_at is None)
+    has_acknowledged_before: bool
+
+
+def acknowledgement_state(user, today: date, *, page_id: Optional[int] = None,
+                          slug: Optional[str] = None) -> Optional[AcknowledgementState]:
+    """The target of the page (by id or slug) and ``user``'s acknowledgement of it, in one query.
+
+    None when the page asks nobody to acknowledge it.
+    """
+    by_slug = slug is not None
+    row = db.session.execute(
+        _state_statement(by_slug), {"user_id": user.id, "today": today, "page": slug if by_slug else page_id}
+    ).first()
+    if row is None:
+        return None
+    return AcknowledgementState(target=row, acknowledged_at=row.acknowledged_at,
+                                has_acknowledged_before=bool(row.has_any))
+
+
+@cache
+def _state_statement(by_slug: bool) -> Select:
+    """acknowledgement_state's statement, built once (a page asks it on every view): :user_id, :today, :page."""
+    target_query = _target_query(
+        bindparam("today", type_=Date), PolicyVersion.id, PolicyVersion.page_id, PolicyVersion.language,
+        PolicyVersion.status, PolicyVersion.effective_at, PolicyVersion.published_at,
     )
+    if by_slug:
+        target_query = target_query.join(PolicyPage, PolicyPage.id == PolicyVersion.page_id).where(
+            PolicyPage.slug == bindparam("page"))
+    else:
+        target_query = target_query.where(PolicyVersion.page_id == bindparam("page"))
+    target = target_query.subquery("target")
+    of_page = (Acknowledgement.user_id == bindparam("user_id"), Acknowledgement.page_id == target.c.page_id)
+    counted_at = (
+        select(func.max(Acknowledgement.acknowledged_at))
+        .where(*of_page, Acknowledgement.version_id.in_(satisfying_versions(target.c)))
+        .scalar_subquery()
+    )
+    return select(target, counted_at.label("acknowledged_at"), exists().where(*of_page).label("has_any"))
 
 
 def _acknowledgement_of(user, version: PolicyVersion) -> Optional[Acknowledgement]:
@@ -140,21 +175,12 @@ def acknowledge_version(user, page: PolicyPage, version_id: Optional[int], today
 
 def checklist_items(user) -> list[ChecklistItem]:
     """Dashboard: "Gedragscode gelezen", asked again after a version that requires re-acknowledgement."""
-    target = acknowledgement_target_of(CODE_OF_CONDUCT, today_local())
-    if target is None:
+    state = acknowledgement_state(user, today_local(), slug=CODE_OF_CONDUCT)
+    if state is None:
         return []
-    # The latest acknowledgement, one that counts first: two questions in one query.
-    counts = Acknowledgement.version_id.in_(satisfying_versions(target))
-    row = db.session.execute(
-        select(Acknowledgement.acknowledged_at, counts.label("counts"))
-        .where(Acknowledgement.user_id == user.id, Acknowledgement.page_id == target.page_id)
-        .order_by(counts.desc(), Acknowledgement.acknowledged_at.desc(), Acknowledgement.id.desc())
-        .limit(1)
-    ).first()
-    ack = row if row is not None and row.counts else None
-    if ack is not None:
-        detail = _("Bevestigd op %(date)s", date=format_date(ack.acknowledged_at, "d MMMM yyyy"))
-    elif row is not None:
+    if state.acknowledged_at is not None:
+        detail = _("Bevestigd op %(date)s", date=format_date(state.acknowledged_at, "d MMMM yyyy"))
+    elif state.has_acknowledged_before:
         detail = _("Er is een nieuwe versie. Lees en bevestig die opnieuw.")
     else:
         detail = ""
@@ -162,7 +188,7 @@ def checklist_items(user) -> list[ChecklistItem]:
         ChecklistItem(
             key="policies.code_of_conduct",
             label=_("Gedragscode gelezen"),
-            is_done=ack is not None,
+            is_done=state.acknowledged_at is not None,
             endpoint="policies.page",
             endpoint_args={"slug": CODE_OF_CONDUCT},
             detail=detail,

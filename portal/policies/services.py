@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from datetime import date
 from typing import Optional
 
 from flask import abort, current_app
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Date, Select, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload, load_only, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core.access import has_role
@@ -69,12 +71,16 @@ def can_edit_policies(user) -> bool:
 
 def get_page(slug: str, for_user) -> PolicyPage:
     """The page at ``slug``: 404 when unknown; sign-in first unless the page is public."""
-    page = db.session.scalar(select(PolicyPage).where(PolicyPage.slug == slug))
+    page = db.session.scalar(_PAGE_BY_SLUG, {"slug": slug})
     if page is None:
         abort(404)
     if not page.is_public and not getattr(for_user, "is_authenticated", False):
         abort(current_app.login_manager.unauthorized())
     return page
+
+
+#: built once: every policy page starts with it
+_PAGE_BY_SLUG = select(PolicyPage).where(PolicyPage.slug == bindparam("slug"))
 
 
 @atomic()
@@ -96,8 +102,8 @@ def create_page(slug: str, *, is_public: bool, editor) -> PolicyPage:
     return page
 
 
-def current_versions_query(today: date) -> Select:
-    """Ids of the current version of every page and language: the latest published one in force."""
+def current_versions_query(today: date, page_ids: Optional[list[int]] = None) -> Select:
+    """Ids of the current version of every page (or the ones given) and language: the latest published one in force."""
     ranked = (
         select(
             PolicyVersion.id,
@@ -113,24 +119,47 @@ def current_versions_query(today: date) -> Select:
             .label("rank"),
         )
         .where(PolicyVersion.status == VersionStatus.PUBLISHED, PolicyVersion.effective_at <= today)
-        .subquery()
     )
+    if page_ids is not None:
+        ranked = ranked.where(PolicyVersion.page_id.in_(page_ids))
+    ranked = ranked.subquery()
     return select(ranked.c.id).where(ranked.c.rank == 1)
 
 
+#: what readers are shown of a current version (and acknowledging compares); other columns load when used
+_SHOWN = load_only(
+    PolicyVersion.page_id, PolicyVersion.number, PolicyVersion.language, PolicyVersion.title,
+    PolicyVersion.description, PolicyVersion.summary, PolicyVersion.status, PolicyVersion.effective_at,
+    PolicyVersion.published_at, PolicyVersion.requires_acknowledgement,
+)
+
+
 def current_versions(
-    today: date, page_ids: Optional[list[int]] = None
+    today: date, page_ids: Optional[list[int]] = None, *, with_body: bool = False
 ) -> dict[tuple[int, str], PolicyVersion]:
-    """{(page_id, language): current version}, for all pages or the ones given."""
-    query = select(PolicyVersion).where(PolicyVersion.id.in_(current_versions_query(today)))
-    if page_ids is not None:
-        query = query.where(PolicyVersion.page_id.in_(page_ids))
-    return {(v.page_id, v.language): v for v in db.session.scalars(query)}
+    """{(page_id, language): current version}, for all pages or the ones given (the body only when asked)."""
+    statement = _current_versions_statement(page_ids is not None, with_body)
+    versions = db.session.scalars(statement, {"today": today, "page_ids": page_ids or []})
+    return {(v.page_id, v.language): v for v in versions}
+
+
+@cache
+def _current_versions_statement(for_pages: bool, with_body: bool) -> Select:
+    """current_versions' statement, built once (every policy page asks it): :today and :page_ids."""
+    options = [_SHOWN, lazyload(PolicyVersion.editor)]
+    if with_body:
+        options.append(undefer(PolicyVersion.body_html))
+    page_ids = bindparam("page_ids", expanding=True) if for_pages else None
+    return (
+        select(PolicyVersion)
+        .options(*options)
+        .where(PolicyVersion.id.in_(current_versions_query(bindparam("today", type_=Date), page_ids)))
+    )
 
 
 def version_for_reader(page: PolicyPage, language: str, today: date) -> tuple[Optional[PolicyVersion], bool]:
     """The current version in ``language``, else the Dutch one; the flag says Dutch stands in."""
-    versions = current_versions(today, [page.id])
+    versions = current_versions(today, [page.id], with_body=True)
     wanted = versions.get((page.id, language))
     if wanted is not None:
         return wanted, False

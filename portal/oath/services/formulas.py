@@ -41,19 +41,34 @@ def organisation_name() -> str:
     return current_app.config["ORGANISATION_NAME"]
 
 
-def spoken_text(formula: Formula | str, language: str) -> tuple[Optional[OathFormulaText], str]:
+def spoken_text(formula: Formula | str, language: str,
+                latest: Optional[dict[tuple[Formula, str], OathFormulaText]] = None) -> tuple[Optional[OathFormulaText], str]:
     """The version taken today for a session in ``language`` (Dutch when there is none in it), filled in.
 
     Before anything is published (``load-content`` not run) the model text is spoken, without a version.
+    ``latest`` (from ``latest_texts``) saves the queries when several formulas are shown.
     """
-    text = current_formula_text(formula, language) or current_formula_text(formula, "nl")
-    body = text.body if text else MODEL_TEXTS[Formula(formula), language if language in LANGUAGES else "nl"]
+    formula = Formula(formula)
+    if latest is None:
+        text = current_formula_text(formula, language) or current_formula_text(formula, "nl")
+    else:
+        text = latest.get((formula, language)) or latest.get((formula, "nl"))
+    body = text.body if text else MODEL_TEXTS[formula, language if language in LANGUAGES else "nl"]
     return text, fill_in(body, organisation_name())
+
+
+def latest_texts(languages: tuple[str, ...]) -> dict[tuple[Formula, str], OathFormulaText]:
+    """{(formula, language): latest published version} for these languages, in one query."""
+    texts = db.session.scalars(
+        select(OathFormulaText).where(OathFormulaText.language.in_(languages)).order_by(OathFormulaText.version)
+    )
+    return {(Formula(text.formula), text.language): text for text in texts}  # the latest version wins
 
 
 def current_wordings(language: str, chosen: Optional[Formula] = None) -> dict[Formula, tuple[str, ...]]:
     """Per formula (only the ``chosen`` one once the person chose), the sentences spoken when taken today."""
-    return {formula: wording_lines(spoken_text(formula, language)[1])
+    latest = latest_texts((language, "nl"))
+    return {formula: wording_lines(spoken_text(formula, language, latest)[1])
             for formula in Formula if chosen is None or formula == chosen}
 
 

@@ -15,8 +15,7 @@ from portal.policies.acknowledgements import (
     CODE_OF_CONDUCT,
     AcknowledgementRefused,
     acknowledge_version,
-    acknowledgement_target,
-    valid_acknowledgement,
+    acknowledgement_state,
     version_satisfies,
 )
 from portal.policies.diff import compare_versions
@@ -45,15 +44,16 @@ def _acknowledgement_context(page, version) -> dict:
     """What the page shows about acknowledging: done, the button, or "read the newer version first"."""
     if not current_user.is_authenticated:
         return {}
-    target = acknowledgement_target(page.id, today_local())
-    if target is None:
+    state = acknowledgement_state(current_user, today_local(), page_id=page.id)
+    if state is None:
         return {}
-    ack = valid_acknowledgement(current_user, target)
-    can_acknowledge = ack is None and version_satisfies(version, target)
+    acknowledged_at = state.acknowledged_at
+    can_acknowledge = acknowledged_at is None and version_satisfies(version, state.target)
     label = _("Ik heb de gedragscode gelezen") if page.slug == CODE_OF_CONDUCT else None
     form = AcknowledgeForm(version_id=version.id, label=label) if can_acknowledge else None
-    needs_other_version = ack is None and form is None
-    return {"acknowledgement": ack, "ack_form": form, "ack_target": target if needs_other_version else None}
+    needs_other_version = acknowledged_at is None and form is None
+    return {"acknowledged_at": acknowledged_at, "ack_form": form,
+            "ack_target": state.target if needs_other_version else None}
 
 
 def _render_version(page, version, **extra):
