@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Optional
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, exists, false, func, or_, select, true, tuple_, union_all
 from sqlalchemy.orm import aliased, contains_eager
 
@@ -20,6 +19,7 @@ from portal.core.cache import cached, define_cache
 from portal.core.params import MAX_DB_ID, whole_number
 from portal.core.time import today_local
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
+from portal.declarations.models.declaration import ShowsStatus, title_of
 from portal.declarations.states import ACTIVE_STATUSES, APPROVALS, QUEUE_STATUSES, UNDECIDED, DeclarationStatus
 from portal.extensions import db
 from portal.review.advice.models import DECLARATION
@@ -257,7 +257,7 @@ def queue_counts(conditions: list, *, join_owner: bool = True) -> dict[Declarati
 
 
 @dataclass(frozen=True, slots=True)
-class OtherDeclaration:
+class OtherDeclaration(ShowsStatus):
     """One of the owner's other declarations, as the review page lists it (a link, its kind, title and status)."""
 
     id: int
@@ -267,15 +267,7 @@ class OtherDeclaration:
 
     @property
     def title(self) -> str:
-        return self.subject or str(_l("(nog geen naam)"))  # as Declaration.title
-
-    @property
-    def status_label(self) -> str:
-        return str(self.status.label)
-
-    @property
-    def status_tone(self) -> str:
-        return self.status.tone
+        return title_of(self.subject)
 
 
 def other_current_declarations(declaration: Declaration) -> list[OtherDeclaration]:

@@ -62,16 +62,20 @@ def test_sign_in_while_database_down_is_a_clear_503(proxied_app):
     assert "niet beschikbaar" in response.get_data(as_text=True)
 
 
+def _signed_in_with_a_pooled_connection(app):
+    client = app.test_client()
+    assert AuthActions(client).login("jdevries").status_code == 302
+    assert client.get("/").status_code == 200
+    return client
+
+
 def test_a_connection_broken_while_idle_is_replaced_before_anyone_sees_it(proxied_app, monkeypatch):
     """The database restarted at night: the pooled connections are dead. The first person in the
     morning gets the page, not an error (an idle connection is tested before use, portal/__init__.py)."""
     import portal
 
     app, proxy = proxied_app
-    client = app.test_client()
-    auth = AuthActions(client)
-    assert auth.login("jdevries").status_code == 302
-    assert client.get("/").status_code == 200
+    client = _signed_in_with_a_pooled_connection(app)
     proxy.stop()  # every pooled connection is cut
     proxy.start()
     monkeypatch.setattr(portal, "IDLE_PING_SECONDS", -1)  # as if they sat idle for the night
@@ -84,10 +88,7 @@ def test_a_connection_broken_while_idle_is_replaced_before_anyone_sees_it(proxie
 def test_without_the_idle_test_a_cut_connection_would_fail_the_request(proxied_app):
     """The counterpart: a connection used a moment ago is not tested, so the test above means something."""
     app, proxy = proxied_app
-    client = app.test_client()
-    auth = AuthActions(client)
-    assert auth.login("jdevries").status_code == 302
-    assert client.get("/").status_code == 200
+    client = _signed_in_with_a_pooled_connection(app)
     proxy.stop()
     proxy.start()
     assert client.get("/").status_code == 503  # the broken connection was used at once

@@ -94,7 +94,26 @@ class InterestEvent(LabelledEnum):
     sold = "sold", _l("Transactie: ik heb effecten verkocht")
 
 
-class Declaration(db.Model):
+def title_of(subject: str | None) -> str:
+    """A declaration's name in lists: its organisation or entity, or that it has none yet."""
+    return subject or str(_l("(nog geen naam)"))
+
+
+class ShowsStatus:
+    """What a list shows of a declaration's status: ``Declaration`` and the lighter rows of a list."""
+
+    __slots__ = ()
+
+    @property
+    def status_label(self) -> str:
+        return str(self.status.label)  # type: ignore[attr-defined]
+
+    @property
+    def status_tone(self) -> str:
+        return self.status.tone  # type: ignore[attr-defined]
+
+
+class Declaration(ShowsStatus, db.Model):
     """One declared side activity or financial interest of one employee, over its whole life."""
 
     __tablename__ = "declaration"
@@ -168,15 +187,7 @@ class Declaration(db.Model):
     def title(self) -> str:
         """Organisation name or entity of the latest version (may be empty in a draft)."""
         version = self.latest_version
-        return (version.subject if version else "") or str(_l("(nog geen naam)"))
-
-    @property
-    def status_label(self) -> str:
-        return str(self.status.label)
-
-    @property
-    def status_tone(self) -> str:
-        return self.status.tone
+        return title_of(version.subject if version else "")
 
     @property
     def is_ended(self) -> bool:
