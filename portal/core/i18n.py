@@ -201,7 +201,7 @@ class PortalRequest(Request):
 
     @cached_property
     def wtforms_translations(self) -> support.Translations:
-        return _wtforms_catalogue(str(get_locale() or "nl"))
+        return _wtforms_catalogue(template_language())
 
 
 @lru_cache(maxsize=4096)
@@ -218,7 +218,7 @@ def format_day(value, pattern: str = "d MMMM yyyy") -> str:
     if not value:
         return ""
     day = to_local(value).date() if isinstance(value, datetime) else value
-    return _format_day(day, pattern, str(get_locale() or "nl"))
+    return _format_day(day, pattern, template_language())
 
 
 #: "d MMMM yyyy, HH:mm" → ("d MMMM yyyy", ", ", "HH:mm"): a date part and a time of day
@@ -251,4 +251,4 @@ def format_moment(value, pattern: str = "d MMMM yyyy, HH:mm") -> str:
         text.append(_format_day(local.date(), date_pattern, template_language()))
     if time_pattern:
         text.append(local.strftime("%H:%M:%S" if time_pattern.endswith("ss") else "%H:%M"))
-    return separator.join(text) if date_pattern and time_pattern else text[0]
+    return separator.join(text)

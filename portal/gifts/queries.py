@@ -36,8 +36,8 @@ def has_staff(user) -> bool:
     indexed look-up)."""
     if not getattr(user, "dn_key", None):
         return False
-    return bool(user_fact(user, "has_staff", lambda: db.session.scalar(select(User.id).where(
-        User.manager_dn == user.dn_key, User.id != user.id, User.left_at.is_(None)).limit(1)) is not None))
+    return bool(user_fact(user, "has_staff", lambda: db.session.scalar(
+        select(has_staff_fact(User)).where(User.id == user.id))))
 
 
 def to_decide(user, *, is_hr: bool) -> Select:

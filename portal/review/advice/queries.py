@@ -44,7 +44,7 @@ def advice_requests_fact(person):
 def has_advice_requests(user: User) -> bool:
     """Whether anyone ever asked ``user`` for advice (the navigation shows "Adviesvragen" then)."""
     return bool(user_fact(user, "advice_requests",
-                          lambda: db.session.scalar(select(exists().where(AdviceRequest.manager_id == user.id)))))
+                          lambda: db.session.scalar(select(advice_requests_fact(User)).where(User.id == user.id))))
 
 
 def advice_mark(kind: str, subject_id):
