@@ -205,10 +205,12 @@ def _init_templates(app: Flask) -> None:
     def inject_layout():
         user = current_user._get_current_object()  # the proxy resolved once, not per menu item
         items = nav_items_for(user) if user is not None and user.is_authenticated else []
+        links = [(item, fixed_url_for(item.endpoint)) for item in items]
         return {
             "organisation_name": app.config["ORGANISATION_NAME"],
             "nav_items": items,
-            "current_nav_endpoint": _current_nav_endpoint(items),
+            "nav_links": links,
+            "current_nav_endpoint": _current_nav_endpoint(links),
             "current_language": _select_locale(),
             "is_demo_directory": str(app.config.get("LDAP_URL", "")).lower() == "demo",
         }
@@ -221,13 +223,10 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals["url_for"] = fixed_url_for
 
 
-def _current_nav_endpoint(items) -> str | None:
+def _current_nav_endpoint(links) -> str | None:
     """The menu item for this page: the longest menu URL that the path starts with."""
-    from portal.core.urls import fixed_url_for
-
     best, best_len = None, 0
-    for item in items:
-        href = fixed_url_for(item.endpoint)
+    for item, href in links:
         matches = request.path == href or (href != "/" and request.path.startswith(href.rstrip("/") + "/"))
         if matches and len(href) > best_len:
             best, best_len = item.endpoint, len(href)

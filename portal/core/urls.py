@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Optional
 from urllib.parse import urlsplit
 
+from flask import has_request_context, request, url_for
+
 
 def safe_next(target: Optional[str], default: str = "/") -> str:
     """Return ``target`` if it is a local path ("/..."), else ``default``.
@@ -33,8 +35,6 @@ def fixed_url_for(endpoint: str, **values) -> str:
     rule lookup; they only change with the prefix (``SCRIPT_NAME``), so each is built once per
     prefix. Any other call (arguments, anchors, external URLs) goes to ``url_for`` as it is.
     """
-    from flask import has_request_context, request, url_for
-
     filename = values.get("filename") if endpoint == "static" and len(values) == 1 else None
     if (values and filename is None) or not has_request_context():
         return url_for(endpoint, **values)
