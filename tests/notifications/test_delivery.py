@@ -207,6 +207,44 @@ def test_claimed_message_is_not_claimed_again_until_its_lease_runs_out(app, mail
     assert len(mail_server.inbox.messages) == 1
 
 
+def test_a_send_whose_lease_runs_low_renews_it_first_and_leaves_what_another_worker_took_over(app, mail_server):
+    """Sending needs no renewal while the lease is young; near its end the worker renews it, and a
+    message whose lease ran out and that another worker claimed meanwhile is not sent by the first."""
+    from portal.notifications.delivery import RENEW_MARGIN, DeliveryReport, SmtpSession, _deliver_batch
+
+    with app.app_context():
+        queue_many(2)
+        start = utcnow()
+        first, second = claim_due(start, "host:1:slow")
+        # the second message's lease ran out (as if its claim were older): another worker claims it
+        db.session.execute(sa_update_lease(second, start - timedelta(seconds=1)))
+        db.session.commit()
+        assert claim_due(start, "host:2:other") == [second]
+        late = start + LEASE - RENEW_MARGIN + timedelta(seconds=1)
+        # the first message is sent at once (no renewal); before the second the lease runs low
+        clock = iter([start, start, start, late, late, late])
+        smtp = SmtpSession(app.config)
+        try:
+            report = DeliveryReport()
+            assert _deliver_batch([first, second], start + LEASE, smtp, "host:1:slow", lambda: next(clock),
+                                  report, lambda: False)
+        finally:
+            smtp.close()
+        assert report.sent == 1
+        rows = {row.id: row for row in outbox_rows()}
+        assert (rows[first].status, rows[first].locked_by) == (MailStatus.sent, "host:1:slow")
+        assert (rows[second].status, rows[second].locked_by) == (MailStatus.sending, "host:2:other")
+    assert len(mail_server.inbox.messages) == 1
+
+
+def sa_update_lease(message_id: int, locked_until):
+    import sqlalchemy as sa
+
+    from portal.notifications.models import OutboxMessage
+
+    return sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(locked_until=locked_until)
+
+
 @pytest.mark.postgres_only
 def test_skip_locked_claims_are_disjoint_while_both_transactions_are_open(app):
     """Two workers claiming at the same moment on PostgreSQL get different messages."""
