@@ -3,7 +3,8 @@
 A worker first *claims* due messages: status ``sending`` with a lease
 (``locked_until``) in its own name (``locked_by``), committed before anything
 is sent. On PostgreSQL the claim reads with ``FOR UPDATE SKIP LOCKED``; on
-SQLite each row is claimed with a compare-and-set ``UPDATE … WHERE status =
+SQLite the claim takes the write lock first (``BEGIN IMMEDIATE``), then reads
+the due rows and claims each with a compare-and-set ``UPDATE … WHERE status =
 'pending'`` whose row count says who won. A message is only sent while the
 worker's lease on it has at least RENEW_MARGIN left (far longer than one send
 can take); when it has less, the worker first renews its lease with another
@@ -204,6 +205,7 @@ def claim_due(
         if ids:
             _update(OutboxMessage.id.in_(ids), **claim)
     else:
+        _begin_immediate_on_sqlite()
         # Compare-and-set per row: of two processes, only one sees a row count of 1.
         ids = [
             i for i in _candidates(now, limit, only_id, lock=False)
@@ -211,6 +213,20 @@ def claim_due(
         ]
     db.session.commit()
     return ids
+
+
+def _begin_immediate_on_sqlite() -> None:
+    """Take SQLite's write lock before reading the candidates, not at the first compare-and-set.
+
+    Otherwise two processes can read the same due rows; the one that writes second loses every
+    compare-and-set, claims nothing although other messages are due, and its run ends as if the
+    outbox were empty. With the lock taken first, the read sees every claim committed before it and
+    none can come between the read and the writes; waiting for the lock goes through the busy
+    timeout like any write. (Inside a transaction that already wrote, the lock is held anyway.)
+    """
+    connection = db.session.connection()
+    if not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _update(condition, **values) -> bool:
