@@ -237,6 +237,41 @@ def test_a_send_whose_lease_runs_low_renews_it_first_and_leaves_what_another_wor
     assert len(mail_server.inbox.messages) == 1
 
 
+def test_a_claim_on_sqlite_waiting_for_another_claim_takes_the_messages_left_not_none(app, database_url):
+    """On SQLite a claim takes the write lock before it reads: one that waited for another process's
+    claim then reads the rows that are still due, instead of the rows the other just took (it lost
+    every compare-and-set, claimed nothing, and its run ended with messages still due)."""
+    import sqlite3
+    import threading
+    import time
+
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    with app.app_context():
+        queue_many(4)
+        ids = [row.id for row in outbox_rows()]
+        db.session.remove()
+    other = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another process's claim of the first two, not committed yet
+        other.execute("UPDATE outbox_message SET status = 'sending', locked_by = 'host:2:other', "
+                      "locked_until = '9999-12-31 00:00:00.000000' WHERE id IN (?, ?)", ids[:2])
+        claimed = {}
+
+        def claim() -> None:
+            with app.app_context():
+                claimed["ids"] = claim_due(utcnow(), "host:1:this", limit=2)
+
+        thread = threading.Thread(target=claim)
+        thread.start()
+        time.sleep(0.5)  # the claim waits for the lock
+        other.execute("COMMIT")
+        thread.join(10)
+    finally:
+        other.close()
+    assert claimed["ids"] == ids[2:]
+
+
 def sa_update_lease(message_id: int, locked_until):
     import sqlalchemy as sa
 
