@@ -3,10 +3,21 @@
 A worker first *claims* due messages: status ``sending`` with a lease
 (``locked_until``) in its own name (``locked_by``), committed before anything
 is sent. On PostgreSQL the claim reads with ``FOR UPDATE SKIP LOCKED``; on
-SQLite each row is claimed with a compare-and-set ``UPDATE … WHERE status =
-'pending'`` whose row count says who won. Before each send the worker renews
-its lease with another compare-and-set, and it records the result only where
-it still holds the claim; so two live workers never send the same message.
+SQLite the claim takes the write lock first (``BEGIN IMMEDIATE``), then reads
+the due rows and claims each with a compare-and-set ``UPDATE … WHERE status =
+'pending'`` whose row count says who won. A message is only sent while the
+worker's lease on it has at least RENEW_MARGIN left (far longer than one send
+can take); when it has less, the worker first renews its lease with another
+compare-and-set. It records the result only where it still holds the claim;
+so two live workers never send the same message.
+
+A batch costs one claim and one SMTP connection; each message then costs one
+commit (its result), not two: no lease renewal while the lease is young. The
+result of a sent message is committed without waiting for the disk flush
+(PostgreSQL ``synchronous_commit = off``): a worker that dies right after it
+loses nothing; only a crash of the database server itself within a fraction
+of a second could forget that a message went out, which the lease then turns
+into a resend, the same as a worker dying in the middle of a send.
 
 If a worker dies while sending, the message becomes due again when the lease
 runs out and is sent again: at-least-once in that crash case only (the SMTP
@@ -32,9 +43,8 @@ from typing import Callable, Iterable, Optional
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import selectinload
 
 from portal.core.time import as_utc, utcnow
 from portal.extensions import db
@@ -46,6 +56,8 @@ log = logging.getLogger("portal.mail")
 
 #: how long a claim protects a message; far longer than one send can take (SMTP timeouts)
 LEASE = timedelta(minutes=10)
+#: a message is sent only while its lease has this much left; else the lease is renewed first
+RENEW_MARGIN = LEASE / 2
 BATCH_SIZE = 20
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
@@ -160,27 +172,61 @@ def _due(now: datetime):
     )
 
 
+def _candidates(now: datetime, limit: int, only_id: Optional[int], lock: bool) -> list[int]:
+    """Due ids, oldest first: messages whose lease ran out, then pending ones.
+
+    Two queries, not one with ``OR``: each is an index range scan on (status, next_attempt_at); the
+    ``OR`` made PostgreSQL read and sort every pending row (tens of ms per batch with a campaign queued).
+    """
+    ids: list[int] = []
+    for condition in (and_(OutboxMessage.status == MailStatus.sending, OutboxMessage.locked_until < now),
+                      and_(OutboxMessage.status == MailStatus.pending, OutboxMessage.next_attempt_at <= now)):
+        if len(ids) >= limit:
+            break
+        query = select(OutboxMessage.id).where(condition)
+        if only_id is not None:
+            query = query.where(OutboxMessage.id == only_id)
+        query = query.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit - len(ids))
+        if lock:
+            query = query.with_for_update(skip_locked=True)
+        ids += db.session.scalars(query)
+    return ids
+
+
 def claim_due(
     now: datetime, worker: str, limit: int = BATCH_SIZE, only_id: Optional[int] = None
 ) -> list[int]:
-    """Claim up to ``limit`` due messages for ``worker`` and commit; returns their ids."""
-    candidates = select(OutboxMessage.id).where(_due(now))
-    if only_id is not None:
-        candidates = candidates.where(OutboxMessage.id == only_id)
-    candidates = candidates.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+    """Claim up to ``limit`` due messages for ``worker`` and commit; returns their ids.
+
+    The lease runs until ``now + LEASE``."""
     claim = dict(status=MailStatus.sending, locked_until=now + LEASE, locked_by=worker)
     if db.session.get_bind().dialect.name == "postgresql":
-        ids = list(db.session.scalars(candidates.with_for_update(skip_locked=True)))
+        ids = _candidates(now, limit, only_id, lock=True)
         if ids:
             _update(OutboxMessage.id.in_(ids), **claim)
     else:
+        _begin_immediate_on_sqlite()
         # Compare-and-set per row: of two processes, only one sees a row count of 1.
         ids = [
-            i for i in db.session.scalars(candidates).all()
+            i for i in _candidates(now, limit, only_id, lock=False)
             if _update(and_(OutboxMessage.id == i, _due(now)), **claim)
         ]
     db.session.commit()
     return ids
+
+
+def _begin_immediate_on_sqlite() -> None:
+    """Take SQLite's write lock before reading the candidates, not at the first compare-and-set.
+
+    Otherwise two processes can read the same due rows; the one that writes second loses every
+    compare-and-set, claims nothing although other messages are due, and its run ends as if the
+    outbox were empty. With the lock taken first, the read sees every claim committed before it and
+    none can come between the read and the writes; waiting for the lock goes through the busy
+    timeout like any write. (Inside a transaction that already wrote, the lock is held anyway.)
+    """
+    connection = db.session.connection()
+    if not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _update(condition, **values) -> bool:
@@ -190,14 +236,19 @@ def _update(condition, **values) -> bool:
     return result.rowcount == 1
 
 
-def _settle(message_id: int, worker: str, target: MailStatus, **values) -> bool:
-    """Move a message this worker holds out of ``sending`` (or renew it); commit. False: not ours anymore."""
+def _settle(message_id: int, worker: str, target: MailStatus, *, flush_to_disk: bool = True, **values) -> bool:
+    """Move a message this worker holds out of ``sending`` (or renew it); commit. False: not ours anymore.
+
+    ``flush_to_disk=False`` (a message sent): the commit does not wait for PostgreSQL's WAL flush
+    (see the module's docstring); it is visible to every other worker at once all the same."""
     ensure_transition(MailStatus.sending, target)
     held = and_(
         OutboxMessage.id == message_id,
         OutboxMessage.status == MailStatus.sending,
         OutboxMessage.locked_by == worker,
     )
+    if not flush_to_disk and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit = off"))
     ours = _update(held, status=target, **values)
     db.session.commit()
     if not ours:
@@ -219,10 +270,11 @@ def deliver_due(
     smtp = SmtpSession(current_app.config)
     try:
         while not should_stop():
-            ids = claim_due(clock(), worker)
+            claimed_at = clock()
+            ids = claim_due(claimed_at, worker)
             if not ids:
                 break
-            if not _deliver_batch(ids, smtp, worker, clock, report, should_stop):
+            if not _deliver_batch(ids, claimed_at + LEASE, smtp, worker, clock, report, should_stop):
                 break
     finally:
         smtp.close()
@@ -233,39 +285,87 @@ def deliver_one(message_id: int, now: Optional[datetime] = None) -> Optional[Out
     """Try to send one message right away (the administrator's test mail); None if not due."""
     clock = (lambda: now) if now is not None else utcnow
     worker = worker_id()
-    ids = claim_due(clock(), worker, limit=1, only_id=message_id)
+    claimed_at = clock()
+    ids = claim_due(claimed_at, worker, limit=1, only_id=message_id)
     smtp = SmtpSession(current_app.config)
     try:
-        _deliver_batch(ids, smtp, worker, clock, DeliveryReport(), lambda: False)
+        _deliver_batch(ids, claimed_at + LEASE, smtp, worker, clock, DeliveryReport(), lambda: False)
     finally:
         smtp.close()
     return db.session.get(OutboxMessage, message_id) if ids else None
 
 
-def _deliver_batch(ids, smtp, worker, clock, report: DeliveryReport, should_stop) -> bool:
-    """Send claimed messages in order; False when the run should end (stopped, server down)."""
+@dataclass(frozen=True)
+class _Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+    method: Optional[str]
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    """What sending a claimed message needs of its row (``build_email`` reads these names)."""
+
+    id: int
+    created_at: datetime
+    recipient: str
+    language: str
+    subject: str
+    text_body: str
+    html_body: str
+    attempts: int
+    attachments: tuple[_Attachment, ...]
+
+
+def _load(ids: list[int]) -> dict[int, _Outgoing]:
+    """The claimed messages with their attachments in two queries, as plain values: each message's
+    result is committed on its own, and ORM objects would be expired (and read again) by every commit."""
+    files: dict[int, list[_Attachment]] = {}
+    for message_id, *values in db.session.execute(
+            select(OutboxAttachment.message_id, OutboxAttachment.filename, OutboxAttachment.content_type,
+                   OutboxAttachment.data, OutboxAttachment.method)
+            .where(OutboxAttachment.message_id.in_(ids)).order_by(OutboxAttachment.id)):
+        files.setdefault(message_id, []).append(_Attachment(*values))
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.created_at, OutboxMessage.recipient, OutboxMessage.language,
+               OutboxMessage.subject, OutboxMessage.text_body, OutboxMessage.html_body, OutboxMessage.attempts)
+        .where(OutboxMessage.id.in_(ids)))
+    return {row.id: _Outgoing(*row, attachments=tuple(files.get(row.id, ()))) for row in rows}
+
+
+def _deliver_batch(ids, held_until: datetime, smtp, worker, clock, report: DeliveryReport, should_stop) -> bool:
+    """Send claimed messages in order; False when the run should end (stopped, server down).
+
+    ``held_until`` is the end of this worker's lease on them (renewed here when it draws near)."""
+    messages = _load(ids)
     for index, message_id in enumerate(ids):
         if should_stop():
             report.released += _release(ids[index:], worker)
             return False
-        failure = _send_one(message_id, smtp, worker, clock, report)
+        now = clock()
+        if now + RENEW_MARGIN > held_until:
+            # a slow server: renew the lease on what is left of the batch before sending on
+            held_until = now + LEASE
+            kept = {i for i in ids[index:] if _settle(i, worker, MailStatus.sending, locked_until=held_until)}
+            messages = {i: m for i, m in messages.items() if i in kept}
+        message = messages.get(message_id)
+        if message is None:
+            continue  # not ours anymore (or gone)
+        failure = _send_one(message, smtp, worker, clock, report)
         if failure is not None and failure[0] is FailureKind.connection:
             # The server is unreachable: the rest of the batch waits too, without a pointless connect each.
             for rest in ids[index + 1:]:
-                _record_failure(rest, worker, clock(), FailureKind.temporary, failure[1], report)
+                if rest in messages:
+                    _record_failure(rest, worker, clock(), FailureKind.temporary, failure[1], report)
             return False
     return True
 
 
-def _send_one(message_id, smtp: SmtpSession, worker, clock, report) -> Optional[tuple[FailureKind, str]]:
+def _send_one(message: _Outgoing, smtp: SmtpSession, worker, clock, report) -> Optional[tuple[FailureKind, str]]:
+    """Send one message this worker holds with a lease of at least RENEW_MARGIN, and record the result."""
     now = clock()
-    if not _settle(message_id, worker, MailStatus.sending, locked_until=now + LEASE):
-        return None
-    message = db.session.execute(
-        select(OutboxMessage).where(OutboxMessage.id == message_id)
-        .options(selectinload(OutboxMessage.attachments).undefer(OutboxAttachment.data))
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    message_id = message.id
     if not valid_address(message.recipient):
         failure = (FailureKind.invalid_address, f"ongeldig e-mailadres: {message.recipient!r}")
     else:
@@ -277,8 +377,8 @@ def _send_one(message_id, smtp: SmtpSession, worker, clock, report) -> Optional[
             if failure[0] is FailureKind.connection:
                 smtp.close()
         else:
-            if _settle(message_id, worker, MailStatus.sent, sent_at=clock(), last_attempt_at=now,
-                       attempts=message.attempts + 1, locked_until=None, last_error=None):
+            if _settle(message_id, worker, MailStatus.sent, flush_to_disk=False, sent_at=clock(),
+                       last_attempt_at=now, attempts=message.attempts + 1, locked_until=None, last_error=None):
                 report.sent += 1
             return None
     log.warning("outbox message %s to %s not sent: %s", message_id, message.recipient, failure[1])

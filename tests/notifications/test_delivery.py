@@ -207,6 +207,79 @@ def test_claimed_message_is_not_claimed_again_until_its_lease_runs_out(app, mail
     assert len(mail_server.inbox.messages) == 1
 
 
+def test_a_send_whose_lease_runs_low_renews_it_first_and_leaves_what_another_worker_took_over(app, mail_server):
+    """Sending needs no renewal while the lease is young; near its end the worker renews it, and a
+    message whose lease ran out and that another worker claimed meanwhile is not sent by the first."""
+    from portal.notifications.delivery import RENEW_MARGIN, DeliveryReport, SmtpSession, _deliver_batch
+
+    with app.app_context():
+        queue_many(2)
+        start = utcnow()
+        first, second = claim_due(start, "host:1:slow")
+        # the second message's lease ran out (as if its claim were older): another worker claims it
+        db.session.execute(sa_update_lease(second, start - timedelta(seconds=1)))
+        db.session.commit()
+        assert claim_due(start, "host:2:other") == [second]
+        late = start + LEASE - RENEW_MARGIN + timedelta(seconds=1)
+        # the first message is sent at once (no renewal); before the second the lease runs low
+        clock = iter([start, start, start, late, late, late])
+        smtp = SmtpSession(app.config)
+        try:
+            report = DeliveryReport()
+            assert _deliver_batch([first, second], start + LEASE, smtp, "host:1:slow", lambda: next(clock),
+                                  report, lambda: False)
+        finally:
+            smtp.close()
+        assert report.sent == 1
+        rows = {row.id: row for row in outbox_rows()}
+        assert (rows[first].status, rows[first].locked_by) == (MailStatus.sent, "host:1:slow")
+        assert (rows[second].status, rows[second].locked_by) == (MailStatus.sending, "host:2:other")
+    assert len(mail_server.inbox.messages) == 1
+
+
+def test_a_claim_on_sqlite_waiting_for_another_claim_takes_the_messages_left_not_none(app, database_url):
+    """On SQLite a claim takes the write lock before it reads: one that waited for another process's
+    claim then reads the rows that are still due, instead of the rows the other just took (it lost
+    every compare-and-set, claimed nothing, and its run ended with messages still due)."""
+    import sqlite3
+    import threading
+    import time
+
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    with app.app_context():
+        queue_many(4)
+        ids = [row.id for row in outbox_rows()]
+        db.session.remove()
+    other = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another process's claim of the first two, not committed yet
+        other.execute("UPDATE outbox_message SET status = 'sending', locked_by = 'host:2:other', "
+                      "locked_until = '9999-12-31 00:00:00.000000' WHERE id IN (?, ?)", ids[:2])
+        claimed = {}
+
+        def claim() -> None:
+            with app.app_context():
+                claimed["ids"] = claim_due(utcnow(), "host:1:this", limit=2)
+
+        thread = threading.Thread(target=claim)
+        thread.start()
+        time.sleep(0.5)  # the claim waits for the lock
+        other.execute("COMMIT")
+        thread.join(10)
+    finally:
+        other.close()
+    assert claimed["ids"] == ids[2:]
+
+
+def sa_update_lease(message_id: int, locked_until):
+    import sqlalchemy as sa
+
+    from portal.notifications.models import OutboxMessage
+
+    return sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(locked_until=locked_until)
+
+
 @pytest.mark.postgres_only
 def test_skip_locked_claims_are_disjoint_while_both_transactions_are_open(app):
     """Two workers claiming at the same moment on PostgreSQL get different messages."""
