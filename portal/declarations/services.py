@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from portal.core.audit import record_events
 from portal.core.time import today_local, utcnow
 from portal.declarations.lifecycle import (
     IncompleteVersion,
@@ -173,12 +174,14 @@ def file_declaration(owner, kind: DeclarationKind, answers: Mapping[str, Any], *
             if existing is None:
                 raise
             return existing, False
+    events = [dict(action="declaration.create", actor=owner, obj=declaration, subject_user_id=owner.id,
+                   details={"kind": kind.value, "version": 1})]
     if submit:
         _withdraw_nil_statements(owner.id, kind, now)
-    audit("declaration.create", declaration, owner, kind=kind.value, version=1)
-    if submit:
-        audit("declaration.submit", declaration, owner, version=1)
+        events.append(dict(action="declaration.submit", actor=owner, obj=declaration, subject_user_id=owner.id,
+                           details={"version": 1}))
         mail_owner(declaration, "submitted", f"decl-{declaration.id}-v1-submitted")
+    record_events(*events)  # what lifecycle.audit writes, in one INSERT
     return declaration, True
 
 

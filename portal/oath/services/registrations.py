@@ -9,7 +9,7 @@ from typing import NamedTuple, Optional
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, bindparam, exists, func, select
 
-from portal.core.audit import record_event
+from portal.core.audit import record_event, record_events
 from portal.core.time import as_utc, utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db
@@ -71,8 +71,8 @@ def register_for_session(session_id: int, user, formula: Formula | str, accessib
     )
     # The one-active-registration index catches a simultaneous sign-up for another session.
     insert_or_refuse(registration, _l("U bent al aangemeld voor een bijeenkomst."))
-    record_event("oath.register", actor=user, obj=registration, subject_user_id=user.id,
-                 details={"session_id": session.id, "status": registration.status.value})
+    record_events(dict(action="oath.register", actor=user, obj=registration, subject_user_id=user.id,
+                       details={"session_id": session.id, "status": registration.status.value}))
     if is_full:
         # waitlist_position(registration): everyone waiting joined at or before ``now`` (inside this
         # lock) and has a lower id than the row just inserted, so they are all ahead of it
