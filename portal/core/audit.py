@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any, Optional
 
+from sqlalchemy import insert
+
 from portal.core.models import AuditEvent
+from portal.core.time import utcnow
 from portal.extensions import db
 
 log = logging.getLogger("portal.audit")
@@ -22,17 +25,31 @@ def record_event(
     details: Optional[dict[str, Any]] = None,
 ) -> AuditEvent:
     """Append one audit event to the current transaction and log one line."""
+    event = AuditEvent(**_values(action, actor, obj, object_type, object_id, subject_user_id, details))
+    db.session.add(event)
+    log.info("%s actor=%s object=%s:%s", action, event.actor_id, event.object_type, event.object_id)
+    return event
+
+
+def record_events(*events: dict[str, Any]) -> None:
+    """Append several audit events at once: ``record_event``'s arguments as one dict per event.
+
+    For a service whose objects are already flushed: one INSERT of the rows, in the order given,
+    without a flush of the unit of work and without reading the ids back. Logs the same lines.
+    """
+    rows = []
+    for event in events:
+        row = _values(**event)
+        row["created_at"] = utcnow()
+        rows.append(row)
+        log.info("%s actor=%s object=%s:%s", row["action"], row["actor_id"], row["object_type"], row["object_id"])
+    db.session.execute(insert(AuditEvent.__table__), rows)
+
+
+def _values(action: str, actor=None, obj=None, object_type: Optional[str] = None, object_id: Optional[int] = None,
+            subject_user_id: Optional[int] = None, details: Optional[dict[str, Any]] = None) -> dict[str, Any]:
     if obj is not None:
         object_type = object_type or getattr(obj, "audit_type", obj.__class__.__name__.lower())
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
-    event = AuditEvent(
-        action=action,
-        actor_id=getattr(actor, "id", None),
-        object_type=object_type,
-        object_id=object_id,
-        subject_user_id=subject_user_id,
-        details=details or {},
-    )
-    db.session.add(event)
-    log.info("%s actor=%s object=%s:%s", action, event.actor_id, object_type, object_id)
-    return event
+    return {"action": action, "actor_id": getattr(actor, "id", None), "object_type": object_type,
+            "object_id": object_id, "subject_user_id": subject_user_id, "details": details or {}}

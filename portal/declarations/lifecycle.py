@@ -16,6 +16,7 @@ from portal.core.audit import record_event
 from portal.core.transaction import atomic
 from portal.declarations.models import Declaration, DeclarationVersion
 from portal.declarations.states import QUEUE_STATUSES, DeclarationError, derive_declaration_status
+from portal.extensions import db
 
 
 class OwnDeclarationError(DeclarationError):
@@ -54,17 +55,32 @@ def sync_status(declaration: Declaration) -> None:
 
 def guarded(service):
     """A service in its own savepoint: a refusal leaves nothing behind, and a lost race on
-    ``lock_version`` (at any flush, autoflush included) becomes a StaleDeclaration."""
+    ``lock_version`` (at any flush, autoflush included) becomes a StaleDeclaration.
+
+    A guarded service called by another (``change_declaration`` → ``start_change``, ``save_draft``,
+    ``submit_version``) runs in its caller's savepoint: no guarded service catches another's
+    refusal, so the outer savepoint undoes the same writes, without a SAVEPOINT and RELEASE each.
+    """
 
     @functools.wraps(service)
     def wrapper(*args, **kwargs):
+        info = db.session.info
+        if info.get(_GUARDED):
+            return service(*args, **kwargs)
+        info[_GUARDED] = True
         try:
             with atomic():
                 return service(*args, **kwargs)
         except StaleDataError as exc:
             raise StaleDeclaration() from exc
+        finally:
+            info.pop(_GUARDED, None)
 
     return wrapper
+
+
+#: session.info key: a guarded service is running (its savepoint is open)
+_GUARDED = "portal_guarded"
 
 
 def audit(action: str, declaration: Declaration, actor, **details: Any) -> None:

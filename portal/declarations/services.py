@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from portal.core.audit import record_events
 from portal.core.time import today_local, utcnow
 from portal.declarations.lifecycle import (
     IncompleteVersion,
@@ -94,6 +95,12 @@ def missing_answers(version: DeclarationVersion) -> list[str]:
 
 
 def _withdraw_nil_statements(user_id: int, kind: DeclarationKind, now: datetime) -> None:
+    if not any(isinstance(obj, NilStatement) for obj in db.session.identity_map.values()):
+        # none loaded in this session, so none to bring up to date: a plain UPDATE of the table
+        table = NilStatement.__table__
+        db.session.execute(update(table).where(table.c.user_id == user_id, table.c.kind == kind,
+                                               table.c.withdrawn_at.is_(None)).values(withdrawn_at=now))
+        return
     db.session.execute(
         update(NilStatement)
         .where(NilStatement.user_id == user_id, NilStatement.kind == kind, NilStatement.withdrawn_at.is_(None))
@@ -134,14 +141,64 @@ def create_declaration(owner, kind: DeclarationKind, answers: Mapping[str, Any],
     return declaration, True
 
 
-@guarded
 def file_declaration(owner, kind: DeclarationKind, answers: Mapping[str, Any], *, submit: bool,
                      client_token: Optional[str] = None) -> tuple[Declaration, bool]:
-    """A new declaration from the form: saved as a draft, and sent to HR when ``submit``; all or nothing."""
-    declaration, created = create_declaration(owner, kind, answers, client_token=client_token)
-    if created and submit:
-        submit_version(declaration.pending_version, owner)
-    return declaration, created
+    """A new declaration from the form: saved as a draft, and sent to HR when ``submit``; all or nothing.
+
+    The same rows, audit events and mail as ``create_declaration`` followed by ``submit_version``,
+    written in their final state: every rule is checked before the first write (so a refusal
+    leaves nothing behind without a savepoint of its own), one flush inserts the declaration and
+    its version, and a second request with the same ``client_token`` (a double click) is told by
+    the unique key (``created=False``, nothing changed).
+    """
+    kind = DeclarationKind(kind)
+    declaration = Declaration(owner=owner, kind=kind, status=DeclarationStatus.draft, client_token=client_token or None)
+    version = DeclarationVersion(declaration=declaration, number=1, kind=kind, status=VersionStatus.draft,
+                                 created_by=owner)
+    _apply_answers(version, answers)
+    declaration.pending_version = version
+    now = utcnow()
+    if submit:
+        _check_submittable(version)
+        _mark_submitted(version, declaration, now)
+    if declaration.client_token is None:
+        db.session.add(declaration)
+        db.session.flush()
+    else:
+        try:
+            with db.session.begin_nested():
+                db.session.add(declaration)
+                db.session.flush()
+        except IntegrityError:
+            existing = find_by_client_token(owner, client_token)
+            if existing is None:
+                raise
+            return existing, False
+    events = [dict(action="declaration.create", actor=owner, obj=declaration, subject_user_id=owner.id,
+                   details={"kind": kind.value, "version": 1})]
+    if submit:
+        _withdraw_nil_statements(owner.id, kind, now)
+        events.append(dict(action="declaration.submit", actor=owner, obj=declaration, subject_user_id=owner.id,
+                           details={"version": 1}))
+        mail_owner(declaration, "submitted", f"decl-{declaration.id}-v1-submitted")
+    record_events(*events)  # what lifecycle.audit writes, in one INSERT
+    return declaration, True
+
+
+def _check_submittable(version: DeclarationVersion) -> None:
+    """Refuse to submit anything but a complete draft (a second submit of the same version: a double click)."""
+    if version.status != VersionStatus.draft:  # an answered question goes back via answer_information_request
+        raise InvalidTransition(version.status, VersionStatus.submitted)
+    check_transition(version.status, VersionStatus.submitted)
+    if missing_answers(version):
+        raise IncompleteVersion()
+
+
+def _mark_submitted(version: DeclarationVersion, declaration: Declaration, now: datetime) -> None:
+    version.status = VersionStatus.submitted
+    version.submitted_at = now
+    declaration.submitted_at = now
+    sync_status(declaration)
 
 
 @guarded
@@ -169,17 +226,10 @@ def save_draft(version: DeclarationVersion, answers: Mapping[str, Any], actor) -
 @guarded
 def submit_version(version: DeclarationVersion, actor, *, now: Optional[datetime] = None) -> None:
     """Send a draft to HR; a second submit of the same version is refused (double click)."""
-    if version.status != VersionStatus.draft:  # an answered question goes back via answer_information_request
-        raise InvalidTransition(version.status, VersionStatus.submitted)
-    check_transition(version.status, VersionStatus.submitted)
-    if missing_answers(version):
-        raise IncompleteVersion()
+    _check_submittable(version)
     now = now or utcnow()
     declaration = version.declaration
-    version.status = VersionStatus.submitted
-    version.submitted_at = now
-    declaration.submitted_at = now
-    sync_status(declaration)
+    _mark_submitted(version, declaration, now)
     _withdraw_nil_statements(declaration.owner_id, declaration.kind, now)
     audit("declaration.submit", declaration, actor, version=version.number)
     mail_owner(declaration, "submitted", f"decl-{declaration.id}-v{version.number}-submitted")

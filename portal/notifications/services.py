@@ -16,7 +16,7 @@ from flask import abort, current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, make_transient_to_detached
 
 from portal.auth.models import User
 from portal.core.access import has_role
@@ -67,37 +67,30 @@ def queue_mail(
     if not address:
         log.warning("mail %s not queued: user %s has no e-mail address", template, getattr(user, "id", None))
         return None
-    if dedup_key is not None and _dedup_key_taken(dedup_key):
-        return None
     language = _language_for(language, user)
     rendered = render_mail(template, context or {}, language)
-    message = OutboxMessage(
-        recipient=address,
-        recipient_user_id=user.id if user is not None else None,
-        language=language,
-        template=template,
-        subject=rendered.subject,
-        text_body=rendered.text_body,
-        html_body=rendered.html_body,
-        dedup_key=dedup_key,
-        status=MailStatus.pending,
-        attempts=0,
-        next_attempt_at=utcnow(),
-        is_sensitive=sensitive,
-        attachments=[
-            OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data, method=a.method)
-            for a in attachments or ()
-        ],
-    )
-    try:
-        # The unique key decides when two transactions queue the same key at once.
-        with db.session.begin_nested():
-            db.session.add(message)
-    except IntegrityError:
-        if dedup_key is None:
-            raise
-        log.info("mail %s not queued: dedup key %s taken concurrently", template, dedup_key)
+    now = utcnow()
+    values = {
+        "created_at": now, "recipient": address, "recipient_user_id": user.id if user is not None else None,
+        "language": language, "template": template, "subject": rendered.subject, "text_body": rendered.text_body,
+        "html_body": rendered.html_body, "dedup_key": dedup_key, "status": MailStatus.pending, "attempts": 0,
+        "next_attempt_at": now, "last_attempt_at": None, "last_error": None, "sent_at": None, "locked_until": None,
+        "locked_by": None, "is_sensitive": sensitive,
+    }
+    # One statement: the unique key decides, also when two transactions queue the same key at once
+    # (the second waits for the first and then inserts nothing). No query before, no savepoint.
+    message_id = db.session.execute(_insert_new_key(), values).scalar()
+    if message_id is None:
+        log.info("mail %s not queued: dedup key %s already queued", template, dedup_key)
         return None
+    if attachments:
+        db.session.execute(insert(OutboxAttachment.__table__), [
+            {"message_id": message_id, "filename": a.filename, "content_type": a.content_type, "data": a.data,
+             "method": a.method} for a in attachments])
+    # The row as written, in the session without reading it back (its attachments load on first use).
+    message = OutboxMessage(id=message_id, **values)
+    make_transient_to_detached(message)
+    db.session.add(message)
     return message
 
 
@@ -151,8 +144,28 @@ def queue_mails(mails: Sequence[MailToQueue]) -> int:
     return len(rows)
 
 
-def _dedup_key_taken(dedup_key: str) -> bool:
-    return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)) is not None
+def _insert_new_key():
+    """``INSERT INTO outbox_message … ON CONFLICT (dedup_key) DO NOTHING RETURNING id`` for this database.
+
+    A Core statement on the table: no autoflush, and the id comes back only when the row was written.
+    """
+    dialect = db.session.get_bind().dialect.name
+    statement = _INSERT_NEW_KEY.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:  # pragma: no cover - the portal runs on PostgreSQL and SQLite only
+            raise NotImplementedError(f"queue_mail on {dialect}")
+        table = OutboxMessage.__table__
+        statement = (dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.dedup_key])
+                     .returning(table.c.id))
+        _INSERT_NEW_KEY[dialect] = statement
+    return statement
+
+
+_INSERT_NEW_KEY: dict[str, Any] = {}
 
 
 def _language_for(language: Optional[str], user: Optional[User]) -> str:

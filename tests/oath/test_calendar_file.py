@@ -69,3 +69,34 @@ def test_the_calendar_file_is_only_for_the_person_and_only_when_confirmed(app, c
         waiting_id = db.session.scalar(select(Registration.id).where(Registration.id != registration_id))
     assert waiting_id is not None
     assert client.get(f"/oath/registrations/{waiting_id}/ambtseed.ics").status_code == 404
+
+
+@pytest.mark.parametrize("method", ["REQUEST", "CANCEL", "PUBLISH"])
+def test_the_invitation_has_the_bytes_icalendar_itself_writes(app, method, monkeypatch):
+    """The VTIMEZONE built once per zone and dates is placed where add_missing_timezones puts it."""
+    from portal.oath import ics
+    from portal.oath.models import Registration, RegistrationStatus
+    from portal.oath.services.registrations import register_for_session
+    from tests.oath.conftest import make_user
+
+    def icalendar_itself(cal, first_date, last_date):
+        cal.add_missing_timezones(first_date=first_date, last_date=last_date)
+        return cal.to_ical()
+
+    with app.test_request_context():
+        moment = ics.utcnow()
+        monkeypatch.setattr(ics, "utcnow", lambda: moment)
+        user = make_user("jdevries")
+        for starts_in in (timedelta(days=21), timedelta(days=150)):  # both sides of a DST change
+            session = plan_session(capacity=5, starts_in=starts_in, location="Raadzaal")
+            registration = register_for_session(session.id, user, "oath")
+            assert isinstance(registration, Registration)
+            cached = ics.build_invitation(session, registration, method)
+            assert b"BEGIN:VTIMEZONE" in cached
+            assert ics.build_invitation(session, registration, method) == cached
+            monkeypatch.setattr(ics, "_with_timezones", icalendar_itself)
+            assert ics.build_invitation(session, registration, method) == cached
+            monkeypatch.undo()
+            monkeypatch.setattr(ics, "utcnow", lambda: moment)
+            registration.status = RegistrationStatus.cancelled  # free to sign up for the next session
+            db.session.flush()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from functools import cache
+from typing import NamedTuple, Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import DateTime, bindparam, exists, func, select
 
-from portal.core.audit import record_event
+from portal.core.audit import record_event, record_events
 from portal.core.time import as_utc, utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db
@@ -17,23 +18,22 @@ from portal.oath import mails
 from portal.oath.access import is_hr
 from portal.oath.models import (
     Formula,
+    OathRecord,
     OathSession,
     Registration,
     RegistrationStatus,
     SessionStatus,
 )
 from portal.oath.services.locking import (
-    active_registration_for,
     count_confirmed,
     insert_or_refuse,
     lock_registration,
     lock_session,
     waiting_queue,
-    waitlist_position,
 )
 from portal.oath.queries import record_of
 from portal.oath.services.statements import is_statement_user
-from portal.oath.states import OathError, move_registration
+from portal.oath.states import ACTIVE_STATUSES, OathError, move_registration
 
 
 def has_oath_record(user_id: int) -> bool:
@@ -53,13 +53,14 @@ def register_for_session(session_id: int, user, formula: Formula | str, accessib
         raise OathError(_l("U ondertekent de integriteitsverklaring; u hoeft geen eed of belofte af te leggen."))
     session = lock_session(session_id)
     now = now or utcnow()  # read the clock inside the lock: times follow the order of the queue
-    if has_oath_record(user.id):
+    facts = _sign_up_facts(session.id, user.id, now)
+    if facts.has_record:
         raise OathError(_l("U heeft de eed of belofte al afgelegd."))
     if not is_open_for_registration(session, now):
         raise OathError(_l("Aanmelden voor deze bijeenkomst kan niet meer."))
-    if active_registration_for(user.id) is not None:
+    if facts.has_active_registration:
         raise OathError(_l("U bent al aangemeld voor een bijeenkomst. Meld u daar eerst af als u een andere datum wilt."))
-    is_full = count_confirmed(session.id) >= session.capacity
+    is_full = facts.confirmed >= session.capacity
     registration = Registration(
         session_id=session.id,
         user_id=user.id,
@@ -70,13 +71,50 @@ def register_for_session(session_id: int, user, formula: Formula | str, accessib
     )
     # The one-active-registration index catches a simultaneous sign-up for another session.
     insert_or_refuse(registration, _l("U bent al aangemeld voor een bijeenkomst."))
-    record_event("oath.register", actor=user, obj=registration, subject_user_id=user.id,
-                 details={"session_id": session.id, "status": registration.status.value})
+    record_events(dict(action="oath.register", actor=user, obj=registration, subject_user_id=user.id,
+                       details={"session_id": session.id, "status": registration.status.value}))
     if is_full:
-        mails.mail_waitlisted(registration, session, waitlist_position(registration) or 1)
+        # waitlist_position(registration): everyone waiting joined at or before ``now`` (inside this
+        # lock) and has a lower id than the row just inserted, so they are all ahead of it
+        mails.mail_waitlisted(registration, session, facts.waiting + 1)
     else:
         mails.mail_confirmed(registration, session)
     return registration
+
+
+class _SignUpFacts(NamedTuple):
+    has_record: bool
+    has_active_registration: bool
+    confirmed: int  #: confirmed places at the session
+    waiting: int  #: waitlisted at the session who joined at or before ``now``
+
+
+def _sign_up_facts(session_id: int, user_id: int, now: datetime) -> _SignUpFacts:
+    """What register_for_session checks, read in one query inside the session lock.
+
+    The same conditions as ``has_oath_record``, ``active_registration_for``, ``count_confirmed``
+    and (for a new last place in the queue) ``waitlist_position``.
+    """
+    row = db.session.execute(_sign_up_facts_statement(),
+                             {"session_id": session_id, "user_id": user_id, "now": now}).one()
+    return _SignUpFacts(bool(row[0]), bool(row[1]), row[2] or 0, row[3] or 0)
+
+
+@cache
+def _sign_up_facts_statement():
+    user_id, session_id = bindparam("user_id"), bindparam("session_id")
+
+    def count(status, *where):
+        return (select(func.count(Registration.id))
+                .where(Registration.session_id == session_id, Registration.status == status, *where)
+                .scalar_subquery())
+
+    return select(
+        exists().where(OathRecord.user_id == user_id),
+        exists().where(Registration.user_id == user_id, Registration.status.in_(ACTIVE_STATUSES)),
+        count(RegistrationStatus.confirmed),
+        count(RegistrationStatus.waitlisted, Registration.joined_at <= bindparam("now", type_=DateTime(timezone=True))),
+    )
 
 
 @atomic()
