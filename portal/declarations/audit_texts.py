@@ -9,8 +9,9 @@ from datetime import date
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.util import identity_key
 
 from portal.core.access import has_role
 from portal.core.audit_sentences import AuditObject, EventFacts, Sentence
@@ -41,6 +42,32 @@ def _titled(declaration: Declaration, is_owner: bool) -> AuditObject:
     return AuditObject(name, url_for(endpoint, declaration_id=declaration.id))
 
 
+#: what naming a declaration reads: nothing of it may need a query
+_TITLE_ATTRIBUTES = ("kind", "status", "owner_id", "pending_version", "current_version")
+
+
+def _already_loaded(ids: set[int]) -> list[Declaration]:
+    """The declarations of ``ids`` the session holds with all that their title needs (the page's own,
+    loaded with its versions): naming them reads no row again. Expired or half-loaded ones are left out."""
+    loaded = []
+    identity_map = db.session.identity_map
+    for declaration_id in ids:
+        declaration = identity_map.get(identity_key(Declaration, declaration_id))
+        if declaration is None:
+            continue
+        state = inspect(declaration)
+        unloaded = state.unloaded
+        if any(name in unloaded for name in _TITLE_ATTRIBUTES):
+            continue
+        if declaration.pending_version is None and declaration.current_version is None and "versions" in unloaded:
+            continue
+        latest = declaration.latest_version
+        if latest is not None and not {"kind", "organisation_name", "entity"}.isdisjoint(inspect(latest).unloaded):
+            continue
+        loaded.append(declaration)
+    return loaded
+
+
 def resolve_declarations(ids: set[int], viewer) -> dict[int, AuditObject]:
     """Declarations by title and link for their owner and HR, by kind and number for anyone else.
 
@@ -48,6 +75,14 @@ def resolve_declarations(ids: set[int], viewer) -> dict[int, AuditObject]:
     read, so a page or an export for someone else costs one light query.
     """
     found, readable = {}, {}
+    ids = set(ids)
+    for declaration in _already_loaded(ids):  # the page's own declaration: no query at all
+        is_owner, is_hr = _may_read_title(declaration.owner_id, declaration.status, viewer)
+        found[declaration.id] = (_titled(declaration, is_owner) if is_owner or is_hr
+                                 else _numbered(declaration.id, declaration.kind))
+        ids.discard(declaration.id)
+    if not ids:
+        return found
     for declaration_id, kind, status, owner_id in db.session.execute(
             select(Declaration.id, Declaration.kind, Declaration.status, Declaration.owner_id)
             .where(Declaration.id.in_(ids))):

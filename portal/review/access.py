@@ -29,7 +29,8 @@ FOR_ACTION = (
 FOR_PAGE = (
     *FOR_ACTION,
     joinedload(Declaration.assigned_reviewer),
-    selectinload(Declaration.versions).selectinload(DeclarationVersion.information_requests),
+    # the questions in the versions' own SELECT (an outer join: few versions, fewer questions), not a query of their own
+    selectinload(Declaration.versions).joinedload(DeclarationVersion.information_requests),
 )
 
 

@@ -39,6 +39,8 @@ def test_review_journey_from_question_to_conditions(app, page):
     assert page.get_by_text("U beoordeelt deze verklaring nu.").is_visible()
     assert_accessible(page)
     page.locator("summary", has_text="Meer informatie vragen").click()  # folded below the decision
+    with page.expect_navigation():
+        page.get_by_role("link", name="Een vraag aan de medewerker schrijven").click()  # the form, when asked for
     page.get_by_label("Vraag aan de medewerker").fill(QUESTION)
     page.get_by_role("button", name="Vraag versturen").click()
     page.wait_for_load_state()

@@ -19,8 +19,8 @@ def _declaration(app, declaration_id) -> Declaration:
     return db.session.get(Declaration, declaration_id)
 
 
-def _open(client, declaration_id):
-    response = client.get(f"/review/{declaration_id}")
+def _open(client, declaration_id, query=""):
+    response = client.get(f"/review/{declaration_id}{query}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     return html, lock_version_in(html)
@@ -140,7 +140,10 @@ def test_reviewer_assigns_an_item_to_a_colleague_but_never_to_its_owner(app, cli
         db.session.commit()
     declaration_id = declared(app, "lvisser")  # a reviewer's own declaration
     auth.login("mjansen")
-    html, lock = _open(client, declaration_id)
+    html, _lock = _open(client, declaration_id)
+    assert "</option>" not in html and "?open=assign#assign" in html  # the list only when asked for
+    html, lock = _open(client, declaration_id, "?open=assign")
+    assert "</option>" in html and 'id="reviewer"' in html
     assert "Lotte Visser</option>" not in html  # the owner is not offered
     response = client.submit(f"/review/{declaration_id}/assign",
                              {"lock_version": lock, "reviewer": str(id_of(app, "lvisser"))})
@@ -163,11 +166,32 @@ def test_assessment_is_saved_per_point_and_shown_back(app, client, auth):
     assert response.status_code == 302
     html, _lock = _open(client, declaration_id)
     assert "Club staat los van de gemeente" in html and "Acht uur per maand" in html
+    assert 'name="working_time_note"' not in html and "?open=assessment#assessment" in html  # folded: read only
+    html, _lock = _open(client, declaration_id, "?open=assessment")  # the form, filled in, when asked for
+    assert 'name="working_time_note"' in html and ">\r\nAcht uur per maand</textarea>" in html
     with app.app_context():
         assessment = db.session.scalar(select(ReviewAssessment))
         assert assessment.working_time_rating.value == "attention"
         assert assessment.reputation_rating is None and assessment.reviewer_id == user_id("mjansen")
     assert "review.assess" in _actions(app, declaration_id)
+
+
+def test_the_page_builds_the_decision_form_and_the_folded_forms_only_when_opened(app, client, auth):
+    declaration_id = declared(app)
+    auth.login("mjansen")
+    html, lock = _open(client, declaration_id)
+    assert f'action="/review/{declaration_id}/decide"' in html
+    for name, action in (("assign", "assign"), ("question", "question"), ("assessment", "assessment"),
+                         ("note", "notes")):
+        assert f'action="/review/{declaration_id}/{action}"' not in html, name
+        assert f"?open={name}#" in html, name
+        opened, _lock = _open(client, declaration_id, f"?open={name}")
+        assert f'action="/review/{declaration_id}/{action}"' in opened, name
+    # a refused form comes back open, with its error, without asking
+    response = client.submit(f"/review/{declaration_id}/notes", {"internal_note": " "})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'id="notes" open' in html and "Schrijf de notitie." in html and 'autofocus' in html
 
 
 def test_internal_note_is_kept_for_reviewers(app, client, auth):

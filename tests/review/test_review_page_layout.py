@@ -49,8 +49,11 @@ def test_a_refused_decision_reopens_with_the_error_in_view_in_the_decision_panel
     assert focused == {"summary": True, "inPanel": True, "inView": True}
     assert_accessible(page)
 
-    # history and notes open on request
+    # history and notes open on request; the note's form comes with a link (built only when asked for)
     page.locator("summary", has_text="Interne notities").click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="Een notitie schrijven").click()
+    assert page.locator("summary", has_text="Interne notities").evaluate("s => s.parentElement.open")
     assert page.get_by_label("Interne notitie").is_visible()
     assert_accessible(page)
 

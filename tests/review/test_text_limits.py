@@ -26,6 +26,8 @@ def test_an_internal_note_past_its_limit_is_refused_with_a_message_and_kept(app,
     with page.expect_navigation():
         page.get_by_role("button", name="Oppakken").click()
     page.locator("summary", has_text="Interne notities").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Een notitie schrijven").click()  # the form, built when asked for
     note = page.get_by_label("Interne notitie")
     assert note.get_attribute("maxlength") is None  # the browser does not cut pasted text off
     assert "Hoogstens 4000 tekens." in page.locator(f"#{note.get_attribute('id')}-hint").inner_text()

@@ -105,21 +105,27 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
     previous = declaration.current_version
     if previous is None or previous is version:
         previous = previous_version(version) if version is not None else None
-    reviewers = reviewer_choices(declaration)
     forms = {}
     for name, form_class in _FORMS.items():
-        options = {"reviewers": reviewers} if form_class is AssignForm else {}
-        form = bound.get(name) or form_class(formdata=None, **options)
+        form = bound.get(name)
+        if form is None:
+            if name in _FOLDED and _opened() != _FOLDED[name]:
+                forms[name] = None  # built only when asked for (a link opens it)
+                continue
+            if form_class is AssignForm:
+                form = AssignForm(formdata=None, reviewers=reviewer_choices(declaration))
+            else:
+                form = form_class(formdata=None)
         form.lock_version.data = str(declaration.lock_version)
         forms[name] = form
     proposal = open_proposal(version_under_review(declaration))
     if proposal is not None and proposal.proposed_by_id == current_user.id:
         del forms["proposal_form"]["confirm"]  # four eyes: the proposer cannot confirm
-    if "assign_form" not in bound:
+    if "assign_form" not in bound and forms["assign_form"] is not None:
         forms["assign_form"].reviewer.data = declaration.assigned_reviewer_id or current_user.id
     assessment = assessment_for(version)
     assessment_form = bound.get("assessment_form")
-    if assessment_form is None:
+    if assessment_form is None and _opened() == "assessment":  # its twelve fields only when asked for
         assessment_form = AssessmentForm(formdata=None)
         assessment_form.fill_from(assessment)
     trail, more_trail = audit_page(AuditFilters(object_type="declaration", object_id=declaration.id),
@@ -133,13 +139,26 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
         other_declarations=other_current_declarations(declaration),
         assessment=assessment, assessment_form=assessment_form,
         points=ASSESSMENT_POINTS,
-        notes=internal_notes(declaration), note_form=bound.get("note_form") or InternalNoteForm(formdata=None),
+        notes=internal_notes(declaration),
+        note_form=bound.get("note_form") or (InternalNoteForm(formdata=None) if _opened() == "note" else None),
         trail=trail, more_trail=more_trail, conflict=conflict is not None, conflict_form=conflict,
         target_days=target_days(),
         advice=_advice_panel(declaration, bound.get("advice_form")),
         **_summary_block(declaration, bound.get("summary_form")),
         **forms,
     ), status
+
+
+#: the folded forms of the review page that are built only when opened (``?open=…``, a plain link):
+#: the page shows the decision form; a form that was posted with errors comes back open
+OPENABLE = ("assign", "question", "assessment", "note")
+_FOLDED = {"assign_form": "assign", "question_form": "question"}
+
+
+def _opened() -> Optional[str]:
+    """The folded form the reviewer asked for with ``?open=…`` on the review page (GET only)."""
+    name = request.args.get("open") if request.method == "GET" else None
+    return name if name in OPENABLE else None
 
 
 def _advice_panel(declaration, form):
