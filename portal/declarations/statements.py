@@ -72,6 +72,24 @@ def _nil_statements_statement() -> Select:
 
 
 @cache
+def _declared_statement() -> Select:
+    """The checklist's figures per kind in one row: ``<kind>_count`` (as active_declaration_counts) and
+    ``<kind>_stated_at`` (the latest nil statement that still counts, as current_nil_statements)."""
+    user_id = bindparam("user_id")
+    columns = []
+    for kind in DeclarationKind:
+        columns.append(
+            select(func.count()).select_from(Declaration)
+            .where(Declaration.owner_id == user_id, Declaration.kind == kind, Declaration.status.in_(ACTIVE_STATUSES))
+            .scalar_subquery().label(f"{kind.value}_count"))
+        columns.append(
+            select(func.max(NilStatement.stated_at))
+            .where(NilStatement.user_id == user_id, NilStatement.kind == kind, NilStatement.withdrawn_at.is_(None))
+            .scalar_subquery().label(f"{kind.value}_stated_at"))
+    return select(*columns)
+
+
+@cache
 def _open_questions_statement() -> Select:
     return (
         select(InformationRequest, Declaration)
@@ -127,16 +145,15 @@ _CHECKLIST = {
 
 def checklist_items(user) -> list[ChecklistItem]:
     """Dashboard items: each kind is done with a submitted/approved declaration or a current nil statement."""
-    counts = active_declaration_counts(user.id)
-    statements = current_nil_statements(user.id)
+    declared = db.session.execute(_declared_statement(), {"user_id": user.id}).one()
     items = []
     for kind in required_kinds(user):
         label, anchor, order = _CHECKLIST[kind]
-        statement = statements.get(kind)
-        if counts[kind]:
-            detail, done = _("%(num)d opgegeven", num=counts[kind]), True
-        elif statement is not None:
-            detail = _("Niets op te geven, verklaard op %(date)s", date=format_date(to_local(statement.stated_at).date()))
+        count, stated_at = declared._mapping[f"{kind.value}_count"], declared._mapping[f"{kind.value}_stated_at"]
+        if count:
+            detail, done = _("%(num)d opgegeven", num=count), True
+        elif stated_at is not None:
+            detail = _("Niets op te geven, verklaard op %(date)s", date=format_date(to_local(stated_at).date()))
             done = True
         else:
             detail, done = "", False

@@ -9,8 +9,9 @@ from sqlalchemy import Select, bindparam, select
 
 from portal.core.registry import ChecklistItem
 from portal.extensions import db
-from portal.oath.models import OathRecord, OathSession, Registration, StatementSignature
-from portal.oath.states import ACTIVE_STATUSES, RegistrationStatus
+from portal.oath.models import StatementSignature
+from portal.oath.queries import standing_of
+from portal.oath.states import RegistrationStatus
 from portal.oath.services.statements import is_statement_user
 
 ORDER = 40
@@ -19,27 +20,26 @@ ORDER = 40
 def oath_checklist(user) -> list[ChecklistItem]:
     if is_statement_user(user):
         return [_statement_item(user)]
-    taken_on = db.session.scalar(_statement("taken_on"), {"user_id": user.id})
-    if taken_on is not None:
+    standing = standing_of(user.id)  # the record, else the active registration: one statement
+    if standing.record_id is not None:
         return [ChecklistItem("oath", _("Ambtseed of belofte afgelegd"), True, "oath.my",
-                              detail=_("Afgelegd op %(date)s", date=format_date(taken_on, "d MMMM yyyy")),
+                              detail=_("Afgelegd op %(date)s", date=format_date(standing.taken_on, "d MMMM yyyy")),
                               order=ORDER)]
-    registration = db.session.execute(_statement("registration"), {"user_id": user.id}).first()
-    if registration is None:
+    if standing.registration_status is None:
         detail = _("Meld u aan voor een bijeenkomst")
         endpoint = "oath.sessions"
-    elif registration.status == RegistrationStatus.confirmed:
-        detail = _("Aangemeld voor %(when)s", when=format_datetime(registration.starts_at, "d MMMM yyyy, HH:mm"))
+    elif standing.registration_status == RegistrationStatus.confirmed:
+        detail = _("Aangemeld voor %(when)s", when=format_datetime(standing.starts_at, "d MMMM yyyy, HH:mm"))
         endpoint = "oath.my"
     else:
         detail = _("Op de wachtlijst voor %(when)s",
-                   when=format_datetime(registration.starts_at, "d MMMM yyyy, HH:mm"))
+                   when=format_datetime(standing.starts_at, "d MMMM yyyy, HH:mm"))
         endpoint = "oath.my"
     return [ChecklistItem("oath", _("Ambtseed of belofte afgelegd"), False, endpoint, detail=detail, order=ORDER)]
 
 
 def _statement_item(user) -> ChecklistItem:
-    signed_at = db.session.scalar(_statement("signed_at"), {"user_id": user.id})
+    signed_at = db.session.scalar(_statement(), {"user_id": user.id})
     if signed_at is None:
         return ChecklistItem("integrity-statement", _("Integriteitsverklaring ondertekend"), False, "oath.statement",
                              detail=_("Lees en onderteken de verklaring"), order=ORDER)
@@ -49,22 +49,11 @@ def _statement_item(user) -> ChecklistItem:
 
 
 @cache
-def _statement(which: str) -> Select:
-    """The item's queries, built once (the dashboard asks them on every view): only what the item shows."""
-    user_id = bindparam("user_id")
-    if which == "taken_on":  # the oath record (one per person)
-        return select(OathRecord.taken_on).where(OathRecord.user_id == user_id).limit(1)
-    if which == "registration":  # the confirmed or waitlisted registration (at most one)
-        return (
-            select(Registration.status, OathSession.starts_at)
-            .join(OathSession, OathSession.id == Registration.session_id)
-            .where(Registration.user_id == user_id, Registration.status.in_(ACTIVE_STATUSES))
-            .limit(1)
-        )
-    # the latest signature of the integrity statement
+def _statement() -> Select:
+    """The integrity statement's latest signature, built once (the dashboard asks it on every view): :user_id."""
     return (
         select(StatementSignature.signed_at)
-        .where(StatementSignature.user_id == user_id)
+        .where(StatementSignature.user_id == bindparam("user_id"))
         .order_by(StatementSignature.signed_at.desc())
         .limit(1)
     )

@@ -6,14 +6,14 @@ from datetime import datetime
 from functools import cache
 from typing import Iterable, Optional
 
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import Row, Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.models import User
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.oath.models import OathRecord, OathSession, Registration
-from portal.oath.states import RegistrationStatus, SessionStatus
+from portal.oath.states import ACTIVE_STATUSES, RegistrationStatus, SessionStatus
 
 
 def open_sessions_query(now: Optional[datetime] = None) -> Select:
@@ -119,3 +119,24 @@ def record_of(user_id: int) -> Optional[OathRecord]:
 def _record_statement() -> Select:
     """record_of's statement, built once (the ceremony list and the oath page ask it): :user_id."""
     return select(OathRecord).where(OathRecord.user_id == bindparam("user_id"))
+
+
+def standing_of(user_id: int) -> Row:
+    """What the ceremony list says of the person, in one statement: the oath record's formula and day
+    (``record_id`` set), else the confirmed or waitlisted registration's status and its session's start
+    (``registration_status`` set); each is at most one per person (unique constraints)."""
+    return db.session.execute(_standing_statement(), {"user_id": user_id}).one()
+
+
+@cache
+def _standing_statement() -> Select:
+    """standing_of's statement, built once: :user_id."""
+    return (
+        select(OathRecord.id.label("record_id"), OathRecord.formula, OathRecord.taken_on,
+               Registration.status.label("registration_status"), OathSession.starts_at)
+        .select_from(User)
+        .outerjoin(OathRecord, OathRecord.user_id == User.id)
+        .outerjoin(Registration, and_(Registration.user_id == User.id, Registration.status.in_(ACTIVE_STATUSES)))
+        .outerjoin(OathSession, OathSession.id == Registration.session_id)
+        .where(User.id == bindparam("user_id"))
+    )

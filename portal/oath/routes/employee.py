@@ -19,7 +19,14 @@ from portal.oath.formulas import wording_lines
 from portal.oath.ics import build_invitation
 from portal.oath.states import RegistrationStatus
 from portal.oath.services.locking import active_registration_for, waitlist_position
-from portal.oath.queries import free_places, open_sessions_query, place_counts, record_of, registrations_of
+from portal.oath.queries import (
+    free_places,
+    open_sessions_query,
+    place_counts,
+    record_of,
+    registrations_of,
+    standing_of,
+)
 from portal.oath.services.registrations import (
     cancel_refusal,
     cancel_registration,
@@ -50,8 +57,7 @@ def sessions():
     page = paginate(open_sessions_query(), 10)
     counts = place_counts(s.id for s in page.items)
     return render_template("oath/sessions.html", page=page, counts=counts, free_places=free_places,
-                           formulas=current_wordings("nl"), record=record_of(current_user.id),
-                           active=active_registration_for(current_user.id))
+                           formulas=current_wordings("nl"), standing=standing_of(current_user.id))
 
 
 @bp.route("/sessions/<int:session_id>", methods=["GET", "POST"])
