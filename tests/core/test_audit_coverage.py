@@ -1,8 +1,9 @@
 """Every action the code records in the audit trail reads as a sentence (portal/core/audit_sentences.py).
 
 The scan reads the code as it is: calls of ``record_event`` and of the helpers that pass their own
-``action`` argument on to it (``audit`` in the declarations, ``_move`` in the concerns), with the action
-written as a literal, a conditional of literals, or an f-string (whose fixed start a prefix sentence covers).
+``action`` argument on to it (``audit`` in the declarations, ``_move`` in the concerns), and the events
+written as ``dict(action=...)`` for ``record_events``, with the action written as a literal, a conditional
+of literals, or an f-string (whose fixed start a prefix sentence covers).
 """
 
 from __future__ import annotations
@@ -63,10 +64,17 @@ def recorded_actions() -> tuple[set[str], set[str]]:
     exact: set[str] = set()
     prefixes: set[str] = set()
     for path, tree in trees.items():
+        uses_record_events = any(isinstance(call, ast.Call) and _call_name(call) == "record_events"
+                                 for call in ast.walk(tree))
         for call in ast.walk(tree):
-            if not isinstance(call, ast.Call) or _call_name(call) not in wrappers:
+            if not isinstance(call, ast.Call):
                 continue
-            position, keyword = wrappers[_call_name(call)]
+            if _call_name(call) == "dict" and uses_record_events:  # an event for record_events
+                position, keyword = len(call.args) + 1, "action"
+            elif _call_name(call) in wrappers:
+                position, keyword = wrappers[_call_name(call)]
+            else:
+                continue
             node = call.args[position] if len(call.args) > position else next(
                 (k.value for k in call.keywords if k.arg == keyword), None)
             if node is None or (isinstance(node, ast.Name) and node.id == keyword):
