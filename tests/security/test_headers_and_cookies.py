@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.conftest import password_for
+from tests.conftest import _empty_tables, password_for
 
 STRONG_SECRET = "Zx8-q2Lm0Pa9vR4tY7uI1oP3sD6fG5hJ-portal-tests"
 
@@ -21,6 +21,10 @@ def production(app_config):
 
     app = create_app({**app_config, "ENV": "production", "SECRET_KEY": STRONG_SECRET, "DEBUG": False,
                       "TESTING": False, "LDAP_ALLOW_PLAIN": True})  # the test slapd is plain ldap:// on loopback
+    with app.app_context():
+        # The database is shared by the whole session; like the ``app`` fixture, start from empty
+        # tables (an earlier test may have left jdevries marked as left, or sessions and throttles).
+        _empty_tables()
     yield _Https(app.test_client())
     with app.app_context():
         from portal.extensions import db
