@@ -123,11 +123,35 @@ def create_declaration(owner, kind: DeclarationKind, answers: Mapping[str, Any],
     if existing is not None:
         return existing, False
     kind = DeclarationKind(kind)
+    declaration, _version = _new_declaration(owner, kind, answers, client_token, created_by=actor or owner)
+    existing = _insert_once(declaration, owner, client_token)
+    if existing is not None:
+        return existing, False
+    audit("declaration.create", declaration, actor or owner, kind=kind.value, version=1)
+    return declaration, True
+
+
+def _new_declaration(owner, kind: DeclarationKind, answers: Mapping[str, Any], client_token: Optional[str], *,
+                     created_by) -> tuple[Declaration, DeclarationVersion]:
+    """A declaration with its first version as a draft holding ``answers``, not yet in the session."""
     declaration = Declaration(owner=owner, kind=kind, status=DeclarationStatus.draft, client_token=client_token or None)
     version = DeclarationVersion(declaration=declaration, number=1, kind=kind, status=VersionStatus.draft,
-                                 created_by=actor or owner)
+                                 created_by=created_by)
     _apply_answers(version, answers)
     declaration.pending_version = version
+    return declaration, version
+
+
+def _insert_once(declaration: Declaration, owner, client_token: Optional[str]) -> Optional[Declaration]:
+    """Insert a new declaration; the one already sent with the same ``client_token`` (a double click), if any.
+
+    The unique client token decides, concurrent requests included; without a token there is
+    nothing to repeat and no savepoint is needed.
+    """
+    if declaration.client_token is None:
+        db.session.add(declaration)
+        db.session.flush()
+        return None
     try:
         with db.session.begin_nested():
             db.session.add(declaration)
@@ -136,9 +160,8 @@ def create_declaration(owner, kind: DeclarationKind, answers: Mapping[str, Any],
         existing = find_by_client_token(owner, client_token)
         if existing is None:
             raise
-        return existing, False
-    audit("declaration.create", declaration, actor or owner, kind=kind.value, version=1)
-    return declaration, True
+        return existing
+    return None
 
 
 def file_declaration(owner, kind: DeclarationKind, answers: Mapping[str, Any], *, submit: bool,
@@ -152,28 +175,14 @@ def file_declaration(owner, kind: DeclarationKind, answers: Mapping[str, Any], *
     the unique key (``created=False``, nothing changed).
     """
     kind = DeclarationKind(kind)
-    declaration = Declaration(owner=owner, kind=kind, status=DeclarationStatus.draft, client_token=client_token or None)
-    version = DeclarationVersion(declaration=declaration, number=1, kind=kind, status=VersionStatus.draft,
-                                 created_by=owner)
-    _apply_answers(version, answers)
-    declaration.pending_version = version
+    declaration, version = _new_declaration(owner, kind, answers, client_token, created_by=owner)
     now = utcnow()
     if submit:
         _check_submittable(version)
         _mark_submitted(version, declaration, now)
-    if declaration.client_token is None:
-        db.session.add(declaration)
-        db.session.flush()
-    else:
-        try:
-            with db.session.begin_nested():
-                db.session.add(declaration)
-                db.session.flush()
-        except IntegrityError:
-            existing = find_by_client_token(owner, client_token)
-            if existing is None:
-                raise
-            return existing, False
+    existing = _insert_once(declaration, owner, client_token)
+    if existing is not None:
+        return existing, False
     events = [dict(action="declaration.create", actor=owner, obj=declaration, subject_user_id=owner.id,
                    details={"kind": kind.value, "version": 1})]
     if submit:
