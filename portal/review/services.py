@@ -196,14 +196,6 @@ def decide_version(version: DeclarationVersion, outcome, actor, conditions: Opti
     one's own declaration, StaleDeclaration when ``expected_lock_version`` is outdated (or
     another decision won the race at flush), InvalidTransition for an already decided one.
     """
-    _put_into_effect(version, outcome, actor, conditions, reason, now=now,
-                     expected_lock_version=expected_lock_version)
-
-
-def _put_into_effect(version: DeclarationVersion, outcome, actor, conditions: Optional[str] = None,
-                     reason: Optional[str] = None, *, now: Optional[datetime] = None,
-                     expected_lock_version: Optional[int] = None) -> None:
-    """``decide_version`` without a savepoint of its own: for the guarded services that call it."""
     declaration = version.declaration
     ensure_can_decide(declaration, actor)
     ensure_lock_version(declaration, expected_lock_version)
@@ -285,7 +277,7 @@ def decide_declaration(declaration: Declaration, outcome, actor, *, conditions: 
         raise ProposalWaiting()
     outcome = _decision(outcome, conditions, reason)
     if not needs_second_approval(declaration, outcome):
-        _put_into_effect(version, outcome, actor, conditions, reason, now=now)  # inside this service's savepoint
+        decide_version(version, outcome, actor, conditions, reason, now=now)  # runs in this service's savepoint
         return None
     return _propose(declaration, version, outcome, actor, conditions, reason, now or utcnow())
 
@@ -323,8 +315,8 @@ def confirm_proposal(proposal: PendingDecision, actor, *, expected_lock_version:
     if proposal.proposed_by_id == actor.id:
         raise FourEyesError()
     now = now or utcnow()
-    _put_into_effect(proposal.version, proposal.outcome, actor, proposal.conditions, proposal.reason,
-                     now=now, expected_lock_version=expected_lock_version)
+    decide_version(proposal.version, proposal.outcome, actor, proposal.conditions, proposal.reason,
+                   now=now, expected_lock_version=expected_lock_version)
     proposal.status = ProposalStatus.confirmed
     proposal.confirmed_by_id = actor.id
     proposal.confirmed_at = now
