@@ -91,7 +91,7 @@ class atomic:  # noqa: N801 - used like contextlib's lower-case context managers
     """
 
     def __enter__(self) -> None:
-        _open_outer_transaction_on_sqlite()
+        begin_on_sqlite()
         self._nested = db.session.begin_nested()
         self._nested.__enter__()
 
@@ -107,18 +107,20 @@ class atomic:  # noqa: N801 - used like contextlib's lower-case context managers
         return wrapper
 
 
-def _open_outer_transaction_on_sqlite() -> None:
-    """pysqlite begins a transaction only before the first INSERT/UPDATE/DELETE.
+def begin_on_sqlite(*, immediate: bool = False) -> None:
+    """On SQLite, begin the session's transaction now if none is open (elsewhere: nothing).
 
-    A SAVEPOINT issued before that would itself be the outermost transaction, and releasing it
-    would commit at once. An explicit BEGIN first keeps the savepoint inside the request's
-    transaction, as on PostgreSQL.
+    pysqlite begins a transaction only before the first INSERT/UPDATE/DELETE. A SAVEPOINT issued
+    before that would itself be the outermost transaction, and releasing it would commit at once:
+    an explicit BEGIN first keeps the savepoint inside the request's transaction, as on PostgreSQL.
+    ``immediate`` takes the write lock at once (``BEGIN IMMEDIATE``), for a read that must see every
+    write committed before it and let none come between it and its own writes.
     """
     connection = db.session.connection()
     if connection.dialect.name != "sqlite":
         return
     if not connection.connection.driver_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def init_app(app: Flask) -> None:

@@ -47,6 +47,7 @@ from sqlalchemy import and_, or_, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from portal.core.time import as_utc, utcnow
+from portal.core.transaction import begin_on_sqlite
 from portal.extensions import db
 from portal.notifications.errors import smtp_error_text
 from portal.notifications.models import MailStatus, OutboxAttachment, OutboxMessage, ensure_transition
@@ -205,7 +206,10 @@ def claim_due(
         if ids:
             _update(OutboxMessage.id.in_(ids), **claim)
     else:
-        _begin_immediate_on_sqlite()
+        # The write lock before reading the candidates, not at the first compare-and-set: otherwise
+        # two processes can read the same due rows, and the one that writes second claims nothing
+        # although other messages are due, ending its run as if the outbox were empty.
+        begin_on_sqlite(immediate=True)
         # Compare-and-set per row: of two processes, only one sees a row count of 1.
         ids = [
             i for i in _candidates(now, limit, only_id, lock=False)
@@ -213,20 +217,6 @@ def claim_due(
         ]
     db.session.commit()
     return ids
-
-
-def _begin_immediate_on_sqlite() -> None:
-    """Take SQLite's write lock before reading the candidates, not at the first compare-and-set.
-
-    Otherwise two processes can read the same due rows; the one that writes second loses every
-    compare-and-set, claims nothing although other messages are due, and its run ends as if the
-    outbox were empty. With the lock taken first, the read sees every claim committed before it and
-    none can come between the read and the writes; waiting for the lock goes through the busy
-    timeout like any write. (Inside a transaction that already wrote, the lock is held anyway.)
-    """
-    connection = db.session.connection()
-    if not connection.connection.driver_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _update(condition, **values) -> bool:
