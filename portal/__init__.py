@@ -10,6 +10,7 @@ from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from portal.config import PROJECT_ROOT, ConfigError, check_production, load_config
+from portal.core import database
 from portal.core.i18n import format_day, format_moment
 from portal.extensions import babel, csrf, db, login_manager, migrate
 
@@ -48,8 +49,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     params.init_app(app)
 
     db.init_app(app)
-    _enforce_sqlite_foreign_keys(app)
-    _ping_idle_connections(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     _init_login(app)
 
@@ -103,11 +103,7 @@ def _derive_config(app: Flask) -> None:
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
             url = f"sqlite:///{Path(app.instance_path) / 'portal.sqlite3'}"
         app.config["SQLALCHEMY_DATABASE_URI"] = url
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        app.config.setdefault(
-            "SQLALCHEMY_ENGINE_OPTIONS",
-            {"pool_size": 5, "max_overflow": 5, "pool_timeout": 5, "connect_args": {"connect_timeout": 3}},
-        )
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", database.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     if not app.config.get("SECRET_KEY"):
         # Development only (production refuses to start without one): a per-process key.
         import secrets
@@ -117,59 +113,6 @@ def _derive_config(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
     app.config["BABEL_DEFAULT_LOCALE"] = "nl"
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
-
-
-def _enforce_sqlite_foreign_keys(app: Flask) -> None:
-    """SQLite ignores foreign keys (and their ON DELETE rules) unless asked, unlike PostgreSQL."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return
-    from sqlalchemy import event
-
-    with app.app_context():
-
-        @event.listens_for(db.engine, "connect")
-        def _foreign_keys_on(dbapi_connection, _record) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-
-#: a pooled connection unused for longer than this is tested before a request gets it
-IDLE_PING_SECONDS = 10
-
-
-def _ping_idle_connections(app: Flask) -> None:
-    """Test a pooled PostgreSQL connection before use only when it has been idle a while.
-
-    SQLAlchemy's ``pool_pre_ping`` tests every checkout: a round trip on every request. A
-    connection that was used seconds ago is as good as a tested one; one that sat idle may have
-    been closed by a database restart, and is replaced before the request sees it. A connection
-    that breaks mid-request still gives the clear 503 page (core/errors.py).
-    """
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        return
-    import time
-
-    from sqlalchemy import event, exc
-
-    with app.app_context():
-        engine = db.engine
-
-        @event.listens_for(engine, "checkout")
-        def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
-            now = time.monotonic()
-            last_used = record.info.get("portal_checked_in", now)
-            if now - last_used > IDLE_PING_SECONDS:
-                try:
-                    with dbapi_connection.cursor() as cursor:
-                        cursor.execute("SELECT 1")
-                    dbapi_connection.rollback()
-                except Exception as error:  # noqa: BLE001 - any failure: the pool takes a new connection
-                    raise exc.DisconnectionError() from error
-
-        @event.listens_for(engine, "checkin")
-        def _note_checkin(_dbapi_connection, record) -> None:
-            record.info["portal_checked_in"] = time.monotonic()
 
 
 def _init_login(app: Flask) -> None:

@@ -71,14 +71,14 @@ def _signed_in_with_a_pooled_connection(app):
 
 def test_a_connection_broken_while_idle_is_replaced_before_anyone_sees_it(proxied_app, monkeypatch):
     """The database restarted at night: the pooled connections are dead. The first person in the
-    morning gets the page, not an error (an idle connection is tested before use, portal/__init__.py)."""
-    import portal
+    morning gets the page, not an error (an idle connection is tested before use, portal/core/database.py)."""
+    from portal.core import database
 
     app, proxy = proxied_app
     client = _signed_in_with_a_pooled_connection(app)
     proxy.stop()  # every pooled connection is cut
     proxy.start()
-    monkeypatch.setattr(portal, "IDLE_PING_SECONDS", -1)  # as if they sat idle for the night
+    monkeypatch.setattr(database, "IDLE_PING_SECONDS", -1)  # as if they sat idle for the night
     for _ in range(3):
         response = client.get("/")
         assert response.status_code == 200

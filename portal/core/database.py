@@ -1,0 +1,136 @@
+"""How the portal's connections to its database are set up (SQLite for a first run, PostgreSQL in production).
+
+- SQLite enforces foreign keys only when asked (``_enforce_sqlite_foreign_keys``).
+- A pooled PostgreSQL connection is tested before use only after it sat idle (``_ping_idle_connections``).
+- psycopg's cursors describe their result columns only when something reads the description
+  (``LazyDescriptionCursor``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event, exc
+from sqlalchemy.engine import make_url
+
+from portal.extensions import db
+
+#: a pooled connection unused for longer than this is tested before a request gets it
+IDLE_PING_SECONDS = 10
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    """The engine's settings for ``url`` (``SQLALCHEMY_ENGINE_OPTIONS`` unless the settings give their own)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return {}
+    connect_args: dict[str, Any] = {"connect_timeout": 3}
+    if parsed.get_dialect().driver == "psycopg":
+        connect_args["cursor_factory"] = lazy_description_cursor()
+    return {"pool_size": 5, "max_overflow": 5, "pool_timeout": 5, "connect_args": connect_args}
+
+
+def init_app(app: Flask) -> None:
+    """After ``db.init_app``: the per-connection rules of the configured database."""
+    _enforce_sqlite_foreign_keys(app)
+    _ping_idle_connections(app)
+
+
+def _enforce_sqlite_foreign_keys(app: Flask) -> None:
+    """SQLite ignores foreign keys (and their ON DELETE rules) unless asked, unlike PostgreSQL."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    with app.app_context():
+
+        @event.listens_for(db.engine, "connect")
+        def _foreign_keys_on(dbapi_connection, _record) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+
+def _ping_idle_connections(app: Flask) -> None:
+    """Test a pooled PostgreSQL connection before use only when it has been idle a while.
+
+    SQLAlchemy's ``pool_pre_ping`` tests every checkout: a round trip on every request. A
+    connection that was used seconds ago is as good as a tested one; one that sat idle may have
+    been closed by a database restart, and is replaced before the request sees it. A connection
+    that breaks mid-request still gives the clear 503 page (core/errors.py).
+    """
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "checkout")
+        def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+            now = time.monotonic()
+            last_used = record.info.get("portal_checked_in", now)
+            if now - last_used > IDLE_PING_SECONDS:
+                try:
+                    with dbapi_connection.cursor() as cursor:
+                        cursor.execute("SELECT 1")
+                    dbapi_connection.rollback()
+                except Exception as error:  # noqa: BLE001 - any failure: the pool takes a new connection
+                    raise exc.DisconnectionError() from error
+
+        @event.listens_for(engine, "checkin")
+        def _note_checkin(_dbapi_connection, record) -> None:
+            record.info["portal_checked_in"] = time.monotonic()
+
+
+class LazyDescription(Sequence):
+    """A cursor's ``description`` whose column entries are made when one is first read.
+
+    SQLAlchemy asks every result's ``description`` but, for a statement it has run before, only
+    looks whether it is ``None``: its result columns are cached with the compiled statement.
+    psycopg's own ``description`` builds one ``Column`` (name decoded, type looked up) per result
+    column every time, about 3 µs each: 0.1 ms for the signed-in person's 30 columns on every page.
+    """
+
+    __slots__ = ("_cursor", "_count", "_columns")
+
+    def __init__(self, cursor, count: int) -> None:
+        self._cursor = cursor
+        self._count = count
+        self._columns: list | None = None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if self._columns is None:
+            from psycopg import Column
+
+            self._columns = [Column(self._cursor, position) for position in range(self._count)]
+        return self._columns[index]
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+_LAZY_CURSOR = None
+
+
+def lazy_description_cursor():
+    """psycopg's client-side cursor with a ``LazyDescription`` (made once, on first use)."""
+    global _LAZY_CURSOR
+    if _LAZY_CURSOR is None:
+        import psycopg
+        from psycopg.pq import ExecStatus
+
+        returns_rows = (ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK)
+
+        class LazyDescriptionCursor(psycopg.Cursor):
+            @property
+            def description(self):  # the same answers as psycopg's, column entries made on demand
+                result = self.pgresult
+                if result and (result.nfields or result.status in returns_rows):
+                    return LazyDescription(self, result.nfields)
+                return None
+
+        _LAZY_CURSOR = LazyDescriptionCursor
+    return _LAZY_CURSOR
