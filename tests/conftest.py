@@ -154,13 +154,23 @@ def app_config(database_url, slapd) -> dict:
     return _base_config(database_url, slapd.config())
 
 
-@pytest.fixture()
-def app(app_config):
+def make_app(config: dict):
+    """A new app on the test database, its tables emptied: nothing an earlier test left behind counts.
+
+    For a test that needs its own settings (a directory that is down, a wrong service password). A
+    second app server on the same data (``create_app`` again) is what a test of sharing wants instead.
+    """
     from portal import create_app
 
-    app = create_app(app_config)
+    app = create_app(config)
     with app.app_context():
         _empty_tables()
+    return app
+
+
+@pytest.fixture()
+def app(app_config):
+    app = make_app(app_config)
     yield app
     with app.app_context():
         from portal.extensions import db

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from portal.auth.models import User
 from portal.extensions import db
-from tests.conftest import AuthActions, PortalClient, password_for
+from tests.conftest import AuthActions, PortalClient, make_app, password_for
 from tests.declarations.helpers import make_user, user_by_name
 from tests.support.samba import PASSWORD_EXPIRED
 
@@ -137,7 +137,7 @@ def test_a_refused_service_account_is_not_tried_again_until_an_administrator_ret
     from portal import create_app
 
     app_config.update(LDAP_BIND_PASSWORD="Verkeerd-Wachtwoord-1", LDAP_RETRY_SECONDS=0)
-    app = create_app(app_config)
+    app = make_app(app_config)  # no refusal recorded by an earlier test
     app.test_client_class = PortalClient
     auth = AuthActions(app.test_client())
     logging.getLogger().addHandler(caplog.handler)  # create_app set the root logger's handlers

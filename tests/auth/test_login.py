@@ -239,11 +239,10 @@ def test_repeated_failures_are_rate_limited_per_address(client, auth):
 
 @pytest.mark.directories("openldap")
 def test_directory_down_gives_503_within_timeout(app_config, slapd):
-    from portal import create_app
-    from tests.conftest import PortalClient, AuthActions
+    from tests.conftest import AuthActions, PortalClient, make_app
 
     app_config.update(LDAP_URL="ldap://127.0.0.1:9", LDAP_TIMEOUT=1.0)  # nothing listens on port 9
-    app = create_app(app_config)
+    app = make_app(app_config)
     app.test_client_class = PortalClient
     auth = AuthActions(app.test_client())
     started = time.monotonic()

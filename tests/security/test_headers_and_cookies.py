@@ -10,21 +10,17 @@ import re
 
 import pytest
 
-from tests.conftest import _empty_tables, password_for
+from tests.conftest import make_app, password_for
 
 STRONG_SECRET = "Zx8-q2Lm0Pa9vR4tY7uI1oP3sD6fG5hJ-portal-tests"
 
 
 @pytest.fixture()
 def production(app_config):
-    from portal import create_app
-
-    app = create_app({**app_config, "ENV": "production", "SECRET_KEY": STRONG_SECRET, "DEBUG": False,
-                      "TESTING": False, "LDAP_ALLOW_PLAIN": True})  # the test slapd is plain ldap:// on loopback
-    with app.app_context():
-        # The database is shared by the whole session; like the ``app`` fixture, start from empty
-        # tables (an earlier test may have left jdevries marked as left, or sessions and throttles).
-        _empty_tables()
+    # The database is shared by the whole session: like the ``app`` fixture, start from empty tables
+    # (an earlier test may have left jdevries marked as left, or sessions and throttles).
+    app = make_app({**app_config, "ENV": "production", "SECRET_KEY": STRONG_SECRET, "DEBUG": False,
+                    "TESTING": False, "LDAP_ALLOW_PLAIN": True})  # the test slapd is plain ldap:// on loopback
     yield _Https(app.test_client())
     with app.app_context():
         from portal.extensions import db
