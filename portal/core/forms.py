@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Callable, Union
 from urllib.parse import urlsplit
@@ -165,12 +166,29 @@ def fast_html_params(**kwargs) -> Markup:
     """
     params = []
     for key, value in sorted(kwargs.items()):
-        key = clean_key(key)
+        key = _ATTRIBUTE_NAMES.get(key) or _attribute_name(key)
         if value is True:
-            params.append(str(escape(key)))
+            params.append(key)
         elif value is not False:
-            params.append(f'{escape(key)}="{str(escape(value)).replace(chr(34), "&quot;")}"')
+            if value.__class__ is str and _NEEDS_ESCAPING(value) is None:
+                text = value  # nothing to escape: escape() would give the same text
+            else:
+                text = str(escape(value)).replace(chr(34), "&quot;")
+            params.append(f'{key}="{text}"')
     return Markup(" ".join(params))  # nosec B704 - every key and value above is escaped
+
+
+#: a character that ``escape`` changes
+_NEEDS_ESCAPING = re.compile("[&<>\"']").search
+#: keyword → attribute name, cleaned and escaped: the few dozen names the portal's forms use
+_ATTRIBUTE_NAMES: dict[str, str] = {}
+
+
+def _attribute_name(key: str) -> str:
+    name = str(escape(clean_key(key)))
+    if len(_ATTRIBUTE_NAMES) < 1000:
+        _ATTRIBUTE_NAMES[key] = name
+    return name
 
 
 def install_fast_html_params() -> None:

@@ -22,6 +22,7 @@ from babel import support
 from flask import Flask, Request
 from flask.globals import _cv_app
 from flask.templating import Environment as FlaskEnvironment
+import flask_babel
 from flask_babel import Domain, get_locale
 from flask_babel import format_datetime as flask_format_datetime
 from jinja2 import nodes, pass_context
@@ -54,6 +55,26 @@ class RequestCachedDomain(Domain):
         if ctx is not None:
             ctx.portal_translations = (ctx.__dict__.get("babel_locale"), translations)
         return translations
+
+
+_flask_babel_get_domain = flask_babel.get_domain
+
+
+def _request_domain() -> Domain:
+    """Flask-Babel's ``get_domain`` without the ``g`` proxy once the request has its domain.
+
+    Every lazy text (a form's labels, hints and options: sixty on the side-activity form) goes
+    through ``flask_babel.gettext`` → ``get_domain``, which asks the ``g`` proxy three times
+    whether the Babel namespace is there before reading it: more than the catalogue look-up
+    itself. The same namespace, read directly; the first call of a request (or none) still
+    goes through Flask-Babel.
+    """
+    ctx = _babel_context()
+    if ctx is not None:
+        domain = ctx.__dict__.get("babel_domain")
+        if domain is not None:
+            return domain
+    return _flask_babel_get_domain()
 
 
 def _template_gettext(domain: RequestCachedDomain):
@@ -173,6 +194,7 @@ def init_app(app: Flask) -> None:
     # Flask-Babel builds its default domain lazily (a cached property); ours takes its place,
     # for Python code (gettext, lazy_gettext) and for the templates alike.
     babel_config.instance.domain_instance = domain
+    flask_babel.get_domain = _request_domain  # what flask_babel.gettext (and so lazy_gettext) calls
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: domain.get_translations().ugettext(s),
         ngettext=lambda s, p, n: domain.get_translations().ungettext(s, p, n),
