@@ -103,6 +103,10 @@ _GETTEXT_NAMES = frozenset({"_", "gettext"})
 
 def template_language() -> str:
     """The language templates are rendered in now: the request's, or the one ``force_locale`` set."""
+    ctx = _babel_context()  # the locale the request (or force_locale) selected, without the g proxy
+    locale = ctx.__dict__.get("babel_locale") if ctx is not None else None
+    if locale is not None:
+        return str(locale)
     try:
         return str(get_locale() or "nl")
     except RuntimeError:  # no application context: nothing is translated

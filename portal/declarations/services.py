@@ -12,10 +12,11 @@ HR's actions (review, questions, decisions) are the review area's: ``portal.revi
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Mapping, Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import Update, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.core.audit import record_events
@@ -97,9 +98,7 @@ def missing_answers(version: DeclarationVersion) -> list[str]:
 def _withdraw_nil_statements(user_id: int, kind: DeclarationKind, now: datetime) -> None:
     if not any(isinstance(obj, NilStatement) for obj in db.session.identity_map.values()):
         # none loaded in this session, so none to bring up to date: a plain UPDATE of the table
-        table = NilStatement.__table__
-        db.session.execute(update(table).where(table.c.user_id == user_id, table.c.kind == kind,
-                                               table.c.withdrawn_at.is_(None)).values(withdrawn_at=now))
+        db.session.execute(_withdraw_nil_statement(), {"for_user_id": user_id, "for_kind": kind, "now": now})
         return
     db.session.execute(
         update(NilStatement)
@@ -107,6 +106,16 @@ def _withdraw_nil_statements(user_id: int, kind: DeclarationKind, now: datetime)
         .values(withdrawn_at=now)
         .execution_options(synchronize_session="fetch")
     )
+
+
+@cache
+def _withdraw_nil_statement() -> Update:
+    """The plain UPDATE of _withdraw_nil_statements, built once (every submission runs it): :for_user_id, :for_kind, :now."""
+    table = NilStatement.__table__
+    return (update(table)
+            .where(table.c.user_id == bindparam("for_user_id"), table.c.kind == bindparam("for_kind"),
+                   table.c.withdrawn_at.is_(None))
+            .values(withdrawn_at=bindparam("now", type_=table.c.withdrawn_at.type)))
 
 
 # -- the employee ----------------------------------------------------------------------------

@@ -22,11 +22,13 @@ def init_app(app: Flask) -> None:
     from portal.oath.access import is_hr
     from portal.oath.checklist import oath_checklist
     from portal.oath.demo import load_demo_sessions
+    from portal.oath.ics import install_short_line_folding
     from portal.oath.services.formulas import load_model_formulas
     from portal.oath.services.statements import publish_statement_text
     from portal.oath.personal_data import oath_personal_data
 
     app.config.setdefault("CEREMONY_REMINDER_DAYS", 3)
+    install_short_line_folding()  # invitations in every registration's mail
     register_nav_item(NavItem("oath.my", lambda: _l("Ambtseed"), order=40))
     register_nav_item(NavItem("oath.admin_sessions", lambda: _l("Ceremonies (P&O)"), order=70, visible=is_hr))
     register_checklist_provider(oath_checklist)

@@ -57,3 +57,77 @@ def test_rendered_fields_are_what_wtforms_renders(app):
             saved[0], staticmethod(saved[1]), staticmethod(saved[2]))
     assert core.html_params is fast_html_params
     assert installed == plain
+
+
+def _choice_fields():
+    """Every radio field declared on a form of the portal, unbound (the form classes are imported with the app)."""
+    from flask_wtf import FlaskForm
+    from wtforms.fields.core import UnboundField
+    from wtforms import RadioField
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    found = {}
+    for form_class in subclasses(FlaskForm):
+        if not form_class.__module__.startswith("portal."):
+            continue
+        for name in dir(form_class):
+            value = getattr(form_class, name, None)
+            if isinstance(value, UnboundField) and issubclass(value.field_class, RadioField):
+                found[f"{form_class.__module__}.{form_class.__name__}.{name}"] = value
+    return found
+
+
+def _bound(unbound, **form_kwargs):
+    from wtforms import Form
+
+    return type("One", (Form,), {"answer": unbound})(**form_kwargs).answer
+
+
+def test_choice_inputs_write_what_wtforms_sub_fields_render(app):
+    """The form macro's radio buttons (core/forms.py choice_inputs) are WTForms' own, for every radio field of the portal."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms import RadioField, SelectMultipleField, widgets
+    from wtforms.validators import DataRequired, InputRequired
+
+    from portal.core.forms import choice_inputs
+
+    def reference(field, **kwargs):
+        return [(option.id, str(option.label.text), str(option(**kwargs))) for option in field]
+
+    def mine(field, **kwargs):
+        return [(option_id, str(label), str(markup)) for option_id, label, markup in choice_inputs(field, **kwargs)]
+
+    class Checkboxes(SelectMultipleField):
+        widget = widgets.ListWidget(prefix_label=False)
+        option_widget = widgets.CheckboxInput()
+
+    extra = {
+        "required": RadioField("R", choices=[("a", 'A "1"'), ("b", "<B>"), ("", "")], validators=[InputRequired()]),
+        "data_required": RadioField("D", choices=[("1", "een"), ("2", "twee")], validators=[DataRequired()],
+                                    render_kw={"required": False, "data_x": "y"}),
+        "checkboxes": Checkboxes("C", choices=[("a", "A"), ("b", "B"), ("c", "C")]),
+    }
+    fields = {**_choice_fields(), **extra}
+    assert len(fields) >= 10, sorted(fields)
+    compared = 0
+    with app.test_request_context("/"):
+        for label, unbound in fields.items():
+            first = _bound(unbound)
+            if first.choices is None:  # choices given by the form's __init__: the page comparisons cover those
+                continue
+            values = [choice.value for choice in first._iter_choices_normalized()] + ["not-an-option"]
+            for value in [None, *values]:
+                formdata = MultiDict() if value is None else MultiDict([("answer", value)])
+                if label == "checkboxes" and value is not None:
+                    formdata = MultiDict([("answer", value), ("answer", "c")])
+                field = _bound(unbound, formdata=formdata)
+                field.validate(None)
+                field.flags.required = True  # as server_side_limits: the field's flag, never the options'
+                for kwargs in ({}, {"class_": "utrecht-radio-button"}, {"class_": "x", "disabled": True, "id": "own"}):
+                    assert mine(field, **kwargs) == reference(field, **kwargs), (label, value, kwargs)
+                    compared += 1
+    assert compared > 100

@@ -329,3 +329,22 @@ def test_history_shows_twenty_per_page_and_a_pager_only_when_there_is_a_second_p
     if pages == 2:
         second = client.get("/declarations/?page=2").get_data(as_text=True)
         assert second.count("· Ingetrokken") == 1
+
+
+def test_submitting_a_side_activity_withdraws_only_its_own_nothing_to_declare_statement(client, auth, app):
+    """The form's submission withdraws the person's "nothing to declare" of that kind (a plain UPDATE:
+    none is loaded in the request), not their statement of the other kind nor anyone else's."""
+    auth.login("nmulder")
+    client.submit("/declarations/nil", {"kind": "side_activity"})
+    client.submit("/declarations/nil", {"kind": "financial_interest"})
+    auth.logout()
+    auth.login("jdevries")
+    client.submit("/declarations/nil", {"kind": "side_activity"})
+    auth.logout()
+    auth.login("nmulder")
+    client.submit(SIDE_URL, dict(SIDE_FORM, submit="Indienen", client_token="nil-check"))
+    with app.test_request_context():
+        statements = {(s.user.username, s.kind): s.withdrawn_at for s in db.session.scalars(select(NilStatement))}
+        assert statements[("nmulder", DeclarationKind.side_activity)] is not None
+        assert statements[("nmulder", DeclarationKind.financial_interest)] is None
+        assert statements[("jdevries", DeclarationKind.side_activity)] is None

@@ -100,3 +100,36 @@ def test_the_invitation_has_the_bytes_icalendar_itself_writes(app, method, monke
             monkeypatch.setattr(ics, "utcnow", lambda: moment)
             registration.status = RegistrationStatus.cancelled  # free to sign up for the next session
             db.session.flush()
+
+
+def test_short_lines_are_folded_as_icalendar_folds_them(app):
+    """install_short_line_folding (portal/oath/ics.py): the same text as icalendar's own _foldline, any line."""
+    from icalendar.parser import content_line
+
+    folding = content_line._foldline
+    assert getattr(folding, "portal_short_lines", False), "installed by the oath area's init_app"
+    original = folding.original
+    lines = ["", "A", "DTSTART;TZID=Europe/Amsterdam:20261215T100000", "x" * 73, "x" * 74, "x" * 75, "x" * 76,
+             "é" * 36, "é" * 37, "é" * 38, "€" * 24, "€" * 25, "a" * 73 + "\\", "a" * 72 + "\\,b", "a" * 72 + "^n",
+             "SUMMARY:Ambtseed of belofte – Gemeente Voorbeeld", "DESCRIPTION:" + "lang " * 40]
+    for line in lines:
+        for limit in (75, 10, 2):
+            assert folding(line, limit) == original(line, limit), (line, limit)
+        assert folding(line, fold_sep="\r\n\t") == original(line, fold_sep="\r\n\t")
+
+
+def test_an_invitation_has_the_same_bytes_with_icalendars_own_folding(app, monkeypatch):
+    from icalendar.parser import content_line
+
+    from portal.oath import ics
+    from portal.oath.services.registrations import register_for_session
+    from tests.oath.conftest import make_user
+
+    with app.test_request_context():
+        moment = ics.utcnow()
+        monkeypatch.setattr(ics, "utcnow", lambda: moment)
+        session = plan_session(capacity=5, starts_in=timedelta(days=21), location="Raadzaal, gemeentehuis – zaal €1")
+        registration = register_for_session(session.id, make_user("jdevries"), "oath")
+        fast = ics.build_invitation(session, registration, "REQUEST")
+        monkeypatch.setattr(content_line, "_foldline", content_line._foldline.original)
+        assert ics.build_invitation(session, registration, "REQUEST") == fast

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Optional
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from portal.core.audit import record_event
 from portal.core.time import utcnow
@@ -59,10 +60,15 @@ def spoken_text(formula: Formula | str, language: str,
 
 def latest_texts(languages: tuple[str, ...]) -> dict[tuple[Formula, str], OathFormulaText]:
     """{(formula, language): latest published version} for these languages, in one query."""
-    texts = db.session.scalars(
-        select(OathFormulaText).where(OathFormulaText.language.in_(languages)).order_by(OathFormulaText.version)
-    )
+    texts = db.session.scalars(_latest_texts_statement(), {"languages": list(languages)})
     return {(Formula(text.formula), text.language): text for text in texts}  # the latest version wins
+
+
+@cache
+def _latest_texts_statement() -> Select:
+    """latest_texts' statement, built once (the ceremony list and every session page ask it): :languages."""
+    return (select(OathFormulaText).where(OathFormulaText.language.in_(bindparam("languages", expanding=True)))
+            .order_by(OathFormulaText.version))
 
 
 def current_wordings(language: str, chosen: Optional[Formula] = None) -> dict[Formula, tuple[str, ...]]:
