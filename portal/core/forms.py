@@ -93,14 +93,19 @@ class PairSelect(Select):
             if name in flags and name not in kwargs:
                 kwargs[name] = flags[name]
         coerce, data = field.coerce, field.data
-        # as WTForms' render_option: sorted attributes ("selected" before "value"), the label escaped
-        # unless it is markup (a lazy text counts as markup), the value when there is no label
-        options = "".join([
-            f'<option {"selected " if coerce(value) == data else ""}value="{escape(value)}">'
-            f"{escape(label or value)}</option>"
-            for value, label in field.choices
-        ])
-        return Markup(f"<select {fast_html_params(name=field.name, **kwargs)}>{options}</select>")  # nosec B704
+        options = [f"<select {fast_html_params(name=field.name, **kwargs)}>"]
+        for value, label in field.choices:
+            # as WTForms' render_option: sorted attributes ("selected" before "value"), the label escaped
+            # unless it is markup, the value when the label is empty; a lazy text (markup too) is
+            # translated once, not once to test it and once to write it
+            if hasattr(label, "__html__"):
+                text = escape(label) or escape(value)
+            else:
+                text = escape(label or value)
+            selected = "selected " if coerce(value) == data else ""
+            options.append(f'<option {selected}value="{escape(value)}">{text}</option>')
+        options.append("</select>")
+        return Markup("".join(options))  # nosec B704 - every value and text above is escaped
 
 
 class PairSelectField(SelectField):

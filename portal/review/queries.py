@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from flask import current_app
 from sqlalchemy import Select, and_, bindparam, case, exists, false, func, or_, select, true, tuple_, union_all
@@ -69,9 +69,9 @@ class QueueFilters:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class QueueItem:
-    """One line of the queue: only what the line shows (no ORM objects: a line is one row of one SELECT)."""
+class QueueItem(NamedTuple):
+    """One line of the queue: only what the line shows (no ORM objects: a line is one row of one SELECT;
+    a tuple, made in one call, where a frozen dataclass sets each of its fields through a call)."""
 
     id: int
     submitted_at: datetime
