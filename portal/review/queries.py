@@ -179,8 +179,13 @@ def _page_ids(statuses: list[DeclarationStatus], conditions: list, after: bool, 
             # a row comparison is one index range on (status, submitted_at, id); the equivalent
             # "a > x OR (a = x AND id > y)" made PostgreSQL read the status's whole range from the start
             part = part.where(tuple_(Declaration.submitted_at, Declaration.id) > tuple_(_AFTER_AT, _AFTER_ID))
-        parts.append(select(part.subquery().c.id))
-    return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+        parts.append(part)
+    if len(parts) == 1:
+        return parts[0].subquery()
+    parts = [select(part.subquery()) for part in parts]  # SQLite: no LIMIT on a UNION's own members
+    # the page's ids from the merged ranges, before the joins: the details are read for one page, not one per status
+    merged = union_all(*parts).subquery()
+    return select(merged.c.id).order_by(merged.c.submitted_at, merged.c.id).limit(limit).subquery()
 
 
 #: made once: an alias built per request costs SQLAlchemy a copy of every column of the table
@@ -231,7 +236,7 @@ def queue_page(filters: QueueFilters, reviewer, *, now: datetime, target_days: i
     if position is not None:
         params["after_at"], params["after_id"] = position
     statement = _page_statement(_shape_of(filters), position is not None, per_page + 1)
-    rows = db.session.execute(statement, params).all()
+    rows = db.session.connection().execute(statement, params).all()  # plain rows: no ORM result machinery
     late = now - timedelta(days=target_days)
     items = [_queue_item(row, now, late) for row in rows[:per_page]]
     next_cursor = None
