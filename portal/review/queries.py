@@ -452,11 +452,14 @@ def open_proposal(version: Optional[DeclarationVersion]) -> Optional[PendingDeci
     """The decision proposed for ``version`` that waits for a second reviewer, if any."""
     if version is None:
         return None
-    return db.session.scalar(
-        select(PendingDecision).where(
-            PendingDecision.version_id == version.id, PendingDecision.status == ProposalStatus.pending
-        )
-    )
+    return db.session.scalar(_open_proposal_statement(), {"version_id": version.id})
+
+
+@lru_cache(maxsize=None)
+def _open_proposal_statement() -> Select:
+    # built once, bound with :version_id: every review page and every decision asks it
+    return select(PendingDecision).where(PendingDecision.version_id == bindparam("version_id"),
+                                         PendingDecision.status == ProposalStatus.pending)
 
 
 def eligible_reviewers(*columns):
