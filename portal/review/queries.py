@@ -310,16 +310,23 @@ class OtherDeclaration(ShowsStatus):
 def other_current_declarations(declaration: Declaration) -> list[OtherDeclaration]:
     """The owner's other declarations that are submitted or in force, with their latest version's subject:
     one SELECT of the shown columns."""
+    rows = db.session.execute(_other_declarations_statement(),
+                              {"owner_id": declaration.owner_id, "declaration_id": declaration.id})
+    return [OtherDeclaration(id=row[0], kind=row[1], status=row[2], subject=row[3] or "") for row in rows]
+
+
+@lru_cache(maxsize=None)
+def _other_declarations_statement() -> Select:
+    # built once (the review page asks it on every view), bound with :owner_id and :declaration_id
     latest = _LATEST
     subject = case((latest.kind == DeclarationKind.side_activity, latest.organisation_name), else_=latest.entity)
-    rows = db.session.execute(
+    return (
         select(Declaration.id, Declaration.kind, Declaration.status, subject)
         .outerjoin(latest, latest.id == func.coalesce(Declaration.pending_version_id, Declaration.current_version_id))
-        .where(Declaration.owner_id == declaration.owner_id, Declaration.id != declaration.id,
+        .where(Declaration.owner_id == bindparam("owner_id"), Declaration.id != bindparam("declaration_id"),
                Declaration.status.in_(ACTIVE_STATUSES))
         .order_by(Declaration.kind, Declaration.id)
     )
-    return [OtherDeclaration(id=row[0], kind=row[1], status=row[2], subject=row[3] or "") for row in rows]
 
 
 # -- the HR register ------------------------------------------------------------------------

@@ -20,13 +20,19 @@ ADVICE_PAGE = 25
 
 def advice_for_subject(kind: str, subject_id: int) -> list[AdviceRequest]:
     """Every request about one subject, newest first, with the people named on the review page."""
-    return list(db.session.scalars(
+    return list(db.session.scalars(_subject_statement(), {"kind": kind, "subject_id": subject_id}))
+
+
+@cache
+def _subject_statement() -> Select:
+    # built once (every review page of a side activity asks it), bound with :kind and :subject_id
+    return (
         select(AdviceRequest)
         .options(selectinload(AdviceRequest.manager), selectinload(AdviceRequest.asked_by),
                  selectinload(AdviceRequest.withdrawn_by))
-        .where(AdviceRequest.subject_kind == kind, AdviceRequest.subject_id == subject_id)
+        .where(AdviceRequest.subject_kind == bindparam("kind"), AdviceRequest.subject_id == bindparam("subject_id"))
         .order_by(AdviceRequest.asked_at.desc(), AdviceRequest.id.desc())
-    ))
+    )
 
 
 @cache
