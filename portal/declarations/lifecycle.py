@@ -6,10 +6,11 @@ Used by ``services`` (the employee's actions) and ``portal.review.services`` (HR
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, Optional
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.audit import record_event
@@ -39,6 +40,30 @@ LOAD = (
     selectinload(Declaration.current_version),
     selectinload(Declaration.pending_version),
 )
+
+
+def link_versions(declaration: Declaration, **links: Optional[DeclarationVersion]) -> None:
+    """Point ``declaration`` at its version in force (``current=``) and/or its pending one (``pending=``),
+    and store the status that follows (``sync_status``).
+
+    Both links are ``post_update`` relationships: a new declaration and its first version refer to
+    each other, so the ORM writes a link in a second UPDATE of the row after its own, and it does so
+    at every flush in which the relationship is loaded and the key changed. For versions that have
+    their rows the keys are set as columns instead (they go into the row's own UPDATE, with its
+    lock_version check) and the relationships are left unloaded: read again, they come from the
+    session without a query. A new version is linked the ORM's way.
+    """
+    unloaded = []
+    for name, version in links.items():
+        if version is not None and version.id is None:
+            setattr(declaration, f"{name}_version", version)
+            continue
+        setattr(declaration, f"{name}_version_id", version.id if version is not None else None)
+        set_committed_value(declaration, f"{name}_version", version)  # for sync_status, as if loaded
+        unloaded.append(f"{name}_version")
+    sync_status(declaration)
+    if unloaded:
+        db.session.expire(declaration, unloaded)
 
 
 def sync_status(declaration: Declaration) -> None:

@@ -11,11 +11,11 @@ from typing import Iterable, Optional
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
-from portal.core.forms import DateField
+from portal.core.forms import DateField, PairSelectField
 from portal.declarations.models import TEXT_MAX, DeclarationKind
 from portal.declarations.states import DECISIONS, QUEUE_STATUSES, DeclarationStatus, VersionStatus
 from portal.review.models import (
@@ -67,18 +67,18 @@ class FilterForm(FlaskForm):
 
 
 class QueueFilterForm(FilterForm):
-    status = SelectField(_l("Status"), choices=[("", _l("Te beoordelen (ingediend en in behandeling)"))] + [
+    status = PairSelectField(_l("Status"), choices=[("", _l("Te beoordelen (ingediend en in behandeling)"))] + [
         (status.value, status.label) for status in DeclarationStatus if status in QUEUE_STATUSES
     ], validate_choice=True, default="")
-    kind = SelectField(_l("Soort"), choices=KIND_CHOICES, default="")
-    department = SelectField(_l("Afdeling"), choices=[_ANY], default="")
-    high_risk = SelectField(_l("Functie met verhoogd risico"), choices=YES_NO_ANY, default="")
-    top_official = SelectField(_l("Topfunctionaris"), choices=YES_NO_ANY, default="")
-    waiting = SelectField(_l("Wachttijd"), choices=[
+    kind = PairSelectField(_l("Soort"), choices=KIND_CHOICES, default="")
+    department = PairSelectField(_l("Afdeling"), choices=[_ANY], default="")
+    high_risk = PairSelectField(_l("Functie met verhoogd risico"), choices=YES_NO_ANY, default="")
+    top_official = PairSelectField(_l("Topfunctionaris"), choices=YES_NO_ANY, default="")
+    waiting = PairSelectField(_l("Wachttijd"), choices=[
         _ANY, ("7", _l("Langer dan 1 week")), ("14", _l("Langer dan 2 weken")),
         ("overdue", _l("Over de termijn")),
     ], default="")
-    assigned = SelectField(_l("Beoordelaar"), choices=[
+    assigned = PairSelectField(_l("Beoordelaar"), choices=[
         _ANY, ("me", _l("Aan mij toegewezen")), ("unassigned", _l("Nog niet toegewezen")),
     ], default="")
 
@@ -88,13 +88,13 @@ class QueueFilterForm(FilterForm):
 
 
 class RegisterFilterForm(FilterForm):
-    kind = SelectField(_l("Soort"), choices=KIND_CHOICES, default="")
-    department = SelectField(_l("Afdeling"), choices=[_ANY], default="")
-    paid = SelectField(_l("Betaald"), choices=YES_NO_ANY, default="")
-    top_official = SelectField(_l("Topfunctionaris"), choices=YES_NO_ANY, default="")
-    high_risk = SelectField(_l("Functie met verhoogd risico"), choices=YES_NO_ANY, default="")
+    kind = PairSelectField(_l("Soort"), choices=KIND_CHOICES, default="")
+    department = PairSelectField(_l("Afdeling"), choices=[_ANY], default="")
+    paid = PairSelectField(_l("Betaald"), choices=YES_NO_ANY, default="")
+    top_official = PairSelectField(_l("Topfunctionaris"), choices=YES_NO_ANY, default="")
+    high_risk = PairSelectField(_l("Functie met verhoogd risico"), choices=YES_NO_ANY, default="")
     q = StringField(_l("Zoek op naam of organisatie"), validators=[OptionalValidator(), Length(max=100, message=_TOO_LONG)])
-    summary = SelectField(_l("Openbare samenvatting"), choices=[
+    summary = PairSelectField(_l("Openbare samenvatting"), choices=[
         _ANY, ("missing", _l("Samenvatting nog schrijven (topfunctionarissen)")),
     ], default="")
 
@@ -135,7 +135,7 @@ class TakeForm(LockedForm):
 
 
 class AssignForm(LockedForm):
-    reviewer = SelectField(_l("Toewijzen aan"), coerce=int, validate_choice=True)
+    reviewer = PairSelectField(_l("Toewijzen aan"), coerce=int, validate_choice=True)
     submit = SubmitField(_l("Toewijzen"))
 
     def __init__(self, *args, reviewers: Iterable = (), **kwargs):
@@ -283,7 +283,7 @@ class AssessmentForm(FlaskForm):
 
 
 for _point in ASSESSMENT_POINTS:
-    setattr(AssessmentForm, f"{_point}_rating", SelectField(
+    setattr(AssessmentForm, f"{_point}_rating", PairSelectField(
         _point.label, choices=RATING_CHOICES, default="", validate_choice=True,
     ))
     setattr(AssessmentForm, f"{_point}_note", TextAreaField(

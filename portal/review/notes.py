@@ -5,10 +5,11 @@ Neither is ever shown or mailed to the employee (see InternalNote in models.py).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Mapping, Optional
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -38,17 +39,28 @@ def add_internal_note(declaration: Declaration, body: str, actor) -> InternalNot
 
 
 def internal_notes(declaration: Declaration) -> list[InternalNote]:
-    return list(db.session.scalars(
-        select(InternalNote).options(selectinload(InternalNote.author))
-        .where(InternalNote.declaration_id == declaration.id)
-        .order_by(InternalNote.created_at, InternalNote.id)
-    ))
+    return list(db.session.scalars(_notes_statement(), {"declaration_id": declaration.id}))
 
 
 def assessment_for(version: Optional[DeclarationVersion]) -> Optional[ReviewAssessment]:
     if version is None:
         return None
-    return db.session.scalar(select(ReviewAssessment).where(ReviewAssessment.version_id == version.id))
+    return db.session.scalar(_assessment_statement(), {"version_id": version.id})
+
+
+# The review page asks these on every view: built once, bound with :declaration_id / :version_id.
+
+
+@cache
+def _notes_statement() -> Select:
+    return (select(InternalNote).options(selectinload(InternalNote.author))
+            .where(InternalNote.declaration_id == bindparam("declaration_id"))
+            .order_by(InternalNote.created_at, InternalNote.id))
+
+
+@cache
+def _assessment_statement() -> Select:
+    return select(ReviewAssessment).where(ReviewAssessment.version_id == bindparam("version_id"))
 
 
 @guarded

@@ -7,11 +7,12 @@ cursor so that page 1,000 is as fast as page 1.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from flask import current_app
-from sqlalchemy import Select, and_, case, exists, false, func, or_, select, true, tuple_, union_all
+from sqlalchemy import Select, and_, bindparam, case, exists, false, func, or_, select, true, tuple_, union_all
 from sqlalchemy.orm import aliased, contains_eager
 
 from portal.auth.models import User
@@ -68,9 +69,9 @@ class QueueFilters:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class QueueItem:
-    """One line of the queue: only what the line shows (no ORM objects: a line is one row of one SELECT)."""
+class QueueItem(NamedTuple):
+    """One line of the queue: only what the line shows (no ORM objects: a line is one row of one SELECT;
+    a tuple, made in one call, where a frozen dataclass sets each of its fields through a call)."""
 
     id: int
     submitted_at: datetime
@@ -113,25 +114,44 @@ def decode_cursor(cursor: Optional[str]) -> Optional[tuple[datetime, int]]:
     return EPOCH + timedelta(microseconds=int(micros)), number
 
 
-def _filter_conditions(filters: QueueFilters, reviewer, now: datetime, target_days: int) -> list:
-    """The filters' conditions (the queue also leaves out the reviewer's own declarations)."""
+def _filter_conditions(filters: QueueFilters) -> list:
+    """The filters' conditions; the values people choose are parameters (``_filter_params``), so that one
+    statement serves every reviewer and every department (only which filters are used changes it)."""
     conditions = []
     if filters.kind:
-        conditions.append(Declaration.kind == DeclarationKind(filters.kind))
+        conditions.append(Declaration.kind == bindparam("kind"))
     if filters.department:
-        conditions.append(User.department == filters.department)
+        conditions.append(User.department == bindparam("department"))
     if filters.high_risk is not None:
         conditions.append(User.is_high_risk.is_(true() if filters.high_risk else false()))
     if filters.top_official is not None:
         conditions.append(User.is_top_official.is_(true() if filters.top_official else false()))
     if filters.waiting:
-        days = target_days if filters.waiting == "overdue" else int(filters.waiting)
-        conditions.append(Declaration.submitted_at < now - timedelta(days=days))
+        conditions.append(Declaration.submitted_at < bindparam("submitted_before"))
     if filters.assigned == "me":
-        conditions.append(Declaration.assigned_reviewer_id == reviewer.id)
+        conditions.append(Declaration.assigned_reviewer_id == bindparam("reviewer_id"))
     elif filters.assigned == "unassigned":
         conditions.append(Declaration.assigned_reviewer_id.is_(None))
     return conditions
+
+
+def _filter_params(filters: QueueFilters, reviewer, now: datetime, target_days: int) -> dict[str, Any]:
+    """The values of ``_filter_conditions``' parameters (and the reviewer, whose own items are left out)."""
+    params: dict[str, Any] = {"reviewer_id": reviewer.id}
+    if filters.kind:
+        params["kind"] = DeclarationKind(filters.kind)
+    if filters.department:
+        params["department"] = filters.department
+    if filters.waiting:
+        days = target_days if filters.waiting == "overdue" else int(filters.waiting)
+        params["submitted_before"] = now - timedelta(days=days)
+    return params
+
+
+def _shape_of(filters: QueueFilters) -> QueueFilters:
+    """The filters with the chosen values that are parameters blanked out: what the statement depends on."""
+    return replace(filters, kind="?" if filters.kind else None, department="?" if filters.department else None,
+                   waiting="?" if filters.waiting else None)
 
 
 def _needs_owner(filters: QueueFilters) -> bool:
@@ -139,7 +159,7 @@ def _needs_owner(filters: QueueFilters) -> bool:
     return bool(filters.department or filters.high_risk is not None or filters.top_official is not None)
 
 
-def _page_ids(statuses: list[DeclarationStatus], conditions: list, position, limit: int, *, join_owner: bool):
+def _page_ids(statuses: list[DeclarationStatus], conditions: list, after: bool, limit: int, *, join_owner: bool):
     """The ids of one page: per status an ordered scan of ix_declaration_queue, merged (UNION ALL).
 
     ``status IN (…) ORDER BY submitted_at`` would sort every waiting item; one index range
@@ -155,18 +175,26 @@ def _page_ids(statuses: list[DeclarationStatus], conditions: list, position, lim
             .order_by(Declaration.submitted_at, Declaration.id)
             .limit(limit)
         )
-        if position is not None:
+        if after:
             # a row comparison is one index range on (status, submitted_at, id); the equivalent
             # "a > x OR (a = x AND id > y)" made PostgreSQL read the status's whole range from the start
-            part = part.where(tuple_(Declaration.submitted_at, Declaration.id) > tuple_(*position))
-        parts.append(select(part.subquery().c.id))
-    return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+            part = part.where(tuple_(Declaration.submitted_at, Declaration.id) > tuple_(_AFTER_AT, _AFTER_ID))
+        parts.append(part)
+    if len(parts) == 1:
+        return parts[0].subquery()
+    parts = [select(part.subquery()) for part in parts]  # SQLite: no LIMIT on a UNION's own members
+    # the page's ids from the merged ranges, before the joins: the details are read for one page, not one per status
+    merged = union_all(*parts).subquery()
+    return select(merged.c.id).order_by(merged.c.submitted_at, merged.c.id).limit(limit).subquery()
 
 
 #: made once: an alias built per request costs SQLAlchemy a copy of every column of the table
 _PENDING = aliased(DeclarationVersion, name="pending_version")
 _ASSIGNED = aliased(User, name="assigned_reviewer")
 _LATEST = aliased(DeclarationVersion, name="latest_version")
+#: the position a page starts after (a cursor's submitted_at and id)
+_AFTER_AT = bindparam("after_at", type_=Declaration.__table__.c.submitted_at.type)
+_AFTER_ID = bindparam("after_id", type_=Declaration.__table__.c.id.type)
 
 
 def _queue_columns():
@@ -180,38 +208,45 @@ def _queue_columns():
             subject, _ASSIGNED.display_name, awaiting, advice_mark(DECLARATION, Declaration.id))
 
 
-def queue_page(filters: QueueFilters, reviewer, *, now: datetime, target_days: int,
-               cursor: Optional[str] = None, per_page: Optional[int] = None) -> QueuePage:
-    """One page of the queue, oldest first, with the counts per status: two queries in all
-    (the counts are shared for a few seconds)."""
-    per_page = per_page or QUEUE_PAGE
-    filtered = _filter_conditions(filters, reviewer, now, target_days)
-    conditions = [Declaration.owner_id != reviewer.id, *filtered]  # nobody reviews their own declarations
-    statuses = [DeclarationStatus(filters.status)] if filters.status else list(WAITING_FOR_HR)
-    needs_owner = _needs_owner(filters)
-    page_ids = _page_ids(statuses, conditions, decode_cursor(cursor), per_page + 1, join_owner=needs_owner)
-    statement = (
+@lru_cache(maxsize=256)
+def _page_statement(shape: QueueFilters, after: bool, limit: int) -> Select:
+    """The page query for filters of this shape (``_shape_of``), built once: building it cost more CPU
+    than PostgreSQL's running it. Parameters: ``_filter_params``, and ``after_at``/``after_id`` when ``after``."""
+    conditions = [Declaration.owner_id != bindparam("reviewer_id"), *_filter_conditions(shape)]  # never one's own
+    statuses = [DeclarationStatus(shape.status)] if shape.status else list(WAITING_FOR_HR)
+    page_ids = _page_ids(statuses, conditions, after, limit, join_owner=_needs_owner(shape))
+    return (
         select(*_queue_columns())
         .join(page_ids, page_ids.c.id == Declaration.id)
         .join(User, User.id == Declaration.owner_id)
         .outerjoin(_PENDING, _PENDING.id == Declaration.pending_version_id)
         .outerjoin(_ASSIGNED, _ASSIGNED.id == Declaration.assigned_reviewer_id)
         .order_by(Declaration.submitted_at, Declaration.id)
-        .limit(per_page + 1)
+        .limit(limit)
     )
-    rows = db.session.execute(statement).all()
+
+
+def queue_page(filters: QueueFilters, reviewer, *, now: datetime, target_days: int,
+               cursor: Optional[str] = None, per_page: Optional[int] = None) -> QueuePage:
+    """One page of the queue, oldest first, with the counts per status: two queries in all
+    (the counts are shared for a few seconds)."""
+    per_page = per_page or QUEUE_PAGE
+    params = _filter_params(filters, reviewer, now, target_days)
+    position = decode_cursor(cursor)
+    if position is not None:
+        params["after_at"], params["after_id"] = position
+    statement = _page_statement(_shape_of(filters), position is not None, per_page + 1)
+    rows = db.session.connection().execute(statement, params).all()  # plain rows: no ORM result machinery
     late = now - timedelta(days=target_days)
     items = [_queue_item(row, now, late) for row in rows[:per_page]]
     next_cursor = None
     if len(rows) > per_page:
         last = rows[per_page - 1]
         next_cursor = encode_cursor(last.submitted_at, last.id)
-    return QueuePage(items=items, next_cursor=next_cursor,
-                     counts=_counts_for(reviewer, filters, filtered, target_days, join_owner=needs_owner))
+    return QueuePage(items=items, next_cursor=next_cursor, counts=_counts_for(reviewer, filters, params, target_days))
 
 
-def _counts_for(reviewer, filters: QueueFilters, filtered: list, target_days: int, *,
-                join_owner: bool) -> dict[DeclarationStatus, int]:
+def _counts_for(reviewer, filters: QueueFilters, params: dict[str, Any], target_days: int) -> dict[DeclarationStatus, int]:
     """The counts above the queue: everyone's waiting items less the reviewer's own.
 
     Everyone's counts read every waiting item (tens of milliseconds for PostgreSQL), so they are
@@ -221,9 +256,10 @@ def _counts_for(reviewer, filters: QueueFilters, filtered: list, target_days: in
     shared_key = (replace(filters, status=None), target_days, reviewer.id if filters.assigned == "me" else None)
 
     def own_subtracted() -> dict[DeclarationStatus, int]:
+        filtered, join_owner = _filter_conditions(filters), _needs_owner(filters)
         everyone = cached("review.queue_counts", ("everyone", shared_key),
-                          lambda: queue_counts(filtered, join_owner=join_owner))
-        own = queue_counts([Declaration.owner_id == reviewer.id, *filtered], join_owner=join_owner)
+                          lambda: queue_counts(filtered, params, join_owner=join_owner))
+        own = queue_counts([Declaration.owner_id == bindparam("reviewer_id"), *filtered], params, join_owner=join_owner)
         return {status: max(number - own[status], 0) for status, number in everyone.items()}
 
     return dict(cached("review.queue_counts", ("reviewer", shared_key, reviewer.id), own_subtracted))
@@ -243,13 +279,14 @@ def _queue_item(row, now: datetime, late: datetime) -> QueueItem:
     )
 
 
-def queue_counts(conditions: list, *, join_owner: bool = True) -> dict[DeclarationStatus, int]:
-    """Number of items per queue status under the other filters: one GROUP BY."""
+def queue_counts(conditions: list, params: dict[str, Any], *, join_owner: bool = True) -> dict[DeclarationStatus, int]:
+    """Number of items per queue status under the other filters (``params`` their values): one GROUP BY."""
     statement = select(Declaration.status, func.count(Declaration.id))
     if join_owner:  # only the department and group filters need the owner's row
         statement = statement.join(User, User.id == Declaration.owner_id)
     rows = db.session.execute(
-        statement.where(Declaration.status.in_(list(QUEUE_STATUSES)), *conditions).group_by(Declaration.status)
+        statement.where(Declaration.status.in_(list(QUEUE_STATUSES)), *conditions).group_by(Declaration.status),
+        params,
     )
     counts = {status: 0 for status in DeclarationStatus if status in QUEUE_STATUSES}
     counts.update({DeclarationStatus(status): number for status, number in rows})
@@ -273,16 +310,23 @@ class OtherDeclaration(ShowsStatus):
 def other_current_declarations(declaration: Declaration) -> list[OtherDeclaration]:
     """The owner's other declarations that are submitted or in force, with their latest version's subject:
     one SELECT of the shown columns."""
+    rows = db.session.execute(_other_declarations_statement(),
+                              {"owner_id": declaration.owner_id, "declaration_id": declaration.id})
+    return [OtherDeclaration(id=row[0], kind=row[1], status=row[2], subject=row[3] or "") for row in rows]
+
+
+@lru_cache(maxsize=None)
+def _other_declarations_statement() -> Select:
+    # built once (the review page asks it on every view), bound with :owner_id and :declaration_id
     latest = _LATEST
     subject = case((latest.kind == DeclarationKind.side_activity, latest.organisation_name), else_=latest.entity)
-    rows = db.session.execute(
+    return (
         select(Declaration.id, Declaration.kind, Declaration.status, subject)
         .outerjoin(latest, latest.id == func.coalesce(Declaration.pending_version_id, Declaration.current_version_id))
-        .where(Declaration.owner_id == declaration.owner_id, Declaration.id != declaration.id,
+        .where(Declaration.owner_id == bindparam("owner_id"), Declaration.id != bindparam("declaration_id"),
                Declaration.status.in_(ACTIVE_STATUSES))
         .order_by(Declaration.kind, Declaration.id)
     )
-    return [OtherDeclaration(id=row[0], kind=row[1], status=row[2], subject=row[3] or "") for row in rows]
 
 
 # -- the HR register ------------------------------------------------------------------------
@@ -415,11 +459,14 @@ def open_proposal(version: Optional[DeclarationVersion]) -> Optional[PendingDeci
     """The decision proposed for ``version`` that waits for a second reviewer, if any."""
     if version is None:
         return None
-    return db.session.scalar(
-        select(PendingDecision).where(
-            PendingDecision.version_id == version.id, PendingDecision.status == ProposalStatus.pending
-        )
-    )
+    return db.session.scalar(_open_proposal_statement(), {"version_id": version.id})
+
+
+@lru_cache(maxsize=None)
+def _open_proposal_statement() -> Select:
+    # built once, bound with :version_id: every review page and every decision asks it
+    return select(PendingDecision).where(PendingDecision.version_id == bindparam("version_id"),
+                                         PendingDecision.status == ProposalStatus.pending)
 
 
 def eligible_reviewers(*columns):

@@ -30,6 +30,7 @@ from portal.declarations.lifecycle import (
     audit,
     guarded,
     is_blank,
+    link_versions,
     sync_status,
 )
 from portal.declarations.mails import mail_owner
@@ -207,18 +208,19 @@ def decide_version(version: DeclarationVersion, outcome, actor, conditions: Opti
     version.decided_by_id = actor.id
     version.conditions = conditions if outcome == VersionStatus.approved_with_conditions else None
     version.refusal_reason = reason if outcome == VersionStatus.refused else None
+    links = {}
     previous = declaration.current_version
     if previous is None or outcome in APPROVALS or previous.status == VersionStatus.refused:
         if previous is not None and previous is not version:
             previous.status = check_transition(previous.status, VersionStatus.superseded)
             previous.superseded_at = now
-        declaration.current_version = version
+        links["current"] = version
     if declaration.pending_version is version:
-        declaration.pending_version = None
-    sync_status(declaration)
+        links["pending"] = None
+    link_versions(declaration, **links)  # and the status that follows, in the declaration's one UPDATE
     audit("declaration.decide", declaration, actor, version=version.number, outcome=outcome.value)
     mail_owner(declaration, "decided", f"decl-{declaration.id}-v{version.number}-decided")
-    close_open_advice("declaration", declaration.id, actor, now=now)  # the kind review.advice.subjects registers
+    close_open_advice("declaration", declaration.id, actor, now=now, obj=declaration)  # the kind review.advice.subjects registers
     db.session.flush()
 
 

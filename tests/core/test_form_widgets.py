@@ -131,3 +131,36 @@ def test_choice_inputs_write_what_wtforms_sub_fields_render(app):
                     assert mine(field, **kwargs) == reference(field, **kwargs), (label, value, kwargs)
                     compared += 1
     assert compared > 100
+
+
+def test_pair_select_field_renders_and_validates_as_select_field(app):
+    """PairSelectField (options in one loop) gives SelectField's HTML, data and errors for the same input."""
+    from flask_babel import lazy_gettext
+    from werkzeug.datastructures import MultiDict
+    from wtforms import Form, SelectField
+
+    from portal.core.forms import PairSelectField
+
+    choices = [("", lazy_gettext("Alle")), ("a", 'A "1"'), ("<b>", "<B> & c"), ("P&O", "P&O"), ("e", ""),
+               ("m", Markup("<i>m</i>"))]
+
+    def sample(field_class, **kwargs):
+        class Sample(Form):
+            plain = field_class("Keuze", choices=choices, default="", **kwargs)
+            numbers = field_class("Nummer", coerce=int, choices=[(1, "een"), (2, "twee")])
+            loose = field_class("Los", choices=choices, validate_choice=False)
+        return Sample
+
+    with app.test_request_context():
+        for query in ({}, {"plain": "a"}, {"plain": "<b>"}, {"plain": "P&O"}, {"plain": "bogus"},
+                      {"numbers": "2"}, {"numbers": "x"}, {"numbers": "3"}, {"loose": "anything", "plain": "e"}):
+            mine, theirs = sample(PairSelectField)(MultiDict(query)), sample(SelectField)(MultiDict(query))
+            assert mine.validate() == theirs.validate(), query
+            assert mine.errors == theirs.errors, query
+            assert mine.data == theirs.data, query
+            for name in ("plain", "numbers", "loose"):
+                assert mine[name].type == theirs[name].type == "SelectField"
+                assert str(mine[name](class_="x", aria_describedby="h")) == \
+                    str(theirs[name](class_="x", aria_describedby="h")), (query, name)
+                assert [tuple(c) for c in mine[name].iter_choices()] == \
+                    [tuple(c) for c in theirs[name].iter_choices()], (query, name)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.core.models import AuditEvent
-from portal.declarations.models import Declaration
+from portal.declarations.models import Declaration, DeclarationKind
 from portal.declarations.services import StaleDeclaration
 from portal.declarations.states import DeclarationStatus, VersionStatus
 from portal.extensions import db
@@ -110,3 +110,35 @@ def test_two_reviewers_deciding_at_the_same_moment_make_exactly_one_decision(app
         decisions = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "declaration.decide", AuditEvent.object_id == declaration_id))
         assert decisions == 1
+
+
+@pytest.mark.parametrize("kind", [DeclarationKind.side_activity, DeclarationKind.financial_interest])
+def test_a_decision_writes_the_declaration_row_once_and_moves_its_lock_version_by_one(app, kind):
+    """The links to the version in force and the pending one go into the row's own UPDATE (no second one);
+    a financial interest, about which no manager is ever asked, is decided without looking for advice."""
+    from portal.declarations.services import start_change, submit_version
+    from tests.review.helpers import count_queries
+
+    with app.app_context():
+        owner, reviewer = person("jdevries"), person("mjansen")
+        declaration = declare(owner, kind, decide="approved", reviewer=person("abakker"))
+        first = declaration.current_version
+        change = start_change(declaration, owner)
+        submit_version(change, owner)
+        db.session.commit()
+        declaration_id, change_id, seen = declaration.id, change.id, declaration.lock_version
+        declaration = db.session.get(Declaration, declaration_id)
+        with count_queries(db.engine) as statements:
+            decide_declaration(declaration, "approved", reviewer, expected_lock_version=seen)
+        updates = [s for s in statements if s.lstrip().upper().startswith("UPDATE DECLARATION ")]
+        assert len(updates) == 1, updates
+        assert declaration.lock_version == seen + 1
+        assert declaration.current_version.id == change_id and declaration.pending_version is None
+        asked_for_advice = any("review_advice_request" in s for s in statements)
+        assert asked_for_advice == (kind == DeclarationKind.side_activity)
+        db.session.commit()
+        db.session.expire_all()
+        declaration = db.session.get(Declaration, declaration_id)
+        assert (declaration.current_version_id, declaration.pending_version_id) == (change_id, None)
+        assert declaration.status == DeclarationStatus.approved and declaration.submitted_at is None
+        assert db.session.get(type(first), first.id).status == VersionStatus.superseded

@@ -68,6 +68,26 @@ def test_queue_filters(client, auth, queue, query, expected):
     assert _ids_in(html) == [queue[name] for name in expected]
 
 
+def test_one_statement_serves_every_filter_value_and_reviewer(app, client, auth, queue):
+    """The page's statement is built once per filter shape: the values chosen and the reviewer are parameters."""
+    from portal.review.services import take_declaration
+
+    with app.app_context():
+        take_declaration(db.session.get(Declaration, queue["top"]), person("abakker"))
+        db.session.commit()
+    auth.login("mjansen")
+    assert _ids_in(client.get("/review/?department=Directie").get_data(as_text=True)) == [queue["top"]]
+    assert _ids_in(client.get("/review/?department=Openbare+Werken").get_data(as_text=True)) == \
+        [queue["old"], queue["risk"]]
+    assert _ids_in(client.get("/review/?waiting=7").get_data(as_text=True)) == [queue["old"], queue["top"], queue["risk"]]
+    assert len(_ids_in(client.get("/review/?waiting=30").get_data(as_text=True))) == 4  # not a choice: ignored
+    assert _ids_in(client.get("/review/?assigned=me").get_data(as_text=True)) == []
+    auth.logout()
+    auth.login("abakker")  # another reviewer: their own assignment, and mjansen's declaration in their queue
+    assert _ids_in(client.get("/review/?assigned=me").get_data(as_text=True)) == [queue["top"]]
+    assert queue["own"] in _ids_in(client.get("/review/").get_data(as_text=True))
+
+
 def test_counts_per_status_and_status_filter(app, client, auth, queue):
     from portal.review.services import take_declaration
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, case, exists, func, select
+from functools import cache
+from typing import Optional
+
+from sqlalchemy import Select, bindparam, case, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.models import User
@@ -17,13 +20,32 @@ ADVICE_PAGE = 25
 
 def advice_for_subject(kind: str, subject_id: int) -> list[AdviceRequest]:
     """Every request about one subject, newest first, with the people named on the review page."""
-    return list(db.session.scalars(
+    return list(db.session.scalars(_subject_statement(), {"kind": kind, "subject_id": subject_id}))
+
+
+@cache
+def _subject_statement() -> Select:
+    # built once (every review page of a side activity asks it), bound with :kind and :subject_id
+    return (
         select(AdviceRequest)
         .options(selectinload(AdviceRequest.manager), selectinload(AdviceRequest.asked_by),
                  selectinload(AdviceRequest.withdrawn_by))
-        .where(AdviceRequest.subject_kind == kind, AdviceRequest.subject_id == subject_id)
+        .where(AdviceRequest.subject_kind == bindparam("kind"), AdviceRequest.subject_id == bindparam("subject_id"))
         .order_by(AdviceRequest.asked_at.desc(), AdviceRequest.id.desc())
-    ))
+    )
+
+
+@cache
+def _open_request_statement() -> Select:
+    # built once, bound with :kind and :subject_id (building it cost more than the index probe it makes)
+    return select(AdviceRequest).where(AdviceRequest.subject_kind == bindparam("kind"),
+                                       AdviceRequest.subject_id == bindparam("subject_id"),
+                                       AdviceRequest.status == AdviceStatus.asked)
+
+
+def open_advice_request(kind: str, subject_id: int) -> Optional[AdviceRequest]:
+    """The subject's open question, if any (there is at most one: ``uq_review_advice_request_subject_open``)."""
+    return db.session.scalar(_open_request_statement(), {"kind": kind, "subject_id": subject_id})
 
 
 def requests_for_manager(manager: User) -> Select:

@@ -55,7 +55,8 @@ class AdviceSubject:
     load: Callable[[int], Optional[Any]]
     #: whose it is (their manager is asked)
     employee_of: Callable[[Any], User]
-    #: whether the advice block belongs on this object's review page at all
+    #: whether the advice block belongs on this object's review page at all; where it does not, ``askable``
+    #: refuses too, so no question about the object is ever open (deciding it looks for none)
     applies: Callable[[Any], bool]
     #: why advice cannot be asked about it now (a Dutch sentence), or None when it can
     askable: Callable[[Any], Optional[str]]
