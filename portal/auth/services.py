@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, insert, inspect, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, inspect, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -52,7 +52,7 @@ def directory_in_use() -> Directory:
     config = current_app.config
     refusal = refusal_for(config)
     if refusal is not None:
-        raise ServiceAccountRefused(f"not tried: {refusal.message}")
+        raise ServiceAccountRefused(f"not tried: {refusal}")
     return get_directory(config)
 
 
@@ -119,12 +119,15 @@ def match_user(directory_id: Optional[str], username: str) -> Optional[User]:
     One query whatever the case, so that looking someone up costs the same for everyone.
     """
     if not directory_id:
-        return db.session.scalar(select(User).where(User.username == username))
-    rows = db.session.scalars(
-        select(User).where(or_(User.directory_id == directory_id,
-                               and_(User.username == username, User.directory_id.is_(None))))
-    ).all()
+        return db.session.scalar(_USER_BY_NAME, {"username": username})
+    rows = db.session.scalars(_USER_BY_ID, {"directory_id": directory_id, "username": username}).all()
     return next((row for row in rows if row.directory_id == directory_id), rows[0] if rows else None)
+
+
+#: ``match_user``'s two queries, built once (each sign-in asks one of them)
+_USER_BY_NAME = select(User).where(User.username == bindparam("username"))
+_USER_BY_ID = select(User).where(or_(User.directory_id == bindparam("directory_id"),
+                                     and_(User.username == bindparam("username"), User.directory_id.is_(None))))
 
 
 def _free_username(username: str, keep: Optional[User]) -> None:
@@ -242,7 +245,8 @@ def open_session(user: User) -> str:
         # (written again at the next sign-in or sync). Only this transaction, which writes
         # nothing else: no declaration, decision, report or audit of a view of sensitive data is
         # ever committed this way. SQLite has no such setting; it stays as it is.
-        connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
+        # The statement's RETURNING is that `SET LOCAL synchronous_commit = off` (set_config with
+        # is_local: for this transaction only), so that it costs no round trip of its own.
         connection.execute(_sign_in_statements()[0], params)
     else:
         for statement in _sign_in_statements()[1]:
@@ -252,8 +256,9 @@ def open_session(user: User) -> str:
 
 
 def _sign_in_statements():
-    """``open_session``'s writes: as one statement (PostgreSQL: data-modifying WITH clauses) and as
-    four (SQLite). Built once; every value is a bound parameter."""
+    """``open_session``'s writes: as one statement (PostgreSQL: data-modifying WITH clauses, and
+    ``SET LOCAL synchronous_commit = off`` as ``set_config`` in its RETURNING) and as four (SQLite).
+    Built once; every value is a bound parameter."""
     global _SIGN_IN_STATEMENTS
     if _SIGN_IN_STATEMENTS is None:
         users, sessions, audit = User.__table__, UserSession.__table__, AuditEvent.__table__
@@ -265,7 +270,8 @@ def _sign_in_statements():
             sessions.c.user_id == user_id,
             or_(sessions.c.ended_at.is_not(None), sessions.c.started_at < bindparam("cutoff")))
         opened = sessions.insert().values(id=bindparam("session_id"), user_id=user_id, started_at=bindparam("now"))
-        together = opened.add_cte(signed_in.cte("signed_in"), audited.cte("audited"), stale.cte("stale"))
+        together = (opened.add_cte(signed_in.cte("signed_in"), audited.cte("audited"), stale.cte("stale"))
+                    .returning(func.set_config("synchronous_commit", "off", true())))
         _SIGN_IN_STATEMENTS = (together, (signed_in, audited, stale, opened))
     return _SIGN_IN_STATEMENTS
 
