@@ -48,7 +48,8 @@ def login():
     status, help_shown = 200, False
     if form.validate_on_submit():
         try:
-            user, session_id = sign_in(form.username.data, form.password.data, request.remote_addr or "unknown")
+            user, session_id = sign_in(form.username.data, form.password.data,
+                                       request.remote_addr or "unknown")
         except InvalidCredentials:
             form.form_errors.append(_("De combinatie van gebruikersnaam en wachtwoord is niet bekend."))
         except AccountUnusable as exc:

@@ -59,9 +59,10 @@ def directory_in_use() -> Directory:
 def sign_in(username: str, password: str, address: str) -> tuple[User, str]:
     """Authenticate against the directory, refresh the local user and record the sign-in.
 
-    Returns the person and the id of their new session (``open_session``). Raises TooManyAttempts, InvalidCredentials (the one generic refusal), AccountUnusable (the
-    password was right, the account cannot be used: the person may be told why) or
-    DirectoryUnavailable. Every refusal that does not prove the password costs the same work.
+    Returns the person and the id of their new session (``open_session``). Raises TooManyAttempts,
+    InvalidCredentials (the one generic refusal), AccountUnusable (the password was right, the
+    account cannot be used: the person may be told why) or DirectoryUnavailable. Every refusal
+    that does not prove the password costs the same work.
     """
     check_address(address)
     directory = directory_in_use()
@@ -126,8 +127,9 @@ def match_user(directory_id: Optional[str], username: str) -> Optional[User]:
 
 #: ``match_user``'s two queries, built once (each sign-in asks one of them)
 _USER_BY_NAME = select(User).where(User.username == bindparam("username"))
-_USER_BY_ID = select(User).where(or_(User.directory_id == bindparam("directory_id"),
-                                     and_(User.username == bindparam("username"), User.directory_id.is_(None))))
+_USER_BY_ID = select(User).where(
+    or_(User.directory_id == bindparam("directory_id"),
+        and_(User.username == bindparam("username"), User.directory_id.is_(None))))
 
 
 def _free_username(username: str, keep: Optional[User]) -> None:
@@ -269,7 +271,8 @@ def _sign_in_statements():
         stale = sessions.delete().where(
             sessions.c.user_id == user_id,
             or_(sessions.c.ended_at.is_not(None), sessions.c.started_at < bindparam("cutoff")))
-        opened = sessions.insert().values(id=bindparam("session_id"), user_id=user_id, started_at=bindparam("now"))
+        opened = sessions.insert().values(id=bindparam("session_id"), user_id=user_id,
+                                          started_at=bindparam("now"))
         together = (opened.add_cte(signed_in.cte("signed_in"), audited.cte("audited"), stale.cte("stale"))
                     .returning(func.set_config("synchronous_commit", "off", true())))
         _SIGN_IN_STATEMENTS = (together, (signed_in, audited, stale, opened))
