@@ -238,6 +238,7 @@ def open_session(user: User) -> str:
         **{f"audit_{name}": value for name, value in
            event_row("auth.sign_in", actor=user, obj=user, subject_user_id=user.id).items()},
     }
+    db.session.flush()  # what the sign-in wrote through the ORM (a rename's audit line) comes first
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
         # Decided for issue 14: the sign-in's transaction does not wait for PostgreSQL's WAL flush
