@@ -114,6 +114,7 @@ def main(argv: list[str] | None = None) -> None:
 def _print_split(app, requests: int, sign_in) -> None:
     """Wrap each step of a sign-in in a timer (nested steps are counted in their parent too)."""
     from portal.auth import directory, routes, services
+    from portal.core import transaction
 
     spent: dict[str, float] = {}
 
@@ -127,7 +128,7 @@ def _print_split(app, requests: int, sign_in) -> None:
         return wrapper
 
     steps = [
-        (routes, "sign_in", "service sign_in (all of the below but the commit and session)"),
+        (routes, "sign_in", "service sign_in (all of the below but the cookie and the commit)"),
         (directory.Directory, "authenticate", "  directory: authenticate"),
         (services, "directory_in_use", "  directory_in_use (the service account's refusal looked up)"),
         (directory.Directory, "_service_connection", "    service connection: connect and bind"),
@@ -136,10 +137,10 @@ def _print_split(app, requests: int, sign_in) -> None:
         (directory.Directory, "_bind", "    bind as the user"),
         (directory.Directory, "_groups_of", "    group searches"),
         (services, "sync_user", "  sync_user (read and refresh the user row)"),
-        (services, "record_event", "  audit event"),
-        (routes, "open_session", "open_session (the server-side session row)"),
+        (services, "open_session", "  open_session (last_login_at, audit line, sessions)"),
         (routes, "start_session", "start_session"),
         (routes, "login_user", "login_user"),
+        (transaction, "commit", "commit (the request's transaction)"),
     ]
     for owner, attribute, label in steps:
         if not hasattr(owner, attribute):  # the code moved on: time what is still there

@@ -13,7 +13,7 @@ import hashlib
 import logging
 from typing import Any, Mapping
 
-from sqlalchemy import delete, insert
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import DirectoryRefusal
@@ -29,9 +29,14 @@ def fingerprint(config: Mapping[str, Any]) -> str:
     return hashlib.sha256("\x00".join(str(part or "") for part in parts).encode("utf-8")).hexdigest()
 
 
-def refusal_for(config: Mapping[str, Any]) -> DirectoryRefusal | None:
-    """The recorded refusal of this configuration's service account, if any."""
-    return db.session.get(DirectoryRefusal, fingerprint(config))
+#: asked before every sign-in and sync: a table statement built once (no ORM object is needed)
+_REFUSAL_MESSAGE = (select(DirectoryRefusal.__table__.c.message)
+                    .where(DirectoryRefusal.__table__.c.fingerprint == bindparam("fingerprint")))
+
+
+def refusal_for(config: Mapping[str, Any]) -> str | None:
+    """The message of the recorded refusal of this configuration's service account, if any."""
+    return db.session.connection().execute(_REFUSAL_MESSAGE, {"fingerprint": fingerprint(config)}).scalar()
 
 
 def record_refusal(config: Mapping[str, Any], message: str) -> None:

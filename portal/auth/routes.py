@@ -16,7 +16,6 @@ from portal.auth.services import (
     TooManyAttempts,
     end_all_sessions,
     end_session,
-    open_session,
     sign_in,
 )
 from portal.core.forms import EmptyForm, LanguageForm
@@ -49,7 +48,8 @@ def login():
     status, help_shown = 200, False
     if form.validate_on_submit():
         try:
-            user = sign_in(form.username.data, form.password.data, request.remote_addr or "unknown")
+            user, session_id = sign_in(form.username.data, form.password.data,
+                                       request.remote_addr or "unknown")
         except InvalidCredentials:
             form.form_errors.append(_("De combinatie van gebruikersnaam en wachtwoord is niet bekend."))
         except AccountUnusable as exc:
@@ -70,7 +70,6 @@ def login():
             )
             status = 503
         else:
-            session_id = open_session(user)
             start_session(user, session_id)
             login_user(user, remember=False)
             return redirect(safe_next(form.next.data))

@@ -37,13 +37,16 @@ def record_events(*events: dict[str, Any]) -> None:
     For a service whose objects are already flushed: one INSERT of the rows, in the order given,
     without a flush of the unit of work and without reading the ids back. Logs the same lines.
     """
-    rows = []
-    for event in events:
-        row = _values(**event)
-        row["created_at"] = utcnow()
-        rows.append(row)
-        log.info("%s actor=%s object=%s:%s", row["action"], row["actor_id"], row["object_type"], row["object_id"])
-    db.session.execute(insert(AuditEvent.__table__), rows)
+    db.session.execute(insert(AuditEvent.__table__), [event_row(**event) for event in events])
+
+
+def event_row(action: str, **event: Any) -> dict[str, Any]:
+    """The ``audit_event`` row of ``record_event``'s arguments, its line logged: for a service that
+    writes the row within a statement of its own (``record_events``, the sign-in's one statement)."""
+    row = _values(action, **event)
+    row["created_at"] = utcnow()
+    log.info("%s actor=%s object=%s:%s", row["action"], row["actor_id"], row["object_type"], row["object_id"])
+    return row
 
 
 def _values(action: str, actor=None, obj=None, object_type: Optional[str] = None, object_id: Optional[int] = None,

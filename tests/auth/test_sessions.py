@@ -83,3 +83,73 @@ def test_marking_someone_left_ends_their_sessions(app, client, auth, runner):
     auth.login("jdevries")
     assert runner.invoke(args=["portal", "mark-left", "jdevries"]).exit_code == 0
     assert client.get("/").status_code == 302
+
+
+def test_a_sign_in_records_itself_and_removes_only_that_persons_dead_sessions(app, client, auth):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from portal.auth.models import UserSession
+    from portal.core.models import AuditEvent
+    from portal.core.time import utcnow
+    from portal.extensions import db
+    from tests.declarations.helpers import user_by_name
+
+    AuthActions(_browser(app)).login("jdevries")  # still open
+    auth.login("jdevries")
+    auth.logout()  # ended
+    AuthActions(_browser(app)).login("pmeijer")
+    auth.login("pmeijer")
+    auth.logout()  # someone else's ended session
+    with app.app_context():
+        jan = user_by_name("jdevries")
+        past_lifetime = utcnow() - timedelta(hours=app.config["SESSION_MAX_HOURS"], minutes=1)
+        db.session.add(UserSession(id="past-its-lifetime", user_id=jan.id, started_at=past_lifetime))
+        db.session.commit()
+        before = sorted((s.user_id == jan.id, s.ended_at is None)
+                        for s in db.session.scalars(select(UserSession)))
+        assert before == [(False, False), (False, True), (True, False), (True, True), (True, True)]
+        db.session.remove()
+
+    assert auth.login("jdevries").status_code == 302
+
+    with app.app_context():
+        jan, piet = user_by_name("jdevries"), user_by_name("pmeijer")
+        sessions = db.session.scalars(select(UserSession).order_by(UserSession.started_at)).all()
+        assert [s.ended_at is None for s in sessions if s.user_id == jan.id] == [True, True]
+        assert sorted(s.ended_at is None for s in sessions if s.user_id == piet.id) == [False, True]
+        assert sessions[-1].user_id == jan.id and jan.last_login_at == sessions[-1].started_at
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.sign_in",
+                                                             AuditEvent.subject_user_id == jan.id)).all()
+        assert len(events) == 3
+        assert {(e.actor_id, e.object_type, e.object_id, str(e.details)) for e in events} == {
+            (jan.id, "user", jan.id, "{}")}
+
+
+def test_only_the_sign_in_commits_without_waiting_for_the_disk(app, client, auth, database_url):
+    """The sign-in's own transaction skips PostgreSQL's WAL flush wait (issue 14); nothing else does."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("synchronous_commit is PostgreSQL's; SQLite commits as before")
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    seen: list[str] = []
+
+    def note(session) -> None:
+        seen.append(session.connection().exec_driver_sql("SHOW synchronous_commit").scalar())
+
+    event.listen(Session, "before_commit", note)
+    try:
+        auth.login("jdevries", "not-the-password")
+        refused = seen[-1]
+        auth.login("jdevries")
+        signed_in = seen[-1]
+        seen.clear()
+        assert client.get("/").status_code == 200
+        client.get("/account")
+        auth.logout()
+    finally:
+        event.remove(Session, "before_commit", note)
+    assert (refused, signed_in) == ("on", "off")
+    assert seen and set(seen) == {"on"}

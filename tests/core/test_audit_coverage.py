@@ -1,8 +1,9 @@
 """Every action the code records in the audit trail reads as a sentence (portal/core/audit_sentences.py).
 
 The scan reads the code as it is: calls of ``record_event`` and of the helpers that pass their own
-``action`` argument on to it (``audit`` in the declarations, ``_move`` in the concerns), and the events
-written as ``dict(action=...)`` for ``record_events``, with the action written as a literal, a conditional
+``action`` argument on to it (``audit`` in the declarations, ``_move`` in the concerns), the rows made
+by ``event_row`` (the sign-in writes its own in one statement), and the events written as
+``dict(action=...)`` for ``record_events``, with the action written as a literal, a conditional
 of literals, or an f-string (whose fixed start a prefix sentence covers).
 """
 
@@ -27,7 +28,7 @@ def _call_name(call: ast.Call) -> str | None:
 
 def _wrappers(trees: dict[Path, ast.Module]) -> dict[str, tuple[int, str]]:
     """Functions that hand one of their parameters to record_event as the action: name -> (position, name)."""
-    found = {"record_event": (0, "action")}
+    found = {"record_event": (0, "action"), "event_row": (0, "action")}
     for tree in trees.values():
         for function in ast.walk(tree):
             if not isinstance(function, ast.FunctionDef) or function.name == "record_event":

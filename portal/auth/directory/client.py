@@ -95,13 +95,13 @@ class Directory:
                 # The same work as a wrong password, so that time does not tell whether a name exists.
                 try:
                     self._bind(f"cn=portal-no-such-account-{secrets.token_hex(4)},{self.config['LDAP_USER_BASE']}",
-                               password)
+                               password, service.server)
                 except (InvalidCredentials, AccountUnusable):
                     pass
                 raise
             if before_bind:
                 before_bind(account.key, account)
-            self._bind(account.dn, password)
+            self._bind(account.dn, password, service.server)
             if account.unusable:  # AD refuses these binds itself; a server that did not still may not sign in
                 raise AccountUnusable(account.unusable, f"{account.dn}: {account.unusable}")
             if after_bind:
@@ -218,10 +218,13 @@ class Directory:
         )
         return Server(self.url, tls=tls, connect_timeout=self.timeout, get_info=NONE)
 
-    def _open(self, user: str | None, password: str | None) -> Connection:
-        """An open connection after a bind attempt; the bind result is left for the caller to judge."""
+    def _open(self, user: str | None, password: str | None, server: Server | None = None) -> Connection:
+        """An open connection after a bind attempt; the bind result is left for the caller to judge.
+
+        ``server``: the service connection's, for the user's bind (one address look-up per sign-in).
+        """
         conn = Connection(
-            self._server(), user=user, password=password, client_strategy=self.client_strategy,
+            server or self._server(), user=user, password=password, client_strategy=self.client_strategy,
             read_only=True, raise_exceptions=False, auto_referrals=False,
             # ldap3 packs the receive timeout as a C long on POSIX: whole seconds only.
             receive_timeout=max(1, math.ceil(self.timeout)),
@@ -255,10 +258,10 @@ class Directory:
             raise ServiceAccountRefused(self.service_refused)
         raise DirectoryUnavailable(f"{self.url}: service account bind failed: {description}")
 
-    def _bind(self, dn: str, password: str) -> None:
+    def _bind(self, dn: str, password: str, server: Server | None = None) -> None:
         """Bind as the user on a connection of its own; raise unless the password is right."""
         try:
-            conn = self._open(dn, password)
+            conn = self._open(dn, password, server)
         except LDAPSASLPrepError as exc:  # a control character: no directory accepts it as a password
             raise InvalidCredentials(f"unusable password for {dn}: {exc}", reason="unusable_password") from exc
         try:

@@ -47,8 +47,8 @@ class DemoDirectory(Directory):
     def _server(self) -> Server:
         return demo_server(self.ldif_path)
 
-    def _bind(self, dn: str, password: str) -> None:
-        super()._bind(dn, password)
+    def _bind(self, dn: str, password: str, server: Server | None = None) -> None:
+        super()._bind(dn, password, server)
         # The mock compares passwords case-insensitively; the real thing does not.
         stored = demo_server(self.ldif_path).dit.get(dn, {}).get("userPassword", [])
         if password.encode("utf-8") not in stored:
