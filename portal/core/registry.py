@@ -33,10 +33,43 @@ class ChecklistItem:
     order: int = 50
 
 
-ChecklistProvider = Callable[["User"], Iterable[ChecklistItem]]
+@dataclass(frozen=True)
+class ChecklistSource:
+    """An area's part of the dashboard checklist: what to read, and the items made from it.
+
+    ``query()`` gives a SELECT of at most one row, which may use the parameters ``:user_id`` and
+    ``:today`` (the person's local date); ``items(user, row)`` makes the area's items from that row
+    (every column None when the query gave no row) and may ask more only when the row says there is
+    more (e.g. a count above one). The dashboard reads every area's row in one statement.
+    """
+
+    query: Callable[[], Any]
+    items: Callable[["User", Any], Iterable[ChecklistItem]]
+
+    def items_for(self, user: "User") -> list[ChecklistItem]:
+        """This area's items alone, with a statement of its own."""
+        from portal.extensions import db
+
+        statement = self.query()
+        row = db.session.execute(statement, _checklist_parameters(user)).first()
+        columns = _Columns(row._mapping) if row is not None else _Columns.fromkeys(
+            column.name for column in statement.selected_columns)
+        return list(self.items(user, columns))
+
+
+class _Columns(dict):
+    """One source's columns of the checklist row, read as attributes (``row.count``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
 
 _nav_items: list[NavItem] = []
-_checklist_providers: list[ChecklistProvider] = []
+_checklist_sources: list[ChecklistSource] = []
+_checklist_statement: list = []  #: the dashboard's one statement, built once after the sources are known
 
 
 def register_nav_item(item: NavItem) -> None:
@@ -45,9 +78,10 @@ def register_nav_item(item: NavItem) -> None:
         _nav_items.sort(key=lambda i: i.order)
 
 
-def register_checklist_provider(provider: ChecklistProvider) -> None:
-    if provider not in _checklist_providers:
-        _checklist_providers.append(provider)
+def register_checklist_source(source: ChecklistSource) -> None:
+    if source not in _checklist_sources:
+        _checklist_sources.append(source)
+        _checklist_statement.clear()
 
 
 def nav_items_for(user: "User") -> list[NavItem]:
@@ -55,11 +89,39 @@ def nav_items_for(user: "User") -> list[NavItem]:
 
 
 def checklist_for(user: "User") -> list[ChecklistItem]:
-    """The onboarding checklist: every area's items for this user, in order."""
+    """The onboarding checklist: every area's items for this user, in order, read in one statement."""
+    from portal.extensions import db
+
+    if not _checklist_statement:
+        _checklist_statement.append(_build_checklist_statement(_checklist_sources))
+    statement, names = _checklist_statement[0]
+    row = db.session.execute(statement, _checklist_parameters(user)).one()
     items: list[ChecklistItem] = []
-    for provider in _checklist_providers:
-        items.extend(provider(user))
+    for source, columns in zip(_checklist_sources, names):
+        items.extend(source.items(user, _Columns({name: row._mapping[label] for name, label in columns})))
     return sorted(items, key=lambda i: i.order)
+
+
+def _checklist_parameters(user: "User") -> dict:
+    from portal.core.time import today_local
+
+    return {"user_id": user.id, "today": today_local()}
+
+
+def _build_checklist_statement(sources: list[ChecklistSource]):
+    """Every source's row side by side: each query a subquery outer-joined to one row, so a source
+    without a row gives None in its columns and never takes the others' away."""
+    from sqlalchemy import literal, select, true
+
+    joined = select(literal(1).label("one")).subquery("checklist")
+    columns, names = [], []
+    for number, source in enumerate(sources):
+        part = source.query().limit(1).subquery(f"checklist_{number}")
+        joined = joined.outerjoin(part, true())
+        labels = [(column.name, f"c{number}_{column.name}") for column in part.c]
+        columns.extend(part.c[name].label(label) for name, label in labels)
+        names.append(labels)
+    return select(*columns).select_from(joined), names
 
 
 #: a fact about the signed-in person that the layout needs on every page (e.g. "is asked for

@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     from portal.core.access import has_role
     from portal.core.registry import (
         NavItem,
-        register_checklist_provider,
+        register_checklist_source,
         register_demo_loader,
         register_nav_item,
         register_personal_data_provider,
@@ -28,14 +28,14 @@ def init_app(app: Flask) -> None:
     from portal.declarations import jobs  # noqa: F401  the campaign mail job
     from portal.declarations.demo import load_demo_declarations
     from portal.declarations.personal_data import declarations_data
-    from portal.declarations.statements import checklist_items
+    from portal.declarations.statements import CHECKLIST
 
     register_nav_item(NavItem("declarations.index", lambda: _l("Mijn verklaringen"), order=20))
     register_nav_item(NavItem(
         "declarations.campaigns", lambda: _l("Campagnes"), order=60,
         visible=lambda user: has_role(user, "reviewer") or has_role(user, "admin"),
     ))
-    register_checklist_provider(checklist_items)
+    register_checklist_source(CHECKLIST)
     register_demo_loader(load_demo_declarations, order=50)
     register_personal_data_provider("declarations", declarations_data)
     register_audit_texts(audit_texts.SENTENCES, objects=audit_texts.OBJECTS)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, Optional
 
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import Select, bindparam, func, select, true
+from sqlalchemy.orm import joinedload
 
 from portal.declarations.models import (
     Campaign,
@@ -15,8 +16,17 @@ from portal.declarations.models import (
     Declaration,
     DeclarationKind,
     DeclarationVersion,
-    NilStatement,
+    VersionStatus,
 )
+from portal.declarations.models.declaration import (
+    IN_FORCE,
+    PENDING,
+    ShowsStatus,
+    join_versions,
+    latest_subject,
+    title_of,
+)
+from portal.declarations.statements import nil_stated_at
 from portal.declarations.states import ACTIVE_STATUSES, DeclarationStatus
 from portal.extensions import db
 from portal.core.pagination import paginate
@@ -32,45 +42,74 @@ _WITH_VERSIONS = (
 
 @dataclass
 class Overview:
-    current: list[Declaration]
-    drafts: list[Declaration]
-    history: Any  #: a flask_sqlalchemy Pagination of ended and withdrawn declarations
-    nil_statements: dict[DeclarationKind, NilStatement]
-    open_tasks: list[CampaignTask]
+    current: list["ListedDeclaration"]
+    drafts: list["ListedDeclaration"]
+    history: Any  #: a flask_sqlalchemy Pagination of ended and withdrawn declarations (ListedDeclaration)
+    nil_stated_at: dict[DeclarationKind, datetime]  #: per kind, when the latest statement that counts was made
+    open_tasks: list[Any]  #: unfinished tasks of open campaigns (campaign_id, year, due_on)
 
     @property
-    def questions(self) -> list[Declaration]:
+    def questions(self) -> list["ListedDeclaration"]:
         return [d for d in self.current if d.status == DeclarationStatus.info_requested]
 
 
-#: what "my declarations" shows of a version: number, state, organisation or entity (the title), conditions
-_LISTED_VERSION = (
-    DeclarationVersion.number, DeclarationVersion.kind, DeclarationVersion.status,
-    DeclarationVersion.organisation_name, DeclarationVersion.entity, DeclarationVersion.conditions,
-)
-_LISTED = (
-    joinedload(Declaration.current_version).load_only(*_LISTED_VERSION),
-    joinedload(Declaration.pending_version).load_only(*_LISTED_VERSION),
-)
+@dataclass(frozen=True, slots=True)
+class ListedDeclaration(ShowsStatus):
+    """A declaration as "my declarations" lists it: only the columns shown."""
+
+    id: int
+    kind: DeclarationKind
+    status: DeclarationStatus
+    subject: str  #: organisation or entity of its latest version (Declaration.latest_version)
+    updated_at: datetime
+    ended_on: Optional[date]
+    conditions: Optional[str]  #: the conditions of the version in force
+    #: the change waiting next to a version in force: its number and status (None when there is none)
+    change_number: Optional[int]
+    change_status: Optional[VersionStatus]
+
+    @property
+    def title(self) -> str:
+        return title_of(self.subject)
+
+
+def _listed(statement: Select) -> Select:
+    """``statement`` with the columns of a ListedDeclaration (see _listed_declaration)."""
+    return join_versions(
+        statement.add_columns(
+            Declaration.id, Declaration.kind, Declaration.status, latest_subject(), Declaration.updated_at,
+            Declaration.ended_on, Declaration.current_version_id, IN_FORCE.conditions, PENDING.number,
+            PENDING.status)
+        .select_from(Declaration)
+    )
+
+
+def _listed_declaration(row) -> ListedDeclaration:
+    (declaration_id, kind, status, subject, updated_at, ended_on, in_force_id, conditions, pending_number,
+     pending_status) = row
+    has_change = pending_number is not None and in_force_id is not None
+    return ListedDeclaration(
+        id=declaration_id, kind=kind, status=status, subject=subject or "", updated_at=updated_at,
+        ended_on=ended_on, conditions=conditions, change_number=pending_number if has_change else None,
+        change_status=pending_status if has_change else None)
 
 
 def overview_for(user) -> Overview:
     """Everything on "my declarations": current entries, drafts, paginated history, statements, tasks."""
-    from portal.declarations.statements import current_nil_statements
-
     # Current entries and drafts are few per person: one query, split here.
-    open_ones = db.session.scalars(_open_declarations_statement(), {"user_id": user.id}).all()
+    open_ones = [_listed_declaration(row)
+                 for row in db.session.execute(_open_declarations_statement(), {"user_id": user.id})]
     current = [d for d in open_ones if d.status != DeclarationStatus.draft]
     drafts = sorted((d for d in open_ones if d.status == DeclarationStatus.draft),
                     key=lambda d: d.updated_at, reverse=True)
-    history = paginate(
-        select(Declaration).options(*_LISTED)
-        .where(Declaration.owner_id == user.id,
-               Declaration.status.in_([DeclarationStatus.ended, DeclarationStatus.withdrawn]))
-        .order_by(Declaration.updated_at.desc(), Declaration.id.desc()),
-        HISTORY_PAGE_SIZE,
-    )
-    return Overview(current, drafts, history, current_nil_statements(user.id), open_tasks_for(user))
+    history = paginate(_history_statement().params(user_id=user.id), HISTORY_PAGE_SIZE, rows=True)
+    history.items = [_listed_declaration(row) for row in history.items]
+    facts = db.session.execute(_facts_statement(), {"user_id": user.id}).one()
+    stated_at = {kind: facts._mapping[f"{kind.value}_stated_at"] for kind in DeclarationKind}
+    # most people have one unfinished task at most: it came with the facts
+    tasks = open_tasks_for(user) if facts.open_tasks > 1 else [facts] if facts.open_tasks else []
+    return Overview(current, drafts, history, {kind: at for kind, at in stated_at.items() if at is not None},
+                    tasks)
 
 
 # "My declarations" asks these on every view: their statements are built once (building one cost more
@@ -80,7 +119,7 @@ def overview_for(user) -> Overview:
 @cache
 def _open_declarations_statement() -> Select:
     return (
-        select(Declaration).options(*_LISTED)
+        _listed(select())
         .where(Declaration.owner_id == bindparam("user_id"),
                Declaration.status.in_(ACTIVE_STATUSES | {DeclarationStatus.refused, DeclarationStatus.draft}))
         .order_by(Declaration.kind, Declaration.created_at, Declaration.id)
@@ -88,20 +127,42 @@ def _open_declarations_statement() -> Select:
 
 
 @cache
+def _history_statement() -> Select:
+    return (
+        _listed(select())
+        .where(Declaration.owner_id == bindparam("user_id"),
+               Declaration.status.in_([DeclarationStatus.ended, DeclarationStatus.withdrawn]))
+        .order_by(Declaration.updated_at.desc(), Declaration.id.desc())
+    )
+
+
+@cache
+def _facts_statement() -> Select:
+    """One row: per kind when the latest nothing-to-declare statement that counts was made
+    (``<kind>_stated_at``), how many unfinished tasks (``open_tasks``) and the first of them."""
+    tasks = _open_tasks_statement()
+    figures = select(
+        *(nil_stated_at(kind).label(f"{kind.value}_stated_at") for kind in DeclarationKind),
+        select(func.count()).select_from(tasks.order_by(None).subquery()).scalar_subquery().label("open_tasks"),
+    ).subquery("figures")
+    first = tasks.limit(1).subquery("first_task")
+    return select(figures, first).select_from(figures).outerjoin(first, true())
+
+
+@cache
 def _open_tasks_statement() -> Select:
     return (
-        select(CampaignTask)
+        select(CampaignTask.campaign_id, Campaign.year, Campaign.due_on)
         .join(Campaign, Campaign.id == CampaignTask.campaign_id)
         .where(CampaignTask.user_id == bindparam("user_id"), CampaignTask.completed_at.is_(None),
                Campaign.closed_at.is_(None))
-        .options(contains_eager(CampaignTask.campaign))
         .order_by(Campaign.due_on)
     )
 
 
-def open_tasks_for(user) -> list[CampaignTask]:
-    """The person's unfinished reconfirmation tasks in open campaigns."""
-    return list(db.session.scalars(_open_tasks_statement(), {"user_id": user.id}).all())
+def open_tasks_for(user) -> list:
+    """The person's unfinished reconfirmation tasks in open campaigns (campaign_id, year, due_on)."""
+    return list(db.session.execute(_open_tasks_statement(), {"user_id": user.id}).all())
 
 
 def active_declarations(user) -> list[Declaration]:

@@ -9,10 +9,10 @@ from typing import Optional
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Select, bindparam, func, select, true, update
 
 from portal.core.audit import record_event
-from portal.core.registry import ChecklistItem
+from portal.core.registry import ChecklistItem, ChecklistSource
 from portal.core.time import to_local, utcnow
 from portal.declarations.models import (
     Campaign,
@@ -23,6 +23,7 @@ from portal.declarations.models import (
     InformationRequest,
     NilStatement,
 )
+from portal.declarations.models.declaration import join_versions, latest_subject, title_of
 from portal.declarations.states import ACTIVE_STATUSES, DeclarationError
 from portal.extensions import db
 
@@ -82,22 +83,30 @@ def _declared_statement() -> Select:
             select(func.count()).select_from(Declaration)
             .where(Declaration.owner_id == user_id, Declaration.kind == kind, Declaration.status.in_(ACTIVE_STATUSES))
             .scalar_subquery().label(f"{kind.value}_count"))
-        columns.append(
-            select(func.max(NilStatement.stated_at))
-            .where(NilStatement.user_id == user_id, NilStatement.kind == kind, NilStatement.withdrawn_at.is_(None))
-            .scalar_subquery().label(f"{kind.value}_stated_at"))
+        columns.append(nil_stated_at(kind).label(f"{kind.value}_stated_at"))
     return select(*columns)
+
+
+def nil_stated_at(kind: DeclarationKind):
+    """When :user_id last stated "nothing to declare" for ``kind`` in a statement that still counts
+    (as current_nil_statements), as a scalar subquery."""
+    return (select(func.max(NilStatement.stated_at))
+            .where(NilStatement.user_id == bindparam("user_id"), NilStatement.kind == kind,
+                   NilStatement.withdrawn_at.is_(None))
+            .scalar_subquery())
 
 
 @cache
 def _open_questions_statement() -> Select:
-    return (
-        select(InformationRequest, Declaration)
+    """The open questions with their declaration's id and subject (its title)."""
+    return join_versions(
+        select(InformationRequest.id, InformationRequest.asked_at, Declaration.id.label("declaration_id"),
+               latest_subject().label("subject"))
+        .select_from(InformationRequest)
         .join(DeclarationVersion, DeclarationVersion.id == InformationRequest.version_id)
         .join(Declaration, Declaration.id == DeclarationVersion.declaration_id)
-        .where(Declaration.owner_id == bindparam("user_id"), InformationRequest.answered_at.is_(None))
-        .order_by(InformationRequest.asked_at)
-    )
+    ).where(Declaration.owner_id == bindparam("user_id"), InformationRequest.answered_at.is_(None)).order_by(
+        InformationRequest.asked_at)
 
 
 @cache
@@ -143,13 +152,36 @@ _CHECKLIST = {
 }
 
 
-def checklist_items(user) -> list[ChecklistItem]:
+@cache
+def _checklist_query() -> Select:
+    """The dashboard's figures (:user_id): the declared kinds (as _declared_statement), how many questions
+    are open, how many open campaigns the person is in, and the first of those campaigns."""
+    user_id = bindparam("user_id")
+    open_questions = (
+        select(func.count()).select_from(InformationRequest)
+        .join(DeclarationVersion, DeclarationVersion.id == InformationRequest.version_id)
+        .join(Declaration, Declaration.id == DeclarationVersion.declaration_id)
+        .where(Declaration.owner_id == user_id, InformationRequest.answered_at.is_(None))
+        .scalar_subquery()
+    )
+    open_campaigns = (
+        select(func.count()).select_from(CampaignTask)
+        .join(Campaign, Campaign.id == CampaignTask.campaign_id)
+        .where(CampaignTask.user_id == user_id, Campaign.closed_at.is_(None))
+        .scalar_subquery()
+    )
+    figures = _declared_statement().add_columns(
+        open_questions.label("open_questions"), open_campaigns.label("open_campaigns")).subquery("figures")
+    first_campaign = _open_campaign_tasks_statement().limit(1).subquery("first_campaign")
+    return select(figures, first_campaign).select_from(figures).outerjoin(first_campaign, true())
+
+
+def _checklist_items(user, declared) -> list[ChecklistItem]:
     """Dashboard items: each kind is done with a submitted/approved declaration or a current nil statement."""
-    declared = db.session.execute(_declared_statement(), {"user_id": user.id}).one()
     items = []
     for kind in required_kinds(user):
         label, anchor, order = _CHECKLIST[kind]
-        count, stated_at = declared._mapping[f"{kind.value}_count"], declared._mapping[f"{kind.value}_stated_at"]
+        count, stated_at = declared[f"{kind.value}_count"], declared[f"{kind.value}_stated_at"]
         if count:
             detail, done = _("%(num)d opgegeven", num=count), True
         elif stated_at is not None:
@@ -161,7 +193,15 @@ def checklist_items(user) -> list[ChecklistItem]:
             key=f"declarations.{kind.value}", label=str(label), is_done=done, endpoint="declarations.index",
             endpoint_args={"_anchor": anchor}, detail=detail, order=order,
         ))
-    return items + _question_items(user) + _campaign_items(user)
+    questions = _question_items(user) if declared.open_questions else []
+    # most people are in one open campaign at most: its row came with the figures
+    campaigns = _campaign_items(user) if declared.open_campaigns > 1 else [
+        _campaign_item(declared)] if declared.open_campaigns else []
+    return items + questions + campaigns
+
+
+CHECKLIST = ChecklistSource(_checklist_query, _checklist_items)
+checklist_items = CHECKLIST.items_for
 
 
 def _question_items(user) -> list[ChecklistItem]:
@@ -169,27 +209,29 @@ def _question_items(user) -> list[ChecklistItem]:
     rows = db.session.execute(_open_questions_statement(), {"user_id": user.id}).all()
     return [
         ChecklistItem(
-            key=f"declarations.question.{question.id}",
-            label=_("Beantwoord de vraag van P&O over „%(title)s”", title=declaration.title),
-            is_done=False, endpoint="declarations.answer", endpoint_args={"declaration_id": declaration.id},
-            detail=_("Gesteld op %(date)s", date=format_date(to_local(question.asked_at).date())), order=19,
+            key=f"declarations.question.{row.id}",
+            label=_("Beantwoord de vraag van P&O over „%(title)s”", title=title_of(row.subject)),
+            is_done=False, endpoint="declarations.answer", endpoint_args={"declaration_id": row.declaration_id},
+            detail=_("Gesteld op %(date)s", date=format_date(to_local(row.asked_at).date())), order=19,
         )
-        for question, declaration in rows
+        for row in rows
     ]
 
 
 def _campaign_items(user) -> list[ChecklistItem]:
     """One item per open reconfirmation campaign the person is in."""
     rows = db.session.execute(_open_campaign_tasks_statement(), {"user_id": user.id}).all()
-    return [
-        ChecklistItem(
-            key=f"declarations.campaign.{row.id}",
-            label=_("Verklaringen bevestigen voor %(year)s", year=row.year),
-            is_done=row.completed_at is not None, endpoint="declarations.confirm",
-            endpoint_args={"campaign_id": row.id},
-            detail=(_("Bevestigd op %(date)s", date=format_date(to_local(row.completed_at).date()))
-                    if row.completed_at is not None else _("Uiterlijk %(date)s", date=format_date(row.due_on))),
-            order=22,
-        )
-        for row in rows
-    ]
+    return [_campaign_item(row) for row in rows]
+
+
+def _campaign_item(row) -> ChecklistItem:
+    """The item of one open campaign: ``row`` has the campaign's id, year, due_on and the task's completed_at."""
+    return ChecklistItem(
+        key=f"declarations.campaign.{row.id}",
+        label=_("Verklaringen bevestigen voor %(year)s", year=row.year),
+        is_done=row.completed_at is not None, endpoint="declarations.confirm",
+        endpoint_args={"campaign_id": row.id},
+        detail=(_("Bevestigd op %(date)s", date=format_date(to_local(row.completed_at).date()))
+                if row.completed_at is not None else _("Uiterlijk %(date)s", date=format_date(row.due_on))),
+        order=22,
+    )

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.registry import (
     NavItem,
-    register_checklist_provider,
+    register_checklist_source,
     register_content_loader,
     register_demo_loader,
     register_nav_item,
@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     from portal.oath import audit_texts
     from portal.oath import jobs  # noqa: F401  (registers the scheduled jobs)
     from portal.oath.access import is_hr
-    from portal.oath.checklist import oath_checklist
+    from portal.oath.checklist import CHECKLIST
     from portal.oath.demo import load_demo_sessions
     from portal.oath.ics import install_short_line_folding
     from portal.oath.services.formulas import load_model_formulas
@@ -31,7 +31,7 @@ def init_app(app: Flask) -> None:
     install_short_line_folding()  # invitations in every registration's mail
     register_nav_item(NavItem("oath.my", lambda: _l("Ambtseed"), order=40))
     register_nav_item(NavItem("oath.admin_sessions", lambda: _l("Ceremonies (P&O)"), order=70, visible=is_hr))
-    register_checklist_provider(oath_checklist)
+    register_checklist_source(CHECKLIST)
     register_content_loader(publish_statement_text, order=40)
     register_content_loader(load_model_formulas, order=41)
     register_demo_loader(load_demo_sessions, order=40)

@@ -7,20 +7,25 @@ from functools import cache
 from flask_babel import format_date, format_datetime, gettext as _
 from sqlalchemy import Select, bindparam, select
 
-from portal.core.registry import ChecklistItem
-from portal.extensions import db
+from portal.core.registry import ChecklistItem, ChecklistSource
 from portal.oath.models import StatementSignature
-from portal.oath.queries import standing_of
+from portal.oath.queries import standing_statement
 from portal.oath.states import RegistrationStatus
 from portal.oath.services.statements import is_statement_user
 
 ORDER = 40
 
 
-def oath_checklist(user) -> list[ChecklistItem]:
+@cache
+def _checklist_query() -> Select:
+    """The person's standing (standing_of) and latest integrity statement signature: :user_id."""
+    return standing_statement().add_columns(_statement().scalar_subquery().label("signed_at"))
+
+
+def _checklist_items(user, standing) -> list[ChecklistItem]:
+    """The oath: taken, registered for or waiting; for statement users the integrity statement instead."""
     if is_statement_user(user):
-        return [_statement_item(user)]
-    standing = standing_of(user.id)  # the record, else the active registration: one statement
+        return [_statement_item(standing.signed_at)]
     if standing.record_id is not None:
         return [ChecklistItem("oath", _("Ambtseed of belofte afgelegd"), True, "oath.my",
                               detail=_("Afgelegd op %(date)s", date=format_date(standing.taken_on, "d MMMM yyyy")),
@@ -38,8 +43,11 @@ def oath_checklist(user) -> list[ChecklistItem]:
     return [ChecklistItem("oath", _("Ambtseed of belofte afgelegd"), False, endpoint, detail=detail, order=ORDER)]
 
 
-def _statement_item(user) -> ChecklistItem:
-    signed_at = db.session.scalar(_statement(), {"user_id": user.id})
+CHECKLIST = ChecklistSource(_checklist_query, _checklist_items)
+oath_checklist = CHECKLIST.items_for
+
+
+def _statement_item(signed_at) -> ChecklistItem:
     if signed_at is None:
         return ChecklistItem("integrity-statement", _("Integriteitsverklaring ondertekend"), False, "oath.statement",
                              detail=_("Lees en onderteken de verklaring"), order=ORDER)

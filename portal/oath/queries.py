@@ -125,12 +125,12 @@ def standing_of(user_id: int) -> Row:
     """What the ceremony list says of the person, in one statement: the oath record's formula and day
     (``record_id`` set), else the confirmed or waitlisted registration's status and its session's start
     (``registration_status`` set); each is at most one per person (unique constraints)."""
-    return db.session.execute(_standing_statement(), {"user_id": user_id}).one()
+    return db.session.execute(standing_statement(), {"user_id": user_id}).one()
 
 
 @cache
-def _standing_statement() -> Select:
-    """standing_of's statement, built once: :user_id."""
+def standing_statement() -> Select:
+    """standing_of's statement, built once (also a part of the dashboard's checklist): :user_id."""
     return (
         select(OathRecord.id.label("record_id"), OathRecord.formula, OathRecord.taken_on,
                Registration.status.label("registration_status"), OathSession.starts_at)

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.core.registry import (
     NavItem,
-    register_checklist_provider,
+    register_checklist_source,
     register_content_loader,
     register_demo_loader,
     register_nav_item,
@@ -22,12 +22,12 @@ bp = Blueprint("policies", __name__)
 def init_app(app: Flask) -> None:
     from portal.core.audit_sentences import register_audit_texts
     from portal.policies import audit_texts
-    from portal.policies.acknowledgements import checklist_items, personal_data
+    from portal.policies.acknowledgements import CHECKLIST, personal_data
     from portal.policies.content import load_starter_content
     from portal.policies.demo import load_demo_content
 
     register_nav_item(NavItem("policies.index", lambda: _l("Integriteit"), order=10))
-    register_checklist_provider(checklist_items)
+    register_checklist_source(CHECKLIST)
     register_content_loader(load_starter_content, order=10)
     register_demo_loader(load_demo_content, order=10)
     register_personal_data_provider("policies", personal_data)

@@ -5,18 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any, Iterator, Optional
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from sqlalchemy import Date, Select, and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import Date, Select, and_, bindparam, case, exists, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
 from portal.core.audit import record_event
-from portal.core.registry import ChecklistItem
+from portal.core.registry import ChecklistItem, ChecklistSource
 from portal.core.exports import stream_rows
-from portal.core.time import as_utc, today_local
+from portal.core.time import as_utc
 from portal.core.transaction import atomic
 from portal.extensions import db
 from portal.policies.models import Acknowledgement, PolicyPage, PolicyVersion, VersionStatus
@@ -111,16 +112,32 @@ def acknowledgement_state(user, today: date, *, page_id: Optional[int] = None,
 
 @cache
 def _state_statement(by_slug: bool) -> Select:
-    """acknowledgement_state's statement, built once (a page asks it on every view): :user_id, :today, :page."""
+    """acknowledgement_state's statement, built once: :user_id, :today, :page."""
+    return state_select(bindparam("page"), by_slug=by_slug)
+
+
+def state_from(row) -> Optional[AcknowledgementState]:
+    """The state from a row of state_select's columns (id, page_id, …, acknowledged_at, has_any);
+    None when the page asks nobody to acknowledge it (no target: ``id`` is None)."""
+    if row.id is None:
+        return None
+    target = SimpleNamespace(id=row.id, page_id=row.page_id, language=row.language, status=row.status,
+                             effective_at=row.effective_at, published_at=row.published_at)
+    return AcknowledgementState(target=target, acknowledged_at=row.acknowledged_at,
+                                has_acknowledged_before=bool(row.has_any))
+
+
+def state_select(page, *, by_slug: bool) -> Select:
+    """The target of the page (``page``: its slug or id) and the acknowledgement of :user_id, on :today."""
     target_query = _target_query(
         bindparam("today", type_=Date), PolicyVersion.id, PolicyVersion.page_id, PolicyVersion.language,
         PolicyVersion.status, PolicyVersion.effective_at, PolicyVersion.published_at,
     )
     if by_slug:
         target_query = target_query.join(PolicyPage, PolicyPage.id == PolicyVersion.page_id).where(
-            PolicyPage.slug == bindparam("page"))
+            PolicyPage.slug == page)
     else:
-        target_query = target_query.where(PolicyVersion.page_id == bindparam("page"))
+        target_query = target_query.where(PolicyVersion.page_id == page)
     target = target_query.subquery("target")
     of_page = (Acknowledgement.user_id == bindparam("user_id"), Acknowledgement.page_id == target.c.page_id)
     counted_at = (
@@ -173,14 +190,19 @@ def acknowledge_version(user, page: PolicyPage, version_id: Optional[int], today
     return ack
 
 
-def checklist_items(user) -> list[ChecklistItem]:
+@cache
+def _checklist_query() -> Select:
+    """The code of conduct's target and the person's acknowledgement (:user_id, :today), for the dashboard."""
+    return state_select(literal(CODE_OF_CONDUCT), by_slug=True)
+
+
+def _checklist_items(user, row) -> list[ChecklistItem]:
     """Dashboard: "Gedragscode gelezen", asked again after a version that requires re-acknowledgement."""
-    state = acknowledgement_state(user, today_local(), slug=CODE_OF_CONDUCT)
-    if state is None:
+    if row.id is None:  # nobody is asked to acknowledge the code of conduct
         return []
-    if state.acknowledged_at is not None:
-        detail = _("Bevestigd op %(date)s", date=format_date(state.acknowledged_at, "d MMMM yyyy"))
-    elif state.has_acknowledged_before:
+    if row.acknowledged_at is not None:
+        detail = _("Bevestigd op %(date)s", date=format_date(row.acknowledged_at, "d MMMM yyyy"))
+    elif row.has_any:
         detail = _("Er is een nieuwe versie. Lees en bevestig die opnieuw.")
     else:
         detail = ""
@@ -188,13 +210,17 @@ def checklist_items(user) -> list[ChecklistItem]:
         ChecklistItem(
             key="policies.code_of_conduct",
             label=_("Gedragscode gelezen"),
-            is_done=state.acknowledged_at is not None,
+            is_done=row.acknowledged_at is not None,
             endpoint="policies.page",
             endpoint_args={"slug": CODE_OF_CONDUCT},
             detail=detail,
             order=10,
         )
     ]
+
+
+CHECKLIST = ChecklistSource(_checklist_query, _checklist_items)
+checklist_items = CHECKLIST.items_for
 
 
 def personal_data(user) -> dict[str, Any]:

@@ -8,9 +8,9 @@ from datetime import date
 from typing import Optional
 
 from flask import abort, current_app
-from sqlalchemy import Date, Select, bindparam, func, select, update
+from sqlalchemy import Date, Select, and_, bindparam, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload, load_only, undefer
+from sqlalchemy.orm import aliased, lazyload, load_only, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.core.access import has_role
@@ -18,6 +18,7 @@ from portal.core.audit import record_event
 from portal.core.time import utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db
+from portal.policies.acknowledgements import AcknowledgementState, state_from, state_select
 from portal.policies.markdown import render_markdown
 from portal.core.states import Transitions
 from portal.policies.models import PolicyPage, PolicyVersion, VersionStatus
@@ -71,7 +72,10 @@ def can_edit_policies(user) -> bool:
 
 def get_page(slug: str, for_user) -> PolicyPage:
     """The page at ``slug``: 404 when unknown; sign-in first unless the page is public."""
-    page = db.session.scalar(_PAGE_BY_SLUG, {"slug": slug})
+    return _readable(db.session.scalar(_PAGE_BY_SLUG, {"slug": slug}), for_user)
+
+
+def _readable(page: Optional[PolicyPage], for_user) -> PolicyPage:
     if page is None:
         abort(404)
     if not page.is_public and not getattr(for_user, "is_authenticated", False):
@@ -165,6 +169,53 @@ def version_for_reader(page: PolicyPage, language: str, today: date) -> tuple[Op
         return wanted, False
     dutch = versions.get((page.id, "nl"))
     return dutch, dutch is not None and language != "nl"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a page's reader is shown: the page, its current version (see version_for_reader) and
+    where the reader stands with acknowledging it."""
+
+    page: PolicyPage
+    version: Optional[PolicyVersion]
+    is_fallback: bool
+    acknowledgement: Optional[AcknowledgementState]  #: None: nobody is asked to acknowledge this page
+
+
+def read_page(slug: str, for_user, language: str, today: date) -> Reading:
+    """The page at ``slug`` (as get_page: 404, or sign-in first), its current version in ``language`` else
+    Dutch (as version_for_reader) and ``for_user``'s acknowledgement (as acknowledgement_state): one statement."""
+    user_id = for_user.id if getattr(for_user, "is_authenticated", False) else None
+    rows = db.session.execute(_reading_statement(),
+                              {"slug": slug, "language": language, "today": today, "user_id": user_id}).all()
+    page = _readable(rows[0][0] if rows else None, for_user)
+    versions = {version.language: version for _page, version, *_rest in rows if version is not None}
+    version, is_fallback = versions.get(language), False
+    if version is None:
+        version = versions.get("nl")
+        is_fallback = version is not None and language != "nl"
+    return Reading(page, version, is_fallback, state_from(rows[0]))
+
+
+@cache
+def _reading_statement() -> Select:
+    """read_page's statement, built once: :slug, :language, :today, :user_id."""
+    wanted = aliased(PolicyPage, name="wanted")
+    current = current_versions_query(bindparam("today", type_=Date),
+                                     select(wanted.id).where(wanted.slug == bindparam("slug")))
+    # at most one row; LIMIT keeps PostgreSQL from planning it into the join
+    state = state_select(bindparam("slug"), by_slug=True).limit(1).subquery("acknowledgement")
+    return (
+        select(PolicyPage, PolicyVersion, *state.c)
+        .select_from(PolicyPage)
+        .outerjoin(PolicyVersion, and_(
+            PolicyVersion.page_id == PolicyPage.id,
+            or_(PolicyVersion.language == bindparam("language"), PolicyVersion.language == "nl"),
+            PolicyVersion.id.in_(current)))
+        .outerjoin(state, true())
+        .where(PolicyPage.slug == bindparam("slug"))
+        .options(_SHOWN, undefer(PolicyVersion.body_html), lazyload(PolicyVersion.editor))
+    )
 
 
 def list_pages(today: date, language: str) -> list[tuple[PolicyPage, Optional[PolicyVersion]]]:

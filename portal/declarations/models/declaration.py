@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Optional
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from portal.core.enums import LabelledEnum
 from portal.core.time import utcnow
@@ -413,3 +413,34 @@ class NilStatement(db.Model):
 
     def __repr__(self) -> str:
         return f"<NilStatement {self.id} user={self.user_id} {self.kind} current={self.is_current}>"
+
+
+# -- the same rules in SQL, for lists that read only the columns they show --------------------------------
+
+_IN_FORCE = aliased(DeclarationVersion, name="in_force")
+_PENDING = aliased(DeclarationVersion, name="pending")
+
+
+def version_subject(version) -> sa.ColumnElement:
+    """DeclarationVersion.subject in SQL: the organisation of a side activity, the entity of an interest."""
+    return sa.case((version.kind == DeclarationKind.side_activity, version.organisation_name), else_=version.entity)
+
+
+def join_versions(statement: sa.Select) -> sa.Select:
+    """``statement`` (with Declaration in its FROM) with the version in force (IN_FORCE) and the pending one."""
+    return (statement.outerjoin(_IN_FORCE, _IN_FORCE.id == Declaration.current_version_id)
+            .outerjoin(_PENDING, _PENDING.id == Declaration.pending_version_id))
+
+
+def latest_subject() -> sa.ColumnElement:
+    """The subject of Declaration.latest_version in SQL: pending, else in force, else the newest version (a
+    withdrawn first submission has neither); needs join_versions."""
+    newest = aliased(DeclarationVersion, name="newest")
+    newest_subject = (sa.select(version_subject(newest)).where(newest.declaration_id == Declaration.id)
+                      .order_by(newest.number.desc()).limit(1).scalar_subquery())
+    return sa.case((Declaration.pending_version_id.is_not(None), version_subject(_PENDING)),
+                   (Declaration.current_version_id.is_not(None), version_subject(_IN_FORCE)),
+                   else_=newest_subject)
+
+
+IN_FORCE, PENDING = _IN_FORCE, _PENDING  #: the versions join_versions adds, for their columns

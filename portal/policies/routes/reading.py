@@ -15,7 +15,6 @@ from portal.policies.acknowledgements import (
     CODE_OF_CONDUCT,
     AcknowledgementRefused,
     acknowledge_version,
-    acknowledgement_state,
     version_satisfies,
 )
 from portal.policies.diff import compare_versions
@@ -33,6 +32,7 @@ from portal.policies.services import (
     list_pages,
     previous_version,
     published_versions_query,
+    read_page,
     version_for_reader,
 )
 
@@ -40,12 +40,9 @@ from portal.policies.services import (
 TOC_MIN_HEADINGS = 3
 
 
-def _acknowledgement_context(page, version) -> dict:
+def _acknowledgement_context(page, version, state) -> dict:
     """What the page shows about acknowledging: done, the button, or "read the newer version first"."""
-    if not current_user.is_authenticated:
-        return {}
-    state = acknowledgement_state(current_user, today_local(), page_id=page.id)
-    if state is None:
+    if not current_user.is_authenticated or state is None:
         return {}
     acknowledged_at = state.acknowledged_at
     can_acknowledge = acknowledged_at is None and version_satisfies(version, state.target)
@@ -86,13 +83,14 @@ def glossary():
 @bp.route("/policies/<slug>")
 def page(slug: str):
     """The current version of a page, in the reader's language when it exists."""
-    page = get_page(slug, current_user)
-    version, is_fallback = version_for_reader(page, requested_language(), today_local())
+    reading = read_page(slug, current_user, requested_language(), today_local())
+    page, version = reading.page, reading.version
     if version is None:
         if can_edit_policies(current_user):
             return redirect(url_for("policies.edit", slug=slug))
         abort(404)
-    return _render_version(page, version, is_fallback=is_fallback, **_acknowledgement_context(page, version))
+    return _render_version(page, version, is_fallback=reading.is_fallback,
+                           **_acknowledgement_context(page, version, reading.acknowledgement))
 
 
 @bp.route("/policies/<slug>/acknowledge", methods=["POST"])
