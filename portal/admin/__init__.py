@@ -1,13 +1,12 @@
 """Administration pages: the go-live checklist (/admin/setup) and the mail outbox (/admin/mail)."""
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
 from portal.core.access import has_role
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.registry import NavItem, register_nav_item
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
 
 def init_app(app: Flask) -> None:
     from portal.admin import audit_texts
@@ -27,6 +26,5 @@ def init_app(app: Flask) -> None:
             visible=lambda user: has_role(user, "admin"),
         )
     )
-
 
 from portal.admin import routes  # noqa: E402,F401

@@ -1,9 +1,10 @@
 """Forms of the administration pages."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
+
+from portal.core.i18n import lazy_gettext as _l
 
 
 class TestMailForm(FlaskForm):

@@ -6,8 +6,6 @@ from typing import Optional
 from urllib.parse import quote
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.admin import bp
@@ -15,6 +13,8 @@ from portal.admin.forms import TestMailForm
 from portal.admin.setup import setup_state
 from portal.core.access import role_required
 from portal.core.forms import EmptyForm
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.pagination import paginate
 from portal.notifications.delivery import deliver_one
 from portal.notifications.devmail import caught_attachment, caught_mail, caught_mails, dev_mail_enabled

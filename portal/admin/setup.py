@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import case, exists, func, or_, select
 
 from portal.auth.directory import DirectoryError, get_directory
 from portal.auth.models import User
 from portal.auth.directory.entry import ROLE_GROUP_SETTINGS
+from portal.core.i18n import gettext as _
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.notifications.models import MailStatus, OutboxMessage

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.core.audit_sentences import AuditObject, EventFacts, Sentence
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 
 #: why someone was marked as left (``user.left``'s reason)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -19,6 +18,7 @@ from portal.auth.services import (
     sign_in,
 )
 from portal.core.forms import EmptyForm, LanguageForm
+from portal.core.i18n import gettext as _
 from portal.core.sessions import start_session
 from portal.core.urls import safe_next
 

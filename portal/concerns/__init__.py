@@ -5,13 +5,12 @@ integrity coordinators only) and ``adviser_contacts`` (/advisers/contacts, confi
 """
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.registry import NavItem, register_demo_loader, register_nav_item, register_personal_data_provider
 
 bp = Blueprint("concerns", __name__, url_prefix="/concerns")
 advisers_bp = Blueprint("adviser_contacts", __name__, url_prefix="/advisers/contacts")
-
 
 def init_app(app: Flask) -> None:
     from portal.concerns import audit_texts

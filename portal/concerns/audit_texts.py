@@ -7,8 +7,6 @@ a concern is named by its number and linked only for them all the same.
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.concerns.access import can_see_concerns
@@ -25,6 +23,8 @@ from portal.concerns.states import (
 )
 from portal.core.audit_sentences import AuditObject, EventFacts, Sentence
 from portal.core.audit_sentences import label_of as enum_label
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 
 

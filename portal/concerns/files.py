@@ -7,9 +7,8 @@ download (``Content-Disposition: attachment``, ``nosniff``, a sandboxing CSP).
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from portal.concerns.states import ConcernError
+from portal.core.i18n import lazy_gettext as _l
 
 SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.validators import Optional as OptionalValidator
 
 from portal.core.forms import DateField
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import today_local
 from portal.concerns.states import (
     CATEGORY_LABELS,

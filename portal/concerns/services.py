@@ -14,7 +14,6 @@ from typing import Optional
 import calendar
 from datetime import timedelta
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from portal.auth.models import User
 from portal.concerns.files import FileRefused, sniff_content_type
@@ -28,6 +27,7 @@ from portal.concerns.states import (
     check_transition,
 )
 from portal.core.audit import record_event
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import today_local, utcnow
 from portal.extensions import db
 

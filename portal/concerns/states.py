@@ -19,9 +19,8 @@ corrected at any time; every transition and correction is written to the audit t
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core.enums import LabelledEnum, label_of  # noqa: F401 - the area's callers import it from here
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.refusals import Refusal
 from portal.core.states import Transitions
 

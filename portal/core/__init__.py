@@ -1,12 +1,11 @@
 """Shared building blocks: time helpers, access checks, audit log, registries, dashboard."""
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.registry import NavItem, register_nav_item
 
 bp = Blueprint("core", __name__)
-
 
 def init_app(app: Flask) -> None:
     from portal.core import audit_sentences
@@ -15,6 +14,5 @@ def init_app(app: Flask) -> None:
     register_nav_item(NavItem("core.dashboard", lambda: _l("Overzicht"), order=0))
     audit_sentences.init_app(app)
     app.jinja_env.globals["choice_inputs"] = choice_inputs  # the form macro's radio buttons
-
 
 from portal.core import routes  # noqa: E402,F401

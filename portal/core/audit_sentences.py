@@ -14,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
 from flask import Flask
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
+
+from portal.core.i18n import gettext as _
 
 if TYPE_CHECKING:
     from portal.auth.models import User

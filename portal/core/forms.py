@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from typing import Callable, Union
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -20,6 +19,7 @@ from wtforms.widgets import Select
 from wtforms.widgets.core import CheckboxInput, RadioInput, clean_key
 
 from portal.core.i18n import format_day
+from portal.core.i18n import lazy_gettext as _l
 
 
 #: the widest range of any date in the portal: later work adds days and years to dates
@@ -110,6 +110,10 @@ class PairSelect(Select):
         return Markup("".join(options))  # nosec B704 - every value and text above is escaped
 
 
+#: ``SelectField``'s own message, translated from WTForms' catalogue (``field.gettext``), not the portal's
+WTFORMS_INVALID_CHOICE = "Not a valid choice."
+
+
 class PairSelectField(SelectField):
     """A ``SelectField`` whose choices are (value, label) pairs, rendered and checked without WTForms'
     per-choice objects (``PairSelect``); same data, errors and HTML as ``SelectField``."""
@@ -135,10 +139,10 @@ class PairSelectField(SelectField):
         if self.process_errors or not self.validate_choice:
             return
         if self.choices is None:
-            raise TypeError(self.gettext("Choices cannot be None."))
+            raise TypeError("Choices cannot be None.")  # a mistake in the code, never shown to a person
         coerce, data = self.coerce, self.data
         if not any(coerce(value) == data for value, _label in self.choices):
-            raise ValidationError(self.invalid_choice_message or self.gettext("Not a valid choice."))
+            raise ValidationError(self.invalid_choice_message or self.gettext(WTFORMS_INVALID_CHOICE))
 
 
 def years_from_today(years: int) -> Callable[[], date]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from portal.core.i18n import lazy_gettext as _l
+
 
 
 class Refusal(Exception):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import logout_user
 from flask_wtf.csrf import generate_csrf
 
+from portal.core.i18n import gettext as _
 from portal.core.time import utcnow
 
 #: how often the "last seen" time in the session cookie is renewed

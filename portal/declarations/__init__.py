@@ -9,10 +9,8 @@ Public pieces for other areas (the review area in particular):
 """
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("declarations", __name__, url_prefix="/declarations")
-
 
 def init_app(app: Flask) -> None:
     from portal.core.access import has_role
@@ -40,5 +38,5 @@ def init_app(app: Flask) -> None:
     register_personal_data_provider("declarations", declarations_data)
     register_audit_texts(audit_texts.SENTENCES, objects=audit_texts.OBJECTS)
 
-
+from portal.core.i18n import lazy_gettext as _l
 from portal.declarations import routes  # noqa: E402,F401

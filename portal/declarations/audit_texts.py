@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.util import identity_key
@@ -16,6 +14,8 @@ from sqlalchemy.orm.util import identity_key
 from portal.core.access import has_role
 from portal.core.audit_sentences import AuditObject, EventFacts, Sentence
 from portal.core.i18n import format_day
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.declarations.models import Campaign, Declaration, DeclarationKind
 from portal.declarations.states import DeclarationStatus
 from portal.extensions import db

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Sequence
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
 from portal.core.forms import DateField, years_from_today
+from portal.core.i18n import lazy_gettext as _l
 from portal.declarations.fields import ChoiceField, WholeNumberField, options
 from portal.declarations.models import CampaignScope, Declaration, DeclarationKind
 from portal.declarations.states import UNDECIDED

@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, Iterator, Optional
 
 from flask import abort
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, case, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
@@ -22,6 +21,7 @@ from sqlalchemy.orm import contains_eager
 from portal.auth.models import User
 from portal.core.audit import record_event
 from portal.core.exports import stream_rows
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import to_local, utcnow
 from portal.core.transaction import atomic
 from portal.declarations.models import Campaign, CampaignScope, CampaignTask, DeclarationKind

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from typing import Any, Optional
 
 from flask_babel import format_date, format_datetime
-from flask_babel import lazy_gettext as _l
 
 from portal.core.enums import LabelledEnum
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import to_local
 from portal.declarations.models import (
     ANSWER_FIELDS,

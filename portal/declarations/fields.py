@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField
 from wtforms.validators import StopValidation
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import TextInput
+
+from portal.core.i18n import lazy_gettext as _l
 
 YES, NO = "yes", "no"
 

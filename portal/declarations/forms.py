@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
 from portal.core.forms import DateField, years_from_today
+from portal.core.i18n import lazy_gettext as _l
 from portal.declarations.fields import (
     YES,
     YES_NO_CHOICES,

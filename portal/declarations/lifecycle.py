@@ -8,12 +8,12 @@ from __future__ import annotations
 import functools
 from typing import Any, Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.audit import record_event
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.transaction import atomic
 from portal.declarations.models import Declaration, DeclarationVersion
 from portal.declarations.states import QUEUE_STATUSES, DeclarationError, derive_declaration_status

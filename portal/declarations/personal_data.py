@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal.core.i18n import lazy_gettext as _l
 from portal.declarations.display import json_value
 from portal.declarations.models import (
     Campaign,

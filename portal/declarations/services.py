@@ -15,11 +15,11 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, Mapping, Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Update, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.core.audit import record_events
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import today_local, utcnow
 from portal.declarations.lifecycle import (
     IncompleteVersion,

@@ -7,11 +7,11 @@ from functools import cache
 from typing import Optional
 
 from flask_babel import format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, select, true, update
 
 from portal.core.audit import record_event
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.registry import ChecklistItem, ChecklistSource
 from portal.core.time import to_local, utcnow
 from portal.declarations.models import (

@@ -19,9 +19,8 @@ Version lifecycle::
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core.enums import LabelledEnum
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.refusals import Refusal
 from portal.core.states import Transitions
 

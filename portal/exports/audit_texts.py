@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.core.audit_sentences import AuditObject, EventFacts, Sentence
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.exports.access import may_export
 from portal.exports.kinds import export_kind
 from portal.exports.models import ExportJob

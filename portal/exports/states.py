@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core.enums import LabelledEnum
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.states import Transitions
 
 

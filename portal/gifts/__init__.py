@@ -3,10 +3,8 @@ or were offered, or asks beforehand; their manager or HR decides; HR and integri
 the register; the annual report counts them (portal.reports)."""
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("gifts", __name__, url_prefix="/gifts")
-
 
 def init_app(app: Flask) -> None:
     from portal.core.registry import (NavItem, register_demo_loader, register_nav_item,
@@ -29,5 +27,5 @@ def init_app(app: Flask) -> None:
     register_audit_texts(audit_texts.SENTENCES, objects=audit_texts.OBJECTS)
     register_gift_subject()  # HR asks the manager's advice on a gift (portal.review.advice)
 
-
+from portal.core.i18n import lazy_gettext as _l
 from portal.gifts import routes  # noqa: E402,F401

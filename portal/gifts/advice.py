@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core.i18n import format_day
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 from portal.gifts.access import may_ask_advice
 from portal.gifts.models import Gift

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.validators import Optional as OptionalValidator
 
 from portal.core.forms import DateField
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import today_local
 from portal.gifts.states import CATEGORY_LABELS, OUTCOME_LABELS, Decision, Response, band_choices, decision_problems, label_of
 from portal.review.advice.forms import NOT_PREMATURELY_RED, AdviceQuestionForm

@@ -4,10 +4,10 @@ coordinators keep the register."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.core.exports import csv_response
+from portal.core.i18n import gettext as _
 from portal.core.pagination import paginate
 from portal.core.time import today_local
 from portal.gifts import bp

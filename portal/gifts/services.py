@@ -10,11 +10,11 @@ from datetime import date
 from typing import Optional
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from portal.auth.models import User
 from portal.core.audit import record_event
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import today_local, utcnow
 from portal.extensions import db
 from portal.gifts.access import may_decide

@@ -17,9 +17,8 @@ an invitation is discussed beforehand. The employee's manager or HR decides, nev
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core.enums import LabelledEnum, label_of  # noqa: F401 - the area's callers import it from here
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.refusals import Refusal
 from portal.core.states import Transitions
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core.audit_sentences import EventFacts, Sentence
+from portal.core.i18n import lazy_gettext as _l
 
 
 def _retry(e: EventFacts) -> Sentence:

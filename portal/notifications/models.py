@@ -17,10 +17,10 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.enums import LabelledEnum
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.states import Transitions
 from portal.core.time import utcnow
 from portal.extensions import db

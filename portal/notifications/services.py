@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any, Mapping, Optional, Sequence, Union
 
 from flask import abort, current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, make_transient_to_detached
@@ -21,6 +20,7 @@ from sqlalchemy.orm import defer, make_transient_to_detached
 from portal.auth.models import User
 from portal.core.access import has_role
 from portal.core.audit import record_event
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db

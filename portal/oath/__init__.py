@@ -1,8 +1,8 @@
 """Oath ceremonies: sessions, registrations with a waiting list, certificates, integrity statements."""
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.registry import (
     NavItem,
     register_checklist_source,
@@ -13,7 +13,6 @@ from portal.core.registry import (
 )
 
 bp = Blueprint("oath", __name__, url_prefix="/oath")
-
 
 def init_app(app: Flask) -> None:
     from portal.core.audit_sentences import register_audit_texts
@@ -37,7 +36,6 @@ def init_app(app: Flask) -> None:
     register_demo_loader(load_demo_sessions, order=40)
     register_personal_data_provider("oath", oath_personal_data)
     register_audit_texts(audit_texts.SENTENCES, objects=audit_texts.OBJECTS, references=audit_texts.REFERENCES)
-
 
 from portal.oath.display import template_context  # noqa: E402
 from portal.oath import cli  # noqa: E402,F401

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import format_datetime
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.core.audit_sentences import AuditObject, EventFacts, Sentence, label_of
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 from portal.oath.access import is_hr
 from portal.oath.models import OathSession

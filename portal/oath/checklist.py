@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from flask_babel import format_date, format_datetime, gettext as _
+from flask_babel import format_date, format_datetime
 from sqlalchemy import Select, bindparam, select
 
+from portal.core.i18n import gettext as _
 from portal.core.registry import ChecklistItem, ChecklistSource
 from portal.oath.models import StatementSignature
 from portal.oath.queries import standing_statement

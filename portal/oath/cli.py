@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask_babel import gettext as _
 
 from portal.cli import portal_cli
+from portal.core.i18n import gettext as _
 from portal.core.transaction import transaction
 from portal.oath.imports import MAX_BYTES, ImportFileError, import_oaths
 

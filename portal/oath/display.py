@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timezone
 
 from babel.dates import format_date, format_datetime
-from flask_babel import lazy_gettext as _l
 
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import local_zone, to_local
 from portal.oath.states import RegistrationStatus
 

@@ -6,7 +6,6 @@ import base64
 from datetime import datetime, timedelta
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -25,6 +24,7 @@ from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Numbe
 from wtforms.validators import Optional as Opt
 
 from portal.core.forms import DateField, HttpsUrl, years_from_today
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import as_utc, to_local, utcnow
 from portal.oath.display import NonexistentLocalTime, local_to_utc
 from portal.oath.formulas import MAX_LENGTH as MAX_FORMULA_LENGTH

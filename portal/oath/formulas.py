@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
-
+from portal.core.i18n import lazy_gettext as _l
 from portal.oath.states import Formula
 
 #: what HR types where the organisation's name goes; filled in from ORGANISATION_NAME when the oath is taken

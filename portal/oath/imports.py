@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Iterable, Optional
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
 from portal.core.audit import record_event
+from portal.core.i18n import gettext as _
 from portal.core.time import today_local, utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core.enums import LabelledEnum
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.refusals import Refusal
 from portal.core.states import Transitions
 

@@ -5,8 +5,8 @@ from every page, and the reporting page and the advisers are readable without si
 """
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.registry import (
     NavItem,
     register_checklist_source,
@@ -17,7 +17,6 @@ from portal.core.registry import (
 )
 
 bp = Blueprint("policies", __name__)
-
 
 def init_app(app: Flask) -> None:
     from portal.core.audit_sentences import register_audit_texts
@@ -32,6 +31,5 @@ def init_app(app: Flask) -> None:
     register_demo_loader(load_demo_content, order=10)
     register_personal_data_provider("policies", personal_data)
     register_audit_texts(audit_texts.SENTENCES, objects=audit_texts.OBJECTS)
-
 
 from portal.policies.routes import contacts, editing, reading, report  # noqa: E402,F401

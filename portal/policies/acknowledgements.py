@@ -9,12 +9,12 @@ from types import SimpleNamespace
 from typing import Any, Iterator, Optional
 
 from flask_babel import format_date
-from flask_babel import gettext as _
 from sqlalchemy import Date, Select, and_, bindparam, case, exists, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
 from portal.core.audit import record_event
+from portal.core.i18n import gettext as _
 from portal.core.registry import ChecklistItem, ChecklistSource
 from portal.core.exports import stream_rows
 from portal.core.time import as_utc

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.core.access import has_role
 from portal.core.audit_sentences import AuditObject, EventFacts, Sentence
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 from portal.policies.models import Acknowledgement, Adviser, PolicyPage, PolicyVersion, VersionStatus
 from portal.policies.services import can_edit_policies

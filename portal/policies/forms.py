@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -31,6 +30,7 @@ from wtforms.validators import (
 from wtforms.validators import Optional as OptionalValue
 
 from portal.core.forms import DateField
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import today_local
 from portal.policies.advisers import MAX_PHOTO_BYTES, detect_image_type
 from portal.policies.models import LANGUAGES

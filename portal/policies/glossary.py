@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
+from portal.core.i18n import lazy_gettext as _l
+
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,11 @@ and close a year (its figures are then frozen) or reopen it with a reason.
 """
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.registry import NavItem, register_demo_loader, register_nav_item
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
-
 
 def init_app(app: Flask) -> None:
     from portal.core.audit_sentences import register_audit_texts
@@ -21,6 +20,5 @@ def init_app(app: Flask) -> None:
     register_nav_item(NavItem("reports.annual", lambda: _l("Jaarverslag"), order=32, visible=can_read_report))
     register_demo_loader(load_demo_report, order=70)  # after the concerns' demo content
     register_audit_texts(audit_texts.SENTENCES)
-
 
 from portal.reports import routes  # noqa: E402,F401

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal.core.audit_sentences import AuditObject, EventFacts, Sentence
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.reports.access import can_read_report
 
 

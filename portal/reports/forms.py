@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 from wtforms.validators import Optional as OptionalValidator
+
+from portal.core.i18n import lazy_gettext as _l
 
 EXPLANATION_MAX = 5000
 

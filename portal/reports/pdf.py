@@ -12,8 +12,8 @@ from __future__ import annotations
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
+from portal.core.i18n import gettext as _
 from portal.core.pdf import tagged_pdf, tagged_table, text_block
 from portal.oath.certificate import FONT, FONT_DIR
 from portal.reports.report import AnnualReport, ReportSection

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.concerns.states import (
@@ -25,6 +24,7 @@ from portal.concerns.states import (
     Outcome,
     label_of,
 )
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import today_local
 from portal.gifts.states import CATEGORY_LABELS as GIFT_CATEGORY_LABELS
 from portal.gifts.states import OUTCOME_LABELS as GIFT_OUTCOME_LABELS

@@ -6,10 +6,10 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.core.exports import csv_response
+from portal.core.i18n import gettext as _
 from portal.core.time import today_local
 from portal.reports import bp
 from portal.reports.access import can_edit_report, can_read_report

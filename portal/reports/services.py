@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.core.audit import record_event
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import today_local, utcnow
 from portal.extensions import db
 from portal.reports.models import ReportExplanation, ReportYear

@@ -6,25 +6,22 @@ lives in ``portal.reports``.
 """
 
 from flask import Blueprint, Flask
-from flask_babel import lazy_gettext as _l
 
 from portal.core.access import has_role
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.registry import NavItem, register_nav_item, register_user_fact
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 public_bp = Blueprint("public_register", __name__)
 
-
 def _is_reviewer(user) -> bool:
     return has_role(user, "reviewer")
-
 
 def _has_advice_requests(user) -> bool:
     """Managers who were ever asked for advice see "Adviesvragen" (portal.review.advice)."""
     from portal.review.advice.queries import has_advice_requests
 
     return has_advice_requests(user)
-
 
 def init_app(app: Flask) -> None:
     from portal.core.audit_sentences import register_audit_texts
@@ -42,6 +39,5 @@ def init_app(app: Flask) -> None:
     register_nav_item(NavItem(
         "review.audit", lambda: _l("Audit"), order=85, visible=lambda user: has_role(user, "admin")
     ))
-
 
 from portal.review import routes  # noqa: E402,F401

@@ -12,12 +12,12 @@ from datetime import date
 from itertools import islice
 from typing import Any, Iterator, Optional
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from portal.core.audit_sentences import describe_events
 from portal.core.exports import Column, stream_rows
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import local_zone
 from portal.declarations.display import readable
 from portal.declarations.models import DeclarationKind

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
 from portal.core.forms import DateField, PairSelectField
+from portal.core.i18n import lazy_gettext as _l
 from portal.declarations.models import TEXT_MAX, DeclarationKind
 from portal.declarations.states import DECISIONS, QUEUE_STATUSES, DeclarationStatus, VersionStatus
 from portal.review.models import (

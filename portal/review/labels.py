@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal.core.access import has_role
 from portal.core.audit_sentences import AuditObject, EventFacts, Sentence, label_of
+from portal.core.i18n import gettext as _
+from portal.core.i18n import lazy_gettext as _l
 from portal.declarations.audit_texts import declaration
 from portal.declarations.states import VersionStatus
 from portal.review.advice.states import Opinion

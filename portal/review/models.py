@@ -11,11 +11,11 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.enums import LabelledEnum
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import utcnow
 from portal.core.types import enum_type
 from portal.declarations.states import VersionStatus
@@ -38,9 +38,7 @@ class AssessmentPoint(LabelledEnum):
     reputation = "reputation", _l("Reputatie van de gemeente")
     dealings_with_municipality = "dealings_with_municipality", _l("Zakelijke relatie van de organisatie met de gemeente")
 
-
 ASSESSMENT_POINTS = tuple(AssessmentPoint)
-
 
 class Rating(LabelledEnum):
     """A reviewer's verdict on one point of the assessment framework."""
@@ -48,7 +46,6 @@ class Rating(LabelledEnum):
     no_concern = "no_concern", _l("Geen bezwaar")
     attention = "attention", _l("Aandachtspunt")
     objection = "objection", _l("Bezwaar")
-
 
 class ReviewAssessment(db.Model):
     """The assessment of one version against the framework: a rating and a note per point."""
@@ -85,7 +82,6 @@ class ReviewAssessment(db.Model):
     def __repr__(self) -> str:
         return f"<ReviewAssessment {self.id} version={self.version_id}>"
 
-
 class InternalNote(db.Model):
     """A reviewer's note on a declaration, for reviewers only: never shown or mailed to the employee."""
 
@@ -111,7 +107,6 @@ class InternalNote(db.Model):
     def __repr__(self) -> str:
         return f"<InternalNote {self.id} declaration={self.declaration_id}>"
 
-
 class ProposalStatus(str, enum.Enum):
     pending = "pending"
     confirmed = "confirmed"
@@ -119,7 +114,6 @@ class ProposalStatus(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
-
 
 class PendingDecision(db.Model):
     """A decision proposed by one reviewer that takes effect only when a second reviewer confirms it."""
@@ -177,7 +171,6 @@ class PendingDecision(db.Model):
     def __repr__(self) -> str:
         return f"<PendingDecision {self.id} version={self.version_id} {self.outcome} {self.status}>"
 
-
 class RegisterSnapshot(db.Model):
     """A fingerprint of the public register; a new row whenever its content changed ("last changed")."""
 
@@ -192,12 +185,10 @@ class RegisterSnapshot(db.Model):
     def __repr__(self) -> str:
         return f"<RegisterSnapshot {self.id} {self.changed_at} entries={self.entry_count}>"
 
-
 #: lengths of HR's public summary (the register is read by the public: short and plain)
 SUMMARY_NAME_MAX = 200
 SUMMARY_DESCRIPTION_MAX = 300
 SUMMARY_RESTRICTIONS_MAX = 500
-
 
 class PublicSummary(db.Model):
     """HR's public words for one version of a top official's side activity: all the public register shows.
@@ -236,13 +227,11 @@ class PublicSummary(db.Model):
     def __repr__(self) -> str:
         return f"<PublicSummary {self.id} version={self.version_id}>"
 
-
 __all__ = [
     "ASSESSMENT_POINTS", "NOTE_MAX", "AssessmentPoint", "InternalNote", "PendingDecision", "ProposalStatus",
     "PublicSummary", "Rating", "RegisterSnapshot", "ReviewAssessment",
     "SUMMARY_DESCRIPTION_MAX", "SUMMARY_NAME_MAX", "SUMMARY_RESTRICTIONS_MAX",
 ]
-
 
 # the manager's advice lives in its own sub-package; imported here so that Alembic sees its table
 from portal.review.advice.models import AdviceRequest  # noqa: E402,F401

@@ -8,11 +8,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Mapping, Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from portal.core.i18n import lazy_gettext as _l
 from portal.declarations.lifecycle import audit, guarded, is_blank
 from portal.declarations.models import Declaration, DeclarationVersion
 from portal.declarations.services import StaleDeclaration

@@ -18,11 +18,11 @@ from datetime import datetime
 from typing import Optional
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
 from portal.core.access import has_role
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import utcnow
 from portal.declarations.lifecycle import (
     OwnDeclarationError,
@@ -220,7 +220,7 @@ def decide_version(version: DeclarationVersion, outcome, actor, conditions: Opti
     link_versions(declaration, **links)  # and the status that follows, in the declaration's one UPDATE
     audit("declaration.decide", declaration, actor, version=version.number, outcome=outcome.value)
     mail_owner(declaration, "decided", f"decl-{declaration.id}-v{version.number}-decided")
-    close_open_advice("declaration", declaration.id, actor, now=now, obj=declaration)  # the kind review.advice.subjects registers
+    close_open_advice("declaration", declaration.id, actor, now=now)  # the kind review.advice.subjects registers
     db.session.flush()
 
 

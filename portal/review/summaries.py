@@ -16,11 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import today_local, utcnow
 from portal.declarations.display import is_published
 from portal.declarations.lifecycle import audit, guarded, is_blank

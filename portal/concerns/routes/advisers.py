@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.concerns import advisers_bp
@@ -14,6 +13,7 @@ from portal.concerns.forms import ContactForm
 from portal.concerns.queries import contact_totals, contacts_of
 from portal.concerns.services import ConcernError, log_contact
 from portal.concerns.states import CONTACT_NATURES
+from portal.core.i18n import gettext as _
 from portal.core.time import today_local
 
 

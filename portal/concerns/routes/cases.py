@@ -9,7 +9,6 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Response, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.concerns import bp
@@ -40,6 +39,7 @@ from portal.concerns.states import Channel, ConcernStatus, InvestigationType, Ou
 from portal.core.audit import record_event
 from portal.core.exports import csv_response
 from portal.core.forms import EmptyForm
+from portal.core.i18n import gettext as _
 from portal.core.time import today_local
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.concerns import bp
@@ -12,6 +11,7 @@ from portal.concerns.queries import reports_of
 from portal.concerns.services import ConcernData, ConcernError, file_concern
 from portal.concerns.states import REPORTER_STATUS_TEXT
 from portal.core.i18n import format_day
+from portal.core.i18n import gettext as _
 
 
 @bp.route("/new", methods=["GET", "POST"])

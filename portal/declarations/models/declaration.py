@@ -24,11 +24,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from portal.core.enums import LabelledEnum
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import utcnow
 from portal.core.types import enum_type
 from portal.declarations.states import DeclarationStatus, VersionStatus

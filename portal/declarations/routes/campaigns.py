@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from portal.auth.services import list_departments
 from portal.core.access import role_required
+from portal.core.i18n import gettext as _
 from portal.core.time import today_local
 from portal.declarations import bp
 from portal.declarations.campaign_forms import CampaignForm, CloseCampaignForm, ConfirmForm

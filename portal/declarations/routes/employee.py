@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.core.forms import EmptyForm
+from portal.core.i18n import gettext as _
 from portal.declarations import bp
 from portal.declarations.access import get_declaration, get_version
 from portal.declarations.display import answer_rows, is_published, latest_refusal, previous_version

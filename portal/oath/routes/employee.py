@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.auth.models import User
 from portal.core.audit import record_event
 from portal.core.forms import EmptyForm
+from portal.core.i18n import gettext as _
 from portal.extensions import db
 from portal.core.pagination import paginate
 from portal.oath import bp

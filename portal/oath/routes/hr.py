@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Optional
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from portal.core.access import role_required
 from portal.core.forms import EmptyForm
+from portal.core.i18n import gettext as _
 from portal.oath import bp
 from portal.oath.access import get_registration, get_session
 from portal.core.exports import csv_response

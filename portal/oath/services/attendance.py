@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core.audit import record_event
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import as_utc, to_local, utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db

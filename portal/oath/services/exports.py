@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator, Sequence
 
-from flask_babel import gettext as _
-
+from portal.core.i18n import gettext as _
 from portal.core.time import to_local
 from portal.oath.display import local_datetime_text
 from portal.oath.models import OathSession, Registration

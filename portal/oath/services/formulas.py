@@ -6,10 +6,10 @@ from functools import cache
 from typing import Optional
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select
 
 from portal.core.audit import record_event
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 from portal.oath.models import OathSession, Registration
 from portal.oath.states import ACTIVE_STATUSES, RegistrationStatus

@@ -6,10 +6,10 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple, Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, bindparam, exists, func, select
 
 from portal.core.audit import record_event, record_events
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import as_utc, utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db

@@ -6,11 +6,11 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.core.audit import record_event
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import as_utc, utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db

@@ -8,11 +8,11 @@ from typing import Optional
 
 from flask import current_app
 from markdown_it import MarkdownIt
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.config import PROJECT_ROOT
 from portal.core.audit import record_event
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import utcnow
 from portal.core.transaction import atomic
 from portal.extensions import db

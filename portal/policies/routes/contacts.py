@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.access import has_role, role_required
 from portal.core.forms import EmptyForm
+from portal.core.i18n import gettext as _
 from portal.core.pagination import paginate
 from portal.policies import bp
 from portal.policies.advisers import (

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.access import role_required
+from portal.core.i18n import gettext as _
 from portal.core.time import today_local
 from portal.policies import bp
 from portal.policies.forms import NewPageForm, PolicyEditForm

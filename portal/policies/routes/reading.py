@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import load_only
 
+from portal.core.i18n import gettext as _
 from portal.core.time import today_local
 from portal.extensions import db
 from portal.core.pagination import paginate

@@ -7,7 +7,7 @@ need not import the subject registry, which imports them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional
+from typing import Optional
 
 from portal.auth.models import User
 from portal.core.audit import record_event
@@ -25,20 +25,8 @@ def audit_advice(action: str, request: AdviceRequest, actor, **details) -> None:
                  subject_user_id=request.employee_id, details={"advice": request.id, **details})
 
 
-def close_open_advice(kind: str, subject_id: int, actor: User, *, now: Optional[datetime] = None,
-                      obj: Any = None) -> int:
-    """The subject is decided: an open question is withdrawn and the manager told that nothing is needed.
-
-    ``obj``, the subject when the caller has it loaded: about an object its kind's rules do not apply to
-    (``AdviceSubject.applies``: a financial interest) no question is ever asked, so none is looked for.
-    """
-    if obj is not None:
-        # imported here: the registry imports the areas whose decisions call this
-        from portal.review.advice.subjects import subject_for
-
-        subject = subject_for(kind)
-        if subject is not None and not subject.applies(obj):
-            return 0
+def close_open_advice(kind: str, subject_id: int, actor: User, *, now: Optional[datetime] = None) -> int:
+    """The subject is decided: an open question is withdrawn and the manager told that nothing is needed."""
     request = open_advice_request(kind, subject_id)
     if request is None:
         return 0

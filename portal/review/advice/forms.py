@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from portal.core.i18n import lazy_gettext as _l
 from portal.review.advice.models import EXPLANATION_MAX, QUESTION_MAX
 from portal.review.advice.services import missing_explanation
 from portal.review.advice.states import Opinion

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Optional
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
 from portal.auth.queries import is_manager_of, manager_of
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.review.advice import mails

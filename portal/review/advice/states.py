@@ -11,9 +11,8 @@ Both ends are final: a new question is a new request.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from portal.core.enums import LabelledEnum
+from portal.core.i18n import lazy_gettext as _l
 from portal.core.refusals import Refusal
 from portal.core.states import Transitions
 

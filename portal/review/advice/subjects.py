@@ -24,9 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from flask_babel import lazy_gettext as _l
-
 from portal.auth.models import User
+from portal.core.i18n import lazy_gettext as _l
 from portal.declarations.display import FIELD_LABELS, readable
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
 from portal.extensions import db
@@ -55,8 +54,8 @@ class AdviceSubject:
     load: Callable[[int], Optional[Any]]
     #: whose it is (their manager is asked)
     employee_of: Callable[[Any], User]
-    #: whether the advice block belongs on this object's review page at all; where it does not, ``askable``
-    #: refuses too, so no question about the object is ever open (deciding it looks for none)
+    #: whether the advice block belongs on this object's review page at all (where it does not, ``askable``
+    #: refuses too)
     applies: Callable[[Any], bool]
     #: why advice cannot be asked about it now (a Dutch sentence), or None when it can
     askable: Callable[[Any], Optional[str]]

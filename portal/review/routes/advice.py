@@ -4,10 +4,10 @@ reads and answers at /review/advice/ (any signed-in person, but each sees only w
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.core.access import role_required
+from portal.core.i18n import gettext as _
 from portal.core.pagination import paginate
 from portal.core.refusals import Refusal
 from portal.review import bp

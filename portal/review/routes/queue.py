@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.core.access import role_required
+from portal.core.i18n import gettext as _
 from portal.core.time import utcnow
 from portal.declarations.display import answer_rows, is_published, previous_version
 from portal.declarations.services import OwnDeclarationError, StaleDeclaration
