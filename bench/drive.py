@@ -116,6 +116,9 @@ def _call_worker(args) -> Timings:
     lock = threading.Lock()
     position = [0]
     deadline = time.monotonic() + duration
+    # As a browser does: a session cookie a page renews (its "last seen" time, once a minute) is sent
+    # from then on. Only pages: a POST's cookie carries the message its redirect target would show.
+    jar: dict[str, str] = {}
 
     def next_call() -> Optional[Call]:
         with lock:
@@ -135,12 +138,16 @@ def _call_worker(args) -> Timings:
                     break
                 started = time.perf_counter()
                 try:
-                    response = conn.request(call.method, call.path, cookie=call.cookie, body=call.body)
+                    cookie = jar.get(call.cookie, call.cookie) if call.cookie else None
+                    response = conn.request(call.method, call.path, cookie=cookie, body=call.body)
                 except OSError as exc:
                     mine.error(f"{call.method} {call.path}: {type(exc).__name__}: {exc}")
                     conn.close()
                     continue
                 mine.latencies.append(time.perf_counter() - started)
+                renewed = response.session_cookie() if call.cookie and call.method == "GET" else None
+                if renewed is not None:
+                    jar[call.cookie] = renewed
                 mine.statuses[response.status] = mine.statuses.get(response.status, 0) + 1
                 if response.status not in call.expect:
                     mine.error(f"{call.method} {call.path}: {response.status} {response.text[:200]!r}")

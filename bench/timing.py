@@ -71,12 +71,16 @@ def signed_in_cookie(app, username: str | None) -> str:
 
 
 def call(app, environ_template: dict) -> tuple[str, bytes]:
+    """One request; a session cookie the answer renews is kept in ``environ_template``, as a browser keeps it."""
     environ = dict(environ_template)
     environ["wsgi.input"] = io.BytesIO(b"")
     status_holder = []
 
     def start_response(status, headers, exc_info=None):
         status_holder.append(status)
+        for name, value in headers:
+            if name.lower() == "set-cookie" and value.startswith("portal_session=") and "HTTP_COOKIE" in environ:
+                environ_template["HTTP_COOKIE"] = value.split(";", 1)[0]
 
     body = b"".join(app(environ, start_response))
     return status_holder[0], body
