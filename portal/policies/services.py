@@ -164,10 +164,16 @@ def _current_versions_statement(for_pages: bool, with_body: bool) -> Select:
 def version_for_reader(page: PolicyPage, language: str, today: date) -> tuple[Optional[PolicyVersion], bool]:
     """The current version in ``language``, else the Dutch one; the flag says Dutch stands in."""
     versions = current_versions(today, [page.id], with_body=True)
-    wanted = versions.get((page.id, language))
+    return _in_language({lang: v for (_page_id, lang), v in versions.items()}, language)
+
+
+def _in_language(versions: dict[str, PolicyVersion], language: str) -> tuple[Optional[PolicyVersion], bool]:
+    """Of one page's current versions by language: the one in ``language``, else the Dutch one (the flag
+    says Dutch stands in)."""
+    wanted = versions.get(language)
     if wanted is not None:
         return wanted, False
-    dutch = versions.get((page.id, "nl"))
+    dutch = versions.get("nl")
     return dutch, dutch is not None and language != "nl"
 
 
@@ -189,11 +195,8 @@ def read_page(slug: str, for_user, language: str, today: date) -> Reading:
     rows = db.session.execute(_reading_statement(),
                               {"slug": slug, "language": language, "today": today, "user_id": user_id}).all()
     page = _readable(rows[0][0] if rows else None, for_user)
-    versions = {version.language: version for _page, version, *_rest in rows if version is not None}
-    version, is_fallback = versions.get(language), False
-    if version is None:
-        version = versions.get("nl")
-        is_fallback = version is not None and language != "nl"
+    version, is_fallback = _in_language(
+        {version.language: version for _page, version, *_rest in rows if version is not None}, language)
     return Reading(page, version, is_fallback, state_from(rows[0]))
 
 
