@@ -30,7 +30,9 @@ def engine_options(url: str) -> dict[str, Any]:
     connect_args: dict[str, Any] = {"connect_timeout": 3}
     if parsed.get_dialect().driver == "psycopg":
         connect_args["cursor_factory"] = lazy_description_cursor()
-    return {"pool_size": 5, "max_overflow": 5, "pool_timeout": 5, "connect_args": connect_args}
+    # One kept connection per gunicorn thread (gunicorn.conf.py: 8), so a busy worker does not open
+    # and close overflow connections; two more for a job's or a command's own connection.
+    return {"pool_size": 8, "max_overflow": 2, "pool_timeout": 5, "connect_args": connect_args}
 
 
 def init_app(app: Flask) -> None:
