@@ -147,3 +147,39 @@ def test_fixed_links_follow_the_prefix_the_portal_is_served_under(app):
     assert plain == ("/", "/static/js/portal.js")
     assert prefixed[:2] == ("/integriteit/", "/integriteit/static/js/portal.js")
     assert prefixed[2] == "/integriteit/login?next=/privacy"
+
+
+class _Html:
+    def __html__(self):
+        return "<b>safe</b>"
+
+
+class _Text:
+    def __str__(self):
+        return "<i>& 'so'</i>"
+
+
+def test_every_kind_of_value_is_escaped_on_a_page_as_markupsafe_escapes_it(app):
+    """The templates' short way of escaping (portal.core.i18n._escape) writes what markupsafe would."""
+    from markupsafe import Markup, escape
+
+    values = ["<script>alert('x')</script> & \"q\"", "", Markup("<em>ok</em>"), 42, 1.5, None, _Html(), _Text(),
+              ["<a>"], True]
+    with app.test_request_context("/"):
+        for value in values:
+            page = render_template_string("{{ value }}|{% set captured %}{{ value }}{% endset %}{{ captured }}",
+                                          value=value)
+            expected = str(escape(value))
+            assert page == f"{expected}|{expected}", value
+        macro = render_template_string('{% macro m(v) %}<p>{{ v }}</p>{% endmacro %}{{ m(value) }}',
+                                       value="<x>")
+    assert macro == "<p>&lt;x&gt;</p>"
+
+
+def test_the_templates_use_the_short_escape(app):
+    """Guard: if a Jinja release stops importing ``escape`` into compiled templates, this says so."""
+    from portal.core.i18n import _escape
+
+    with app.test_request_context("/"):
+        template = app.jinja_env.from_string("{{ value }}")
+        assert template.root_render_func.__globals__["escape"] is _escape
