@@ -178,7 +178,7 @@ def test_every_kind_of_value_is_escaped_on_a_page_as_markupsafe_escapes_it(app):
 
 def test_the_templates_use_the_short_escape(app):
     """Guard: if a Jinja release stops importing ``escape`` into compiled templates, this says so."""
-    from portal.core.i18n import _escape
+    from portal.core.templating import _escape
 
     with app.test_request_context("/"):
         template = app.jinja_env.from_string("{{ value }}")
