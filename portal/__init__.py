@@ -125,6 +125,9 @@ def _init_login(app: Flask) -> None:
     # "basic" mode only hashed the address and browser on every request and stored the hash in
     # the cookie. Sessions are bound server-side instead (UserSession, ended at sign-out).
     login_manager.session_protection = None
+    # Without session protection Flask-Login still hashes the address and browser (SHA-512) on every
+    # request and keeps the hash in the cookie (128 characters of 540); nothing reads it.
+    login_manager._session_identifier_generator = lambda: ""
     login_manager.user_loader(load_user)
 
 

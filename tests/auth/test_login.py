@@ -195,6 +195,15 @@ def test_no_remember_me_cookie_and_session_cookie_is_httponly_lax(client, auth):
     assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
 
 
+def test_the_session_cookie_carries_no_fingerprint_of_address_or_browser(client, auth):
+    """The cookie holds the session, not a hash of where and with what browser someone signed in."""
+    auth.login()
+    with client.session_transaction() as session:
+        assert session.get("_user_id") and session.get("sid")
+        assert not session.get("_id")
+    assert client.get("/", headers={"User-Agent": "another browser"}).status_code == 200
+
+
 def test_disabled_user_loses_session(app, client, auth):
     auth.login()
     with app.app_context():
