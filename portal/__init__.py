@@ -171,9 +171,9 @@ def _init_templates(app: Flask) -> None:
 
 def _current_nav_endpoint(links) -> str | None:
     """The menu item for this page: the longest menu URL that the path starts with."""
-    best, best_len = None, 0
+    best, best_len, path = None, 0, request.path
     for item, href in links:
-        matches = request.path == href or (href != "/" and request.path.startswith(href.rstrip("/") + "/"))
+        matches = path == href or (href != "/" and path.startswith(href.rstrip("/") + "/"))
         if matches and len(href) > best_len:
             best, best_len = item.endpoint, len(href)
     return best

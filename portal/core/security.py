@@ -47,7 +47,8 @@ def _security_headers(html: bool, production: bool) -> tuple[tuple[str, str], ..
 
 def set_security_headers(response: Response) -> Response:
     """Add the headers a view did not set itself (one pass: this runs on every response)."""
-    wanted = _security_headers(response.mimetype == "text/html", current_app.config["ENV"] == "production")
+    html = (response.headers.get("Content-Type") or "").startswith("text/html")  # without parsing the header
+    wanted = _security_headers(html, current_app.config["ENV"] == "production")
     present = {name.lower() for name, _value in response.headers.items()}
     response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response

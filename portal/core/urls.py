@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Optional
 from urllib.parse import urlsplit
 
-from flask import has_request_context, request, url_for
+from flask import url_for
+from flask.globals import _cv_request
 
 
 def safe_next(target: Optional[str], default: str = "/") -> str:
@@ -36,9 +37,10 @@ def fixed_url_for(endpoint: str, **values) -> str:
     prefix. Any other call (arguments, anchors, external URLs) goes to ``url_for`` as it is.
     """
     filename = values.get("filename") if endpoint == "static" and len(values) == 1 else None
-    if (values and filename is None) or not has_request_context():
+    request_context = _cv_request.get(None)  # the request without the proxy: this runs twenty times a page
+    if (values and filename is None) or request_context is None:
         return url_for(endpoint, **values)
-    key = (request.script_root, endpoint, filename)
+    key = (request_context.request.script_root, endpoint, filename)
     url = _fixed_urls.get(key)
     if url is None:
         if len(_fixed_urls) > 2000:  # a bound, never reached by the portal's own endpoints
