@@ -51,3 +51,30 @@ def test_results_keep_their_column_names_through_sqlalchemy(app, auth):
             person = db.session.execute(select(User.username, User.display_name).where(User.username == "jdevries")).one()
             assert person.display_name == "Jan de Vries"
         db.session.rollback()
+
+
+def test_the_dashboard_statement_is_converted_once_not_on_every_page(app, client, auth):
+    """psycopg keeps the conversion of the dashboard's long statement (over its own 4,096-character limit)."""
+    from psycopg import _queries
+
+    converted = []
+    original = _queries._query2pg_nocache
+
+    def counting(query, encoding):
+        converted.append(len(query))
+        return original(query, encoding)
+
+    auth.login("jdevries")
+    client.get("/")  # the statement's first conversion
+    _queries._query2pg_nocache = counting  # called only when psycopg has not kept a conversion
+    try:
+        for _ in range(3):
+            assert client.get("/").status_code == 200
+    finally:
+        _queries._query2pg_nocache = original
+    assert converted == []
+    with app.app_context():
+        from portal.core.registry import _checklist_statement
+
+        statement = str(_checklist_statement[0][0].compile(db.engine))
+    assert len(statement) > 4096  # the case this is about: psycopg's own limit would convert it every time
