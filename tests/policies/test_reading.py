@@ -80,6 +80,17 @@ def test_short_pages_have_no_table_of_contents(client, auth, demo_content, publi
     assert 'class="portal-toc"' not in html and 'id="h-een-kopje"' in html
 
 
+def test_a_new_version_shows_its_own_table_of_contents(client, auth, demo_content, publish):
+    """The headings listed are the version's shown, also right after a reader saw the previous one."""
+    publish("regulations", "Tekst.\n\n## Eerste\n\n## Tweede\n\n## Derde\n")
+    auth.login("jdevries")
+    before = client.get("/policies/regulations").get_data(as_text=True)
+    publish("regulations", "Tekst.\n\n## Eerste\n\n## Nieuw kopje\n\n## Derde\n")
+    after = client.get("/policies/regulations").get_data(as_text=True)
+    assert 'href="#h-tweede"' in before and 'href="#h-nieuw-kopje"' not in before
+    assert 'href="#h-nieuw-kopje"' in after and 'href="#h-tweede"' not in after
+
+
 def test_english_reader_gets_the_english_text_where_it_exists(client, auth, demo_content):
     auth.login("jdevries")
     client.submit("/language", {"lang": "en", "next": "/"})
