@@ -25,9 +25,10 @@ FOR_ACTION = (
     joinedload(Declaration.current_version),
     joinedload(Declaration.pending_version),
 )
-#: what the review page shows as well: every version with its questions (what changed), the assigned reviewer
+#: what the review page shows: the owner, the assigned reviewer, every version with its questions (what changed);
+#: the version in force and the pending one are among those versions, so they come from the session, not a join
 FOR_PAGE = (
-    *FOR_ACTION,
+    joinedload(Declaration.owner),
     joinedload(Declaration.assigned_reviewer),
     # the questions in the versions' own SELECT (an outer join: few versions, fewer questions), not a query of their own
     selectinload(Declaration.versions).joinedload(DeclarationVersion.information_requests),
