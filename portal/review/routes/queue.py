@@ -107,11 +107,12 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
     if previous is None or previous is version:
         previous = previous_version(version) if version is not None else None
     proposal = open_proposal(under_review)
+    opened = _opened()
     forms = {}
     for name, form_class in _FORMS.items():
         form = bound.get(name)
         if form is None:
-            if name in _FOLDED and _opened() != _FOLDED[name]:
+            if name in _FOLDED and opened != _FOLDED[name]:
                 forms[name] = None  # built only when asked for (a link opens it)
                 continue
             if form_class is ProposalForm and proposal is None:
@@ -129,7 +130,7 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
         forms["assign_form"].reviewer.data = declaration.assigned_reviewer_id or current_user.id
     assessment = assessment_for(version)
     assessment_form = bound.get("assessment_form")
-    if assessment_form is None and _opened() == "assessment":  # its twelve fields only when asked for
+    if assessment_form is None and opened == "assessment":  # its twelve fields only when asked for
         assessment_form = AssessmentForm(formdata=None)
         assessment_form.fill_from(assessment)
     trail, more_trail = object_trail("declaration", declaration.id, per_page=TRAIL_ON_PAGE)
@@ -143,7 +144,7 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
         assessment=assessment, assessment_form=assessment_form,
         points=ASSESSMENT_POINTS,
         notes=internal_notes(declaration),
-        note_form=bound.get("note_form") or (InternalNoteForm(formdata=None) if _opened() == "note" else None),
+        note_form=bound.get("note_form") or (InternalNoteForm(formdata=None) if opened == "note" else None),
         trail=trail, more_trail=more_trail, conflict=conflict is not None, conflict_form=conflict,
         target_days=target_days(),
         advice=_advice_panel(declaration, bound.get("advice_form")),
