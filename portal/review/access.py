@@ -8,7 +8,7 @@ from portal.auth.queries import is_manager_of
 
 from portal.core.access import has_role
 from portal.core.audit import record_event
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from portal.declarations.models import Declaration, DeclarationVersion
 from portal.declarations.states import DeclarationStatus
@@ -25,12 +25,13 @@ FOR_ACTION = (
     joinedload(Declaration.current_version),
     joinedload(Declaration.pending_version),
 )
-#: what the review page shows as well: every version with its questions (what changed), the assigned reviewer
+#: what the review page shows: the owner, the assigned reviewer, every version with its questions (what changed);
+#: the version in force and the pending one are among those versions, so they come from the session, not a join
 FOR_PAGE = (
-    *FOR_ACTION,
+    joinedload(Declaration.owner),
     joinedload(Declaration.assigned_reviewer),
-    # the questions in the versions' own SELECT (an outer join: few versions, fewer questions), not a query of their own
-    selectinload(Declaration.versions).joinedload(DeclarationVersion.information_requests),
+    # outer joins in the declaration's own SELECT (few versions, fewer questions): a second query cost more
+    joinedload(Declaration.versions).joinedload(DeclarationVersion.information_requests),
 )
 
 

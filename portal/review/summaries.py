@@ -63,6 +63,8 @@ class SummaryState:
     current: Optional[PublicSummary]
     #: the summary the register shows now (may belong to an earlier version)
     published: Optional[PublicSummary]
+    #: a top official's side activity: the public register shows HR's summary of it (``is_published``)
+    is_published: bool = True
 
 
 def _same_text(a: Optional[str], b: Optional[str]) -> bool:
@@ -109,7 +111,7 @@ def summary_state(declaration: Declaration) -> SummaryState:
     """The version needing a summary, its summary and the one published now: one query (none for what is
     never published: staff members' declarations and financial interests)."""
     if not is_published(declaration.owner, declaration.kind):
-        return SummaryState(version=None, current=None, published=None)
+        return SummaryState(version=None, current=None, published=None, is_published=False)
     summaries = _summaries(declaration)
     version = version_in_force(declaration)
     current = next((s for s in summaries if version is not None and s.version_id == version.id), None)

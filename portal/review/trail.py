@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Optional
+from functools import lru_cache
+from typing import Any, Optional
 
-from sqlalchemy import Select, select
+from markupsafe import Markup
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import aliased
 
 from portal.auth.models import User
+from portal.core.audit_sentences import audit_lines
 from portal.core.models import AuditEvent
 from portal.core.time import local_zone
 from portal.extensions import db
@@ -42,11 +45,31 @@ class AuditFilters:
         )
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class TrailEvent:
+    """The columns of an event that a trail page shows or turns into a sentence (not the ORM object)."""
+
+    id: int
+    created_at: datetime
+    action: str
+    object_type: Optional[str]
+    object_id: Optional[int]
+    details: Any
+
+
+@dataclass(frozen=True, slots=True)
+class TrailPerson:
+    """The actor or subject of an event, as a sentence names them."""
+
+    username: str
+    display_name: Optional[str]
+
+
+@dataclass(frozen=True, slots=True)
 class AuditRow:
-    event: AuditEvent
-    actor: Optional[User]
-    subject: Optional[User]
+    event: TrailEvent
+    actor: Optional[TrailPerson]
+    subject: Optional[TrailPerson]
 
 
 def _local_midnight(day: date) -> datetime:
@@ -54,8 +77,10 @@ def _local_midnight(day: date) -> datetime:
 
 
 def audit_statement(filters: AuditFilters) -> Select:
-    """SELECT (event, actor, subject) newest first, filtered."""
-    return _filtered(lambda actor, subject: [AuditEvent, actor, subject], filters)
+    """SELECT the shown columns of (event, actor, subject) newest first, filtered (see ``AuditRow``)."""
+    return _filtered(lambda actor, subject: [
+        AuditEvent.id, AuditEvent.created_at, AuditEvent.action, AuditEvent.object_type, AuditEvent.object_id,
+        AuditEvent.details, actor.username, actor.display_name, subject.username, subject.display_name], filters)
 
 
 def audit_export_statement(filters: AuditFilters) -> Select:
@@ -93,10 +118,32 @@ def _filtered(columns, filters: AuditFilters) -> Select:
     if not filters.include_confidential:
         for prefix in CONFIDENTIAL_ACTION_PREFIXES:
             statement = statement.where(~AuditEvent.action.startswith(prefix, autoescape=True))
-    if filters.object_type:
+    if filters.object_type is not None:  # a value, or a bind parameter (_object_trail_statement)
         statement = statement.where(AuditEvent.object_type == filters.object_type,
                                     AuditEvent.object_id == filters.object_id)
     return statement
+
+
+def _audit_row(event_id, created_at, action, object_type, object_id, details,
+               actor_username, actor_name, subject_username, subject_name) -> AuditRow:
+    # a row of columns, not three ORM objects: a trail page only shows them
+    return AuditRow(
+        TrailEvent(event_id, created_at, action, object_type, object_id, details),
+        TrailPerson(actor_username, actor_name) if actor_username is not None else None,
+        TrailPerson(subject_username, subject_name) if subject_username is not None else None,
+    )
+
+
+def trail_lines(rows: list[AuditRow]) -> list[tuple[AuditRow, Markup]]:
+    """(row, sentence as HTML) for a trail page, as ``audit_lines`` makes them, each distinct event described
+    once: a trail repeats the same event over and over (every view of a declaration is one)."""
+    keys = [(row.event.action, row.event.object_type, row.event.object_id, repr(row.event.details),
+             row.actor, row.subject) for row in rows]
+    firsts: dict[tuple, AuditRow] = {}
+    for key, row in zip(keys, rows):
+        firsts.setdefault(key, row)
+    html = {key: line.html for key, (_row, line) in zip(firsts, audit_lines(list(firsts.values())))}
+    return [(row, html[key]) for row, key in zip(rows, keys)]
 
 
 def audit_page(filters: AuditFilters, *, before: Optional[int] = None,
@@ -106,7 +153,27 @@ def audit_page(filters: AuditFilters, *, before: Optional[int] = None,
     statement = audit_statement(filters).limit(per_page + 1)
     if before is not None:
         statement = statement.where(AuditEvent.id < before)
-    rows = [AuditRow(*row) for row in db.session.execute(statement).all()]
+    return _page_of([_audit_row(*row) for row in db.session.execute(statement).all()], per_page)
+
+
+def object_trail(object_type: str, object_id: int, *, per_page: int,
+                 include_confidential: bool = False) -> tuple[list[AuditRow], Optional[int]]:
+    """The newest events about one object (the review page's trail), as ``audit_page`` pages them."""
+    statement = _object_trail_statement(include_confidential, per_page + 1)
+    rows = db.session.execute(statement, {"object_type": object_type, "object_id": object_id}).all()
+    return _page_of([_audit_row(*row) for row in rows], per_page)
+
+
+@lru_cache(maxsize=None)
+def _object_trail_statement(include_confidential: bool, limit: int) -> Select:
+    # built once (every review page shows its trail), bound with :object_type and :object_id
+    filters = AuditFilters(object_type=bindparam("object_type"), object_id=bindparam("object_id"),  # type: ignore[arg-type]
+                           include_confidential=include_confidential)
+    return audit_statement(filters).limit(limit)
+
+
+def _page_of(rows: list[AuditRow], per_page: int) -> tuple[list[AuditRow], Optional[int]]:
+    """The page's rows and the id to continue before, if there are more (``rows`` holds one extra)."""
     more = len(rows) > per_page
     rows = rows[:per_page]
     return rows, (rows[-1].event.id if more else None)

@@ -59,7 +59,7 @@ from portal.review.services import (
     take_declaration,
 )
 from portal.review.summaries import approve_summary, proposed_summary, summary_state, summary_values
-from portal.review.trail import AuditFilters, audit_page
+from portal.review.trail import object_trail
 
 TRAIL_ON_PAGE = 20
 #: refusals that mean the item changed under the reviewer's hands
@@ -101,16 +101,22 @@ def _reviewers(declaration):
 
 def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
     """The review page; ``bound`` holds the form that was posted (shown back with its errors)."""
-    version = version_under_review(declaration) or declaration.latest_version
+    under_review = version_under_review(declaration)
+    version = under_review or declaration.latest_version
     previous = declaration.current_version
     if previous is None or previous is version:
         previous = previous_version(version) if version is not None else None
+    proposal = open_proposal(under_review)
+    opened = _opened()
     forms = {}
     for name, form_class in _FORMS.items():
         form = bound.get(name)
         if form is None:
-            if name in _FOLDED and _opened() != _FOLDED[name]:
+            if name in _FOLDED and opened != _FOLDED[name]:
                 forms[name] = None  # built only when asked for (a link opens it)
+                continue
+            if form_class is ProposalForm and proposal is None:
+                forms[name] = None  # the page shows it only for an open proposal
                 continue
             if form_class is AssignForm:
                 form = AssignForm(formdata=None, reviewers=reviewer_choices(declaration))
@@ -118,29 +124,27 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
                 form = form_class(formdata=None)
         form.lock_version.data = str(declaration.lock_version)
         forms[name] = form
-    proposal = open_proposal(version_under_review(declaration))
     if proposal is not None and proposal.proposed_by_id == current_user.id:
         del forms["proposal_form"]["confirm"]  # four eyes: the proposer cannot confirm
     if "assign_form" not in bound and forms["assign_form"] is not None:
         forms["assign_form"].reviewer.data = declaration.assigned_reviewer_id or current_user.id
     assessment = assessment_for(version)
     assessment_form = bound.get("assessment_form")
-    if assessment_form is None and _opened() == "assessment":  # its twelve fields only when asked for
+    if assessment_form is None and opened == "assessment":  # its twelve fields only when asked for
         assessment_form = AssessmentForm(formdata=None)
         assessment_form.fill_from(assessment)
-    trail, more_trail = audit_page(AuditFilters(object_type="declaration", object_id=declaration.id),
-                                   per_page=TRAIL_ON_PAGE)
+    trail, more_trail = object_trail("declaration", declaration.id, per_page=TRAIL_ON_PAGE)
     return render_template(
         "review/detail.html",
         declaration=declaration, version=version, previous=previous,
         rows=answer_rows(version, previous) if version is not None else [],
-        is_under_review=version_under_review(declaration) is not None,
+        is_under_review=under_review is not None,
         proposal=proposal,
         other_declarations=other_current_declarations(declaration),
         assessment=assessment, assessment_form=assessment_form,
         points=ASSESSMENT_POINTS,
         notes=internal_notes(declaration),
-        note_form=bound.get("note_form") or (InternalNoteForm(formdata=None) if _opened() == "note" else None),
+        note_form=bound.get("note_form") or (InternalNoteForm(formdata=None) if opened == "note" else None),
         trail=trail, more_trail=more_trail, conflict=conflict is not None, conflict_form=conflict,
         target_days=target_days(),
         advice=_advice_panel(declaration, bound.get("advice_form")),
