@@ -117,6 +117,7 @@ def get_task(campaign_id: int, user) -> CampaignTask:
     task = db.session.scalar(
         select(CampaignTask).join(Campaign, Campaign.id == CampaignTask.campaign_id)
         .where(CampaignTask.campaign_id == campaign_id, CampaignTask.user_id == user.id, Campaign.closed_at.is_(None))
+        .options(contains_eager(CampaignTask.campaign))  # the form shows it: read with the task, not in a second query
     )
     if task is None:
         abort(404)
