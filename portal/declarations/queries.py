@@ -102,7 +102,7 @@ def overview_for(user) -> Overview:
     current = [d for d in open_ones if d.status != DeclarationStatus.draft]
     drafts = sorted((d for d in open_ones if d.status == DeclarationStatus.draft),
                     key=lambda d: d.updated_at, reverse=True)
-    history = paginate(_history_statement().params(user_id=user.id), HISTORY_PAGE_SIZE, rows=True)
+    history = paginate(_history_statement(), HISTORY_PAGE_SIZE, rows=True, params={"user_id": user.id})
     history.items = [_listed_declaration(row) for row in history.items]
     facts = db.session.execute(_facts_statement(), {"user_id": user.id}).one()
     stated_at = {kind: facts._mapping[f"{kind.value}_stated_at"] for kind in DeclarationKind}
