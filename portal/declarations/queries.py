@@ -165,6 +165,38 @@ def open_tasks_for(user) -> list:
     return list(db.session.execute(_open_tasks_statement(), {"user_id": user.id}).all())
 
 
+@dataclass(frozen=True, slots=True)
+class ConfirmationEntry(ShowsStatus):
+    """A declaration as the reconfirmation form lists it: only the columns it shows and checks."""
+
+    id: int
+    kind: DeclarationKind
+    status: DeclarationStatus
+    subject: str  #: organisation or entity of its latest version (Declaration.latest_version)
+    #: the status of its pending version (Declaration.pending_version), None when there is none
+    pending_status: Optional[VersionStatus]
+
+    @property
+    def title(self) -> str:
+        return title_of(self.subject)
+
+
+def confirmation_entries(user) -> list[ConfirmationEntry]:
+    """The declarations that count now, as rows, in the order of active_declarations (the form's entries)."""
+    return [ConfirmationEntry(id=row[0], kind=row[1], status=row[2], subject=row[3] or "", pending_status=row[9])
+            for row in db.session.execute(_confirmation_statement(), {"user_id": user.id})]
+
+
+@cache
+def _confirmation_statement() -> Select:
+    """The columns of _listed (the pending version's status last), for confirmation_entries."""
+    return (
+        _listed(select())
+        .where(Declaration.owner_id == bindparam("user_id"), Declaration.status.in_(ACTIVE_STATUSES))
+        .order_by(Declaration.kind, Declaration.created_at, Declaration.id)
+    )
+
+
 def active_declarations(user) -> list[Declaration]:
     """Declarations that count now (submitted, under review or approved), for reconfirmation."""
     return list(db.session.scalars(
