@@ -96,10 +96,13 @@ class ConfirmForm(FlaskForm):
         self.declarations = list(declarations)
         self.nil_kinds = list(nil_kinds)
         self._today = today
+        # the options' and kinds' texts translated once for all entries, not again for each entry
+        entry_choices = options([(choice.value, str(choice.label)) for choice in ENTRY_CHOICES])
+        without_change = [choice for choice in entry_choices if choice.value != CHANGE]
+        kind_labels = {kind: str(kind.label) for kind in DeclarationKind}
         for entry, declaration in zip(self.entries, self.declarations):
-            entry.choice.label.text = f"{declaration.kind.label}: {declaration.title}"
-            if declaration.pending_status in UNDECIDED:
-                entry.choice.choices = [c for c in ENTRY_CHOICES if c.value != CHANGE]
+            entry.choice.label.text = f"{kind_labels[declaration.kind]}: {declaration.title}"
+            entry.choice.choices = without_change if declaration.pending_status in UNDECIDED else entry_choices
         for kind in DeclarationKind:
             name = f"nil_{kind.value}"
             if kind in self.nil_kinds:
