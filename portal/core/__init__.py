@@ -9,10 +9,10 @@ bp = Blueprint("core", __name__)
 
 def init_app(app: Flask) -> None:
     from portal.core import audit_sentences
-    from portal.core.forms import choice_inputs
+    from portal.core.forms import field_parts
 
     register_nav_item(NavItem("core.dashboard", lambda: _l("Overzicht"), order=0))
     audit_sentences.init_app(app)
-    app.jinja_env.globals["choice_inputs"] = choice_inputs  # the form macro's radio buttons
+    app.jinja_env.globals["field_parts"] = field_parts  # what the form macro writes for a field
 
 from portal.core import routes  # noqa: E402,F401

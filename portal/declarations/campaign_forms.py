@@ -13,7 +13,8 @@ from wtforms.validators import Optional as OptionalValidator
 from portal.core.forms import DateField, years_from_today
 from portal.core.i18n import lazy_gettext as _l
 from portal.declarations.fields import ChoiceField, WholeNumberField, options
-from portal.declarations.models import CampaignScope, Declaration, DeclarationKind
+from portal.declarations.models import CampaignScope, DeclarationKind
+from portal.declarations.queries import ConfirmationEntry
 from portal.declarations.states import UNDECIDED
 
 KEEP, CHANGE, END = "keep", "change", "end"
@@ -88,17 +89,20 @@ class ConfirmForm(FlaskForm):
     nil_financial_interest = ChoiceField(validators=[InputRequired(_l("Kies een van de twee mogelijkheden."))])
     submit = SubmitField(_l("Bevestigen"))
 
-    def __init__(self, *args, declarations: Sequence[Declaration], nil_kinds: Sequence[DeclarationKind],
+    def __init__(self, *args, declarations: Sequence[ConfirmationEntry], nil_kinds: Sequence[DeclarationKind],
                  today: date, **kwargs):
         kwargs.setdefault("data", {"entries": [{"declaration_id": str(d.id)} for d in declarations]})
         super().__init__(*args, **kwargs)
         self.declarations = list(declarations)
         self.nil_kinds = list(nil_kinds)
         self._today = today
+        # the options' and kinds' texts translated once for all entries, not again for each entry
+        entry_choices = options([(choice.value, str(choice.label)) for choice in ENTRY_CHOICES])
+        without_change = [choice for choice in entry_choices if choice.value != CHANGE]
+        kind_labels = {kind: str(kind.label) for kind in DeclarationKind}
         for entry, declaration in zip(self.entries, self.declarations):
-            entry.choice.label.text = f"{declaration.kind.label}: {declaration.title}"
-            if declaration.pending_version is not None and declaration.pending_version.status in UNDECIDED:
-                entry.choice.choices = [c for c in ENTRY_CHOICES if c.value != CHANGE]
+            entry.choice.label.text = f"{kind_labels[declaration.kind]}: {declaration.title}"
+            entry.choice.choices = without_change if declaration.pending_status in UNDECIDED else entry_choices
         for kind in DeclarationKind:
             name = f"nil_{kind.value}"
             if kind in self.nil_kinds:
@@ -125,8 +129,9 @@ class ConfirmForm(FlaskForm):
                 ok = False
         return ok
 
-    def choices(self) -> list[tuple[Declaration, str, date | None]]:
-        return [(d, e.choice.data, e.ended_on.data) for d, e in zip(self.declarations, self.entries)]
+    def choices(self) -> list[tuple[int, str, date | None]]:
+        """Per entry: the declaration's id, "keep", "change" or "end", and the end date."""
+        return [(d.id, e.choice.data, e.ended_on.data) for d, e in zip(self.declarations, self.entries)]
 
     def nil_choices(self) -> dict[DeclarationKind, str]:
         return {kind: self[f"nil_{kind.value}"].data for kind in self.nil_kinds}

@@ -117,6 +117,7 @@ def get_task(campaign_id: int, user) -> CampaignTask:
     task = db.session.scalar(
         select(CampaignTask).join(Campaign, Campaign.id == CampaignTask.campaign_id)
         .where(CampaignTask.campaign_id == campaign_id, CampaignTask.user_id == user.id, Campaign.closed_at.is_(None))
+        .options(contains_eager(CampaignTask.campaign))  # the form shows it: read with the task, not in a second query
     )
     if task is None:
         abort(404)
@@ -294,13 +295,19 @@ class EntryError(DeclarationError):
 def reconfirm(task: CampaignTask, choices, nil_choices: dict, actor, *, now: Optional[datetime] = None) -> list:
     """Carry out the reconfirmation: keep, end or start a change per entry; "nothing to declare" per kind.
 
-    ``choices`` is a list of (declaration, "keep"|"change"|"end", ended_on); returns the
-    declarations for which a change (new draft version) was started. Completes the task.
+    ``choices`` is a list of (declaration id, "keep"|"change"|"end", ended_on), one for each declaration
+    that counts now (the form's entries, in the order of active_declarations); returns the declarations
+    for which a change (new draft version) was started. Completes the task.
     """
+    from portal.declarations.queries import active_declarations
     from portal.declarations.services import check_end_date, confirm_declaration, end_declaration, start_change
     from portal.declarations.statements import record_nil_statement
 
     now = now or utcnow()
+    declarations = active_declarations(actor)
+    if [declaration.id for declaration in declarations] != [declaration_id for declaration_id, _, _ in choices]:
+        raise DeclarationError(_l("Uw verklaringen zijn intussen veranderd. Kijk de lijst opnieuw na."))
+    choices = [(declaration, choice, ended_on) for declaration, (_, choice, ended_on) in zip(declarations, choices)]
     for index, (declaration, choice, ended_on) in enumerate(choices):
         if choice == "end":
             try:

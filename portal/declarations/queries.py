@@ -102,7 +102,7 @@ def overview_for(user) -> Overview:
     current = [d for d in open_ones if d.status != DeclarationStatus.draft]
     drafts = sorted((d for d in open_ones if d.status == DeclarationStatus.draft),
                     key=lambda d: d.updated_at, reverse=True)
-    history = paginate(_history_statement().params(user_id=user.id), HISTORY_PAGE_SIZE, rows=True)
+    history = paginate(_history_statement(), HISTORY_PAGE_SIZE, rows=True, params={"user_id": user.id})
     history.items = [_listed_declaration(row) for row in history.items]
     facts = db.session.execute(_facts_statement(), {"user_id": user.id}).one()
     stated_at = {kind: facts._mapping[f"{kind.value}_stated_at"] for kind in DeclarationKind}
@@ -163,6 +163,38 @@ def _open_tasks_statement() -> Select:
 def open_tasks_for(user) -> list:
     """The person's unfinished reconfirmation tasks in open campaigns (campaign_id, year, due_on)."""
     return list(db.session.execute(_open_tasks_statement(), {"user_id": user.id}).all())
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmationEntry(ShowsStatus):
+    """A declaration as the reconfirmation form lists it: only the columns it shows and checks."""
+
+    id: int
+    kind: DeclarationKind
+    status: DeclarationStatus
+    subject: str  #: organisation or entity of its latest version (Declaration.latest_version)
+    #: the status of its pending version (Declaration.pending_version), None when there is none
+    pending_status: Optional[VersionStatus]
+
+    @property
+    def title(self) -> str:
+        return title_of(self.subject)
+
+
+def confirmation_entries(user) -> list[ConfirmationEntry]:
+    """The declarations that count now, as rows, in the order of active_declarations (the form's entries)."""
+    return [ConfirmationEntry(id=row[0], kind=row[1], status=row[2], subject=row[3] or "", pending_status=row[9])
+            for row in db.session.execute(_confirmation_statement(), {"user_id": user.id})]
+
+
+@cache
+def _confirmation_statement() -> Select:
+    """The columns of _listed (the pending version's status last), for confirmation_entries."""
+    return (
+        _listed(select())
+        .where(Declaration.owner_id == bindparam("user_id"), Declaration.status.in_(ACTIVE_STATUSES))
+        .order_by(Declaration.kind, Declaration.created_at, Declaration.id)
+    )
 
 
 def active_declarations(user) -> list[Declaration]:

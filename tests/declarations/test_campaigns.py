@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -295,3 +296,45 @@ def test_the_due_date_must_be_after_today_in_amsterdam(clock, client, auth, app)
                                                          "due_on": (today + timedelta(days=1)).isoformat(),
                                                          "scope": "everyone", "department": ""})
     assert accepted.status_code == 302, accepted.get_data(as_text=True)
+
+
+def test_an_entry_waiting_for_a_decision_offers_no_change_and_titles_follow_the_latest_version(client, auth, app):
+    """The form's entries (rows, queries.confirmation_entries): a first submission or a change waiting for HR
+    has no "Wijzigen"; the title is the pending version's subject, as Declaration.title."""
+    from portal.declarations.services import change_declaration
+
+    with app.app_context():
+        hr = _staff()
+        nmulder = user_by_name("nmulder")
+        decided = declare(nmulder, decide="approved", reviewer=hr, organisation_name="Schaakclub")
+        waiting = declare(nmulder, organisation_name="Toneelclub")  # submitted, never decided
+        changing = declare(nmulder, decide="approved", reviewer=hr, organisation_name="Zangkoor")
+        answers = {name: value for name, value in changing.current_version.answers().items()}
+        change_declaration(changing, dict(answers, organisation_name="Zangkoor Nieuw"), nmulder, submit=True)
+        campaign = open_campaign(2027, DUE, CampaignScope.high_risk, "", hr)
+        db.session.commit()
+        order = [d.id for d in sorted([decided, waiting, changing], key=lambda d: (d.created_at, d.id))]
+        campaign_id = campaign.id
+        ids = {decided.id: "decided", waiting.id: "waiting", changing.id: "changing"}
+    auth.login("nmulder")
+    page = client.get(f"/declarations/confirm/{campaign_id}").get_data(as_text=True)
+    assert "Zangkoor Nieuw" in page and "Toneelclub" in page and "Schaakclub" in page
+    for index, declaration_id in enumerate(order):
+        offers_change = re.search(f'<input [^>]*name="entries-{index}-choice"[^>]*value="change"', page) is not None
+        assert offers_change == (ids[declaration_id] == "decided"), ids[declaration_id]
+
+
+def test_reconfirming_a_list_that_no_longer_matches_saves_nothing(app):
+    from portal.declarations.campaigns import reconfirm
+    from portal.declarations.states import DeclarationError
+
+    with app.test_request_context():
+        hr = _staff()
+        nmulder = user_by_name("nmulder")
+        kept = declare(nmulder, decide="approved", reviewer=hr)
+        campaign = open_campaign(2027, DUE, CampaignScope.high_risk, "", hr)
+        task = db.session.scalar(select(CampaignTask).where(CampaignTask.campaign_id == campaign.id,
+                                                            CampaignTask.user_id == nmulder.id))
+        with pytest.raises(DeclarationError, match="intussen veranderd"):
+            reconfirm(task, [(kept.id, "keep", None), (kept.id + 1000, "keep", None)], {}, nmulder)
+        assert task.completed_at is None and kept.last_confirmed_at is None

@@ -329,6 +329,8 @@ def test_history_shows_twenty_per_page_and_a_pager_only_when_there_is_a_second_p
     if pages == 2:
         second = client.get("/declarations/?page=2").get_data(as_text=True)
         assert second.count("· Ingetrokken") == 1
+        past_the_last = client.get("/declarations/?page=9").get_data(as_text=True)  # counted: the last page
+        assert past_the_last.count("· Ingetrokken") == 1
 
 
 def test_submitting_a_side_activity_withdraws_only_its_own_nothing_to_declare_statement(client, auth, app):

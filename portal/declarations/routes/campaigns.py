@@ -24,7 +24,7 @@ from portal.declarations.campaigns import (
     reconfirm,
 )
 from portal.declarations.models import Campaign, CampaignScope
-from portal.declarations.queries import active_declarations
+from portal.declarations.queries import confirmation_entries
 from portal.declarations.services import DeclarationError
 from portal.extensions import db
 from portal.core.exports import csv_response
@@ -111,7 +111,7 @@ def confirm(campaign_id: int):
     if task.is_done:
         flash(_("U heeft uw verklaringen voor deze campagne al bevestigd. Dank u wel!"), "info")
         return redirect(url_for("declarations.index"))
-    declarations = active_declarations(current_user)
+    declarations = confirmation_entries(current_user)
     form = ConfirmForm(declarations=declarations, today=today_local(),
                        nil_kinds=nil_kinds_for_confirmation(current_user, {d.kind for d in declarations}))
     if form.validate_on_submit():

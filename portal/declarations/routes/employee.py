@@ -57,8 +57,7 @@ def _saved(declaration, form):
 def index():
     """My declarations: current entries, drafts, history, nothing-to-declare statements."""
     overview = overview_for(current_user)
-    return render_template("declarations/index.html", overview=overview, nil_form=NilStatementForm(),
-                           nil_kinds=list(DeclarationKind))
+    return render_template("declarations/index.html", overview=overview, nil_kinds=list(DeclarationKind))
 
 
 @bp.route("/new/<kind_slug>", methods=["GET", "POST"])
