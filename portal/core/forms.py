@@ -217,9 +217,10 @@ def has_form_errors(context) -> bool:
                 if _form_has_errors(value):
                     return True
             elif isinstance(value, (dict, list, tuple)) and env_globals.get(key) is not value:
-                items = value.values() if isinstance(value, dict) else value
-                if any(_form_has_errors(item) for item in items):
-                    return True
+                # a plain loop: the page's lists of rows are long and hold no forms (no call per row)
+                for item in (value.values() if isinstance(value, dict) else value):
+                    if isinstance(item, FlaskForm) and _form_has_errors(item):
+                        return True
     return False
 
 

@@ -191,8 +191,10 @@ def test_every_kind_of_value_is_escaped_on_a_page_as_markupsafe_escapes_it(app):
     """The templates' short way of escaping (portal.core.i18n._escape) writes what markupsafe would."""
     from markupsafe import Markup, escape
 
+    from portal.core.i18n import lazy_gettext
+
     values = ["<script>alert('x')</script> & \"q\"", "", Markup("<em>ok</em>"), 42, 1.5, None, _Html(), _Text(),
-              ["<a>"], True]
+              ["<a>"], True, lazy_gettext("Afmelden"), lazy_gettext("%(n)s < %(m)s", n="<b>", m=2)]
     with app.test_request_context("/"):
         for value in values:
             page = render_template_string("{{ value }}|{% set captured %}{{ value }}{% endset %}{{ captured }}",
