@@ -54,23 +54,29 @@ class Overview:
 
 
 @dataclass(frozen=True, slots=True)
-class ListedDeclaration(ShowsStatus):
-    """A declaration as "my declarations" lists it: only the columns shown."""
+class DeclarationRow(ShowsStatus):
+    """A declaration as a list shows it, from the columns it needs (not the ORM object)."""
 
     id: int
     kind: DeclarationKind
     status: DeclarationStatus
     subject: str  #: organisation or entity of its latest version (Declaration.latest_version)
+
+    @property
+    def title(self) -> str:
+        return title_of(self.subject)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedDeclaration(DeclarationRow):
+    """A declaration as "my declarations" lists it: only the columns shown."""
+
     updated_at: datetime
     ended_on: Optional[date]
     conditions: Optional[str]  #: the conditions of the version in force
     #: the change waiting next to a version in force: its number and status (None when there is none)
     change_number: Optional[int]
     change_status: Optional[VersionStatus]
-
-    @property
-    def title(self) -> str:
-        return title_of(self.subject)
 
 
 def _listed(statement: Select) -> Select:
@@ -166,19 +172,11 @@ def open_tasks_for(user) -> list:
 
 
 @dataclass(frozen=True, slots=True)
-class ConfirmationEntry(ShowsStatus):
+class ConfirmationEntry(DeclarationRow):
     """A declaration as the reconfirmation form lists it: only the columns it shows and checks."""
 
-    id: int
-    kind: DeclarationKind
-    status: DeclarationStatus
-    subject: str  #: organisation or entity of its latest version (Declaration.latest_version)
     #: the status of its pending version (Declaration.pending_version), None when there is none
     pending_status: Optional[VersionStatus]
-
-    @property
-    def title(self) -> str:
-        return title_of(self.subject)
 
 
 def confirmation_entries(user) -> list[ConfirmationEntry]:
