@@ -11,6 +11,7 @@ sentence (an old event) gets a plain generic one, never an error.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional
 
 from flask import Flask
@@ -206,8 +207,8 @@ class DescribedEvent:
     #: the path of the page that shows it: a link to that same page is left out
     here: Optional[str] = None
 
-    @property
-    def html(self) -> Markup:
+    @cached_property
+    def html(self) -> Markup:  # kept: a trail shows one described event on many rows (audit_lines)
         return self.sentence.html(self.here)
 
     @property
@@ -279,10 +280,19 @@ def audit_lines(rows: Iterable[Any], viewer: Any = None) -> list[tuple[Any, Desc
     from flask_login import current_user
 
     rows = list(rows)
-    described = describe_events(((row.event, _name(row.actor), _name(row.subject)) for row in rows),
-                                viewer=viewer if viewer is not None else current_user)
+    named = [(row.event, _name(row.actor), _name(row.subject)) for row in rows]
+    # A sentence depends only on what happened, to what and by whom (describe_one's EventFacts), and a
+    # trail repeats the same event over and over (every view of a declaration is one): each distinct
+    # event is described once.
+    keys = [(event.action, event.object_type, event.object_id, repr(event.details), actor, subject)
+            for event, actor, subject in named]
+    firsts: dict[tuple, tuple] = {}
+    for key, event in zip(keys, named):
+        firsts.setdefault(key, event)
+    described = describe_events(firsts.values(), viewer=viewer if viewer is not None else current_user)
     here = request.path if has_request_context() else None
-    return [(row, replace(line, here=here)) for row, line in zip(rows, described)]
+    by_key = {key: replace(line, here=here) for key, line in zip(firsts, described)}
+    return [(row, by_key[key]) for row, key in zip(rows, keys)]
 
 
 def _name(user: Optional["User"]) -> Optional[str]:

@@ -28,10 +28,8 @@ def init_app(app: Flask) -> None:
     from portal.review import exports, jobs  # noqa: F401  the register and audit exports; the digest, the snapshot
     from portal.review import labels
     from portal.review.advice.queries import advice_requests_fact
-    from portal.review.trail import trail_lines
 
     app.register_blueprint(public_bp)
-    app.jinja_env.globals["trail_lines"] = trail_lines  # review/_macros.html's audit_table, on every trail page
     register_audit_texts(labels.SENTENCES, references=labels.REFERENCES)
     register_nav_item(NavItem("review.queue", lambda: _l("Beoordelen"), order=30, visible=_is_reviewer))
     register_nav_item(NavItem("review.register", lambda: _l("Register"), order=31, visible=_is_reviewer))

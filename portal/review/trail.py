@@ -7,12 +7,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Optional
 
-from markupsafe import Markup
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import aliased
 
 from portal.auth.models import User
-from portal.core.audit_sentences import audit_lines
 from portal.core.models import AuditEvent
 from portal.core.time import local_zone
 from portal.extensions import db
@@ -132,18 +130,6 @@ def _audit_row(event_id, created_at, action, object_type, object_id, details,
         TrailPerson(actor_username, actor_name) if actor_username is not None else None,
         TrailPerson(subject_username, subject_name) if subject_username is not None else None,
     )
-
-
-def trail_lines(rows: list[AuditRow]) -> list[tuple[AuditRow, Markup]]:
-    """(row, sentence as HTML) for a trail page, as ``audit_lines`` makes them, each distinct event described
-    once: a trail repeats the same event over and over (every view of a declaration is one)."""
-    keys = [(row.event.action, row.event.object_type, row.event.object_id, repr(row.event.details),
-             row.actor, row.subject) for row in rows]
-    firsts: dict[tuple, AuditRow] = {}
-    for key, row in zip(keys, rows):
-        firsts.setdefault(key, row)
-    html = {key: line.html for key, (_row, line) in zip(firsts, audit_lines(list(firsts.values())))}
-    return [(row, html[key]) for row, key in zip(rows, keys)]
 
 
 def audit_page(filters: AuditFilters, *, before: Optional[int] = None,

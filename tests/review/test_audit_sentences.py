@@ -246,3 +246,18 @@ def test_a_reported_gift_is_named_for_hr_and_numbered_for_an_administrator_outsi
     assert hr_url == f"/gifts/{gift_id}"
     [(admin_text, admin_url)] = _lines(app, "beheer", action="gift.report")
     assert "Een fles wijn" not in admin_text and f"met nummer {gift_id}" in admin_text and admin_url is None
+
+
+def test_repeated_events_each_read_as_their_own_sentence_in_a_trail(app):
+    """A trail of the same event many times, by two people: every row has its sentence, by the right person."""
+    declaration_id = _decided(app, organisation_name="Sportschool West")
+    with app.app_context():
+        for name in ("mjansen", "abakker", "mjansen", "abakker", "mjansen"):
+            record_event("declaration.view", actor=person(name), object_type="declaration", object_id=declaration_id,
+                         subject_user_id=person("jdevries").id)
+        db.session.commit()
+    lines = _lines(app, "abakker", object_type="declaration", object_id=declaration_id)
+    viewed = [text for text, _url in lines[:5]]
+    assert len(set(viewed)) == 2
+    assert viewed[0] == viewed[2] == viewed[4] and viewed[1] == viewed[3] and viewed[0] != viewed[1]
+    assert viewed[0].startswith("Mohamed Jansen") and viewed[1].startswith("Bakker, Anna")
