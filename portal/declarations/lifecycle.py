@@ -34,11 +34,10 @@ class IncompleteVersion(DeclarationError):
     default_message = _l("Niet alle verplichte vragen zijn beantwoord. Vul ze aan en dien de verklaring opnieuw in.")
 
 
-#: what a declaration page needs, loaded in bulk (no query per version)
+#: what a declaration page needs, loaded in bulk (no query per version); the version in force and
+#: the pending one are among the versions, so their links come from the session without a query
 LOAD = (
     selectinload(Declaration.versions).selectinload(DeclarationVersion.information_requests),
-    selectinload(Declaration.current_version),
-    selectinload(Declaration.pending_version),
 )
 
 

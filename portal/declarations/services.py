@@ -192,12 +192,10 @@ def file_declaration(owner, kind: DeclarationKind, answers: Mapping[str, Any], *
     existing = _insert_once(declaration, owner, client_token)
     if existing is not None:
         return existing, False
-    events = [dict(action="declaration.create", actor=owner, obj=declaration, subject_user_id=owner.id,
-                   details={"kind": kind.value, "version": 1})]
+    events = [_event("declaration.create", declaration, owner, kind=kind.value, version=1)]
     if submit:
         _withdraw_nil_statements(owner.id, kind, now)
-        events.append(dict(action="declaration.submit", actor=owner, obj=declaration, subject_user_id=owner.id,
-                           details={"version": 1}))
+        events.append(_event("declaration.submit", declaration, owner, version=1))
         mail_owner(declaration, "submitted", f"decl-{declaration.id}-v1-submitted")
     record_events(*events)  # what lifecycle.audit writes, in one INSERT
     return declaration, True
@@ -222,19 +220,46 @@ def _mark_submitted(version: DeclarationVersion, declaration: Declaration, now: 
 @guarded
 def change_declaration(declaration: Declaration, answers: Mapping[str, Any], actor, *,
                        submit: bool) -> DeclarationVersion:
-    """Save the form's answers on the draft (started from the version in force), and submit when asked."""
-    version = start_change(declaration, actor)
-    save_draft(version, answers, actor)
+    """Save the form's answers on the draft (started from the version in force), and submit when asked.
+
+    The same rows, audit events and mail as ``start_change``, ``save_draft`` and ``submit_version``
+    one after the other, written in their final state: every rule is checked before the first
+    write, one flush writes the version and the declaration, and the events go in one INSERT.
+    """
+    version, based_on = _open_change(declaration, actor)
+    _check_editable(version)
+    _apply_answers(version, answers)
+    now = utcnow()
+    declaration.updated_at = now
     if submit:
-        submit_version(version, actor)
+        _check_submittable(version)
+        _mark_submitted(version, declaration, now)
+    db.session.flush()
+    events = [] if based_on is None else [_event("declaration.change", declaration, actor, version=version.number,
+                                                 based_on=based_on)]
+    events.append(_event("declaration.save_draft", declaration, actor, version=version.number))
+    if submit:
+        _withdraw_nil_statements(declaration.owner_id, declaration.kind, now)
+        events.append(_event("declaration.submit", declaration, actor, version=version.number))
+        mail_owner(declaration, "submitted", f"decl-{declaration.id}-v{version.number}-submitted")
+    record_events(*events)
     return version
+
+
+def _event(action: str, declaration: Declaration, actor, **details: Any) -> dict[str, Any]:
+    """``lifecycle.audit``'s event as ``record_events`` takes it."""
+    return dict(action=action, actor=actor, obj=declaration, subject_user_id=declaration.owner_id, details=details)
+
+
+def _check_editable(version: DeclarationVersion) -> None:
+    if not version.is_editable:
+        raise InvalidTransition(version.status, VersionStatus.draft)
 
 
 @guarded
 def save_draft(version: DeclarationVersion, answers: Mapping[str, Any], actor) -> None:
     """Store answers on a draft (incomplete answers are fine)."""
-    if not version.is_editable:
-        raise InvalidTransition(version.status, VersionStatus.draft)
+    _check_editable(version)
     _apply_answers(version, answers)
     version.declaration.updated_at = utcnow()
     audit("declaration.save_draft", version.declaration, actor, version=version.number)
@@ -260,12 +285,25 @@ def start_change(declaration: Declaration, actor) -> DeclarationVersion:
 
     Returns the existing draft when there is one; refuses while a change waits for HR.
     """
+    version, based_on = _open_change(declaration, actor)
+    if based_on is not None:
+        db.session.flush()
+        audit("declaration.change", declaration, actor, version=version.number, based_on=based_on)
+    return version
+
+
+def _open_change(declaration: Declaration, actor) -> tuple[DeclarationVersion, Optional[int]]:
+    """The draft a change goes into, not yet flushed, and the number of the version it starts from.
+
+    The existing draft (number None: nothing started), or a new version pre-filled from the one in
+    force (else the latest); refused for an ended declaration and while a change waits for HR.
+    """
     if declaration.is_ended:
         raise DeclarationError(_l("Deze verklaring is beëindigd en kan niet meer worden gewijzigd."))
     pending = declaration.pending_version
     if pending is not None:
         if pending.status == VersionStatus.draft:
-            return pending
+            return pending, None
         raise InvalidTransition(pending.status, VersionStatus.draft)
     base = declaration.current_version or declaration.versions[-1]
     version = DeclarationVersion(
@@ -279,9 +317,7 @@ def start_change(declaration: Declaration, actor) -> DeclarationVersion:
     db.session.add(version)
     declaration.pending_version = version
     sync_status(declaration)
-    db.session.flush()
-    audit("declaration.change", declaration, actor, version=version.number, based_on=base.number)
-    return version
+    return version, base.number
 
 
 @guarded

@@ -7,12 +7,15 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from portal.core.models import AuditEvent
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationStatus, NilStatement, VersionStatus
 from portal.declarations.services import (
     InvalidTransition,
     OwnDeclarationError,
+    IncompleteVersion,
     StaleDeclaration,
     answer_information_request,
+    change_declaration,
     start_change,
     submit_version,
     withdraw_version,
@@ -21,7 +24,7 @@ from portal.review.services import decide_version, request_information, start_re
 from portal.declarations.statements import checklist_items, record_nil_statement
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
-from tests.declarations.helpers import SIDE_FORM, count, declare, make_user, user_by_name, versions_of
+from tests.declarations.helpers import SIDE_ANSWERS, SIDE_FORM, count, declare, make_user, user_by_name, versions_of
 
 SIDE_URL = "/declarations/new/side-activity"
 
@@ -77,8 +80,36 @@ def test_change_creates_a_new_version_while_the_approved_one_stays_in_force(clie
         assert declaration.pending_version_id == new.id and new.status == VersionStatus.submitted
         assert new.hours_per_month == 20 and old.hours_per_month == 8 and new.change_note == "Meer uren"
         assert declaration.status == DeclarationStatus.submitted  # the change waits in HR's queue
+        # the change is on record step by step, and the owner is told once that it was sent
+        events = db.session.execute(select(AuditEvent.action, AuditEvent.details).where(
+            AuditEvent.object_type == "declaration", AuditEvent.object_id == declaration_id,
+            AuditEvent.action.in_(["declaration.change", "declaration.save_draft", "declaration.submit"]),
+        ).order_by(AuditEvent.id)).all()
+        assert [tuple(e) for e in events][-3:] == [("declaration.change", {"version": 2, "based_on": 1}),
+                                                   ("declaration.save_draft", {"version": 2}),
+                                                   ("declaration.submit", {"version": 2})]
+        assert count(OutboxMessage, OutboxMessage.dedup_key == f"decl-{declaration_id}-v2-submitted") == 1
     compare = client.get(f"/declarations/{declaration_id}/versions/2").get_data(as_text=True)
     assert "<del>8</del>" in compare and "<ins>20</ins>" in compare
+
+
+def test_a_refused_change_leaves_the_declaration_as_it_was(app):
+    """A change sent with a required answer missing is refused before anything is written."""
+    with app.app_context():
+        owner = make_user("jdevries")
+        declaration = declare(owner, decide="approved")
+        db.session.commit()
+        declaration_id = declaration.id
+        events_before = count(AuditEvent)
+        with pytest.raises(IncompleteVersion):
+            change_declaration(declaration, dict(SIDE_ANSWERS, role=""), owner, submit=True)
+        db.session.commit()
+        db.session.expire_all()
+        declaration = db.session.get(Declaration, declaration_id)
+        assert [v.number for v in declaration.versions] == [1]
+        assert declaration.pending_version_id is None and declaration.status == DeclarationStatus.approved
+        assert count(AuditEvent) == events_before
+        assert count(OutboxMessage, OutboxMessage.dedup_key.like(f"decl-{declaration_id}-v2%")) == 0
 
 
 def test_approving_a_change_supersedes_the_old_version_and_refusing_keeps_it(app):
