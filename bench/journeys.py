@@ -104,7 +104,7 @@ def _journey(steps: Steps, person: Person, policy_path: str) -> None:
     confirm = links(mine.text, r"^/declarations/confirm/\d+$")
     if confirm:
         form_page = renew(steps.step("reconfirm (form)", "GET", confirm[0], cookie=cookie))
-        form = form_to(form_page.text, r"", confirm[0])
+        form = form_to(form_page.text, r"^/declarations/confirm/\d+$", confirm[0])
         if form is None:
             raise LookupError(f"no reconfirmation form on {confirm[0]}")
         renew(steps.step("reconfirm (POST)", "POST", form.action, cookie=cookie, body=form.body(),
