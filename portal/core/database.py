@@ -6,6 +6,8 @@
   (``LazyDescriptionCursor``).
 - psycopg converts the placeholders of the portal's longest statements once, not on every
   execution (``keep_long_statement_conversions``).
+- A row whose unique key may already be taken (a double click, a mail queued twice) is written
+  with one statement that reports whether it was (``insert_unless_taken``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event, exc
+from sqlalchemy import Insert, Table, event, exc
 from sqlalchemy.engine import make_url
 
 from portal.extensions import db
@@ -36,6 +38,32 @@ def engine_options(url: str) -> dict[str, Any]:
     # One kept connection per gunicorn thread (gunicorn.conf.py: 8), so a busy worker does not open
     # and close overflow connections; two more for a job's or a command's own connection.
     return {"pool_size": 8, "max_overflow": 2, "pool_timeout": 5, "connect_args": connect_args}
+
+
+def insert_unless_taken(table: Table, key: Sequence[str], *returning: str) -> Insert:
+    """``INSERT INTO table … ON CONFLICT (key) DO NOTHING RETURNING …`` for the session's database.
+
+    One statement instead of a SAVEPOINT around an INSERT: the columns come back only when the row
+    was written, nothing when another request (or an earlier click) holds the key. Built once per
+    database, table and key.
+    """
+    dialect = db.session.get_bind().dialect.name
+    cache_key = (dialect, table.name, tuple(key), returning)
+    statement = _INSERT_UNLESS_TAKEN.get(cache_key)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:  # pragma: no cover - the portal runs on PostgreSQL and SQLite only
+            raise NotImplementedError(f"insert_unless_taken on {dialect}")
+        statement = (dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c[name] for name in key])
+                     .returning(*(table.c[name] for name in returning)))
+        _INSERT_UNLESS_TAKEN[cache_key] = statement
+    return statement
+
+
+_INSERT_UNLESS_TAKEN: dict[tuple, Insert] = {}
 
 
 def init_app(app: Flask) -> None:

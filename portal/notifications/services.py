@@ -20,6 +20,7 @@ from sqlalchemy.orm import defer, make_transient_to_detached
 from portal.auth.models import User
 from portal.core.access import has_role
 from portal.core.audit import record_event
+from portal.core.database import insert_unless_taken
 from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import utcnow
 from portal.core.transaction import atomic
@@ -145,27 +146,9 @@ def queue_mails(mails: Sequence[MailToQueue]) -> int:
 
 
 def _insert_new_key():
-    """``INSERT INTO outbox_message … ON CONFLICT (dedup_key) DO NOTHING RETURNING id`` for this database.
-
-    A Core statement on the table: no autoflush, and the id comes back only when the row was written.
-    """
-    dialect = db.session.get_bind().dialect.name
-    statement = _INSERT_NEW_KEY.get(dialect)
-    if statement is None:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        elif dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:  # pragma: no cover - the portal runs on PostgreSQL and SQLite only
-            raise NotImplementedError(f"queue_mail on {dialect}")
-        table = OutboxMessage.__table__
-        statement = (dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c.dedup_key])
-                     .returning(table.c.id))
-        _INSERT_NEW_KEY[dialect] = statement
-    return statement
-
-
-_INSERT_NEW_KEY: dict[str, Any] = {}
+    """``INSERT INTO outbox_message … ON CONFLICT (dedup_key) DO NOTHING RETURNING id``: no autoflush,
+    and the id comes back only when the row was written."""
+    return insert_unless_taken(OutboxMessage.__table__, ("dedup_key",), "id")
 
 
 def _language_for(language: Optional[str], user: Optional[User]) -> str:

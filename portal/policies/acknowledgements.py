@@ -10,15 +10,14 @@ from typing import Any, Iterator, Optional
 
 from flask_babel import format_date
 from sqlalchemy import Date, Select, and_, bindparam, case, exists, func, literal, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from portal.auth.models import User
-from portal.core.audit import record_event
+from portal.core.audit import record_events
+from portal.core.database import insert_unless_taken
 from portal.core.i18n import gettext as _
 from portal.core.registry import ChecklistItem, ChecklistSource
 from portal.core.exports import stream_rows
-from portal.core.time import as_utc
-from portal.core.transaction import atomic
+from portal.core.time import as_utc, utcnow
 from portal.extensions import db
 from portal.policies.models import Acknowledgement, PolicyPage, PolicyVersion, VersionStatus
 
@@ -148,17 +147,13 @@ def state_select(page, *, by_slug: bool) -> Select:
     return select(target, counted_at.label("acknowledged_at"), exists().where(*of_page).label("has_any"))
 
 
-def _acknowledgement_of(user, version: PolicyVersion) -> Optional[Acknowledgement]:
-    return db.session.scalar(
-        select(Acknowledgement).where(
-            Acknowledgement.user_id == user.id, Acknowledgement.version_id == version.id
-        )
-    )
+def acknowledge_version(user, page: PolicyPage, version_id: Optional[int], today: date) -> bool:
+    """Record that ``user`` read this version; False when it was already recorded (a second click).
 
-
-@atomic()
-def acknowledge_version(user, page: PolicyPage, version_id: Optional[int], today: date) -> Acknowledgement:
-    """Record that ``user`` read this version (idempotent: a second click changes nothing)."""
+    Every rule is checked before the one write; the row and its audit line are written only when
+    no acknowledgement of this person for this version exists yet, concurrent clicks included (the
+    unique key decides, in the INSERT itself).
+    """
     target = acknowledgement_target(page.id, today)
     version = db.session.get(PolicyVersion, version_id) if version_id else None
     if (
@@ -171,23 +166,18 @@ def acknowledge_version(user, page: PolicyPage, version_id: Optional[int], today
         raise AcknowledgementRefused(
             _("Deze versie kan niet (meer) worden bevestigd. Lees de huidige versie.")
         )
-    existing = _acknowledgement_of(user, version)
-    if existing is not None:
-        return existing
-    ack = Acknowledgement(user_id=user.id, page_id=page.id, version_id=version.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(ack)
-    except IntegrityError:  # the same person clicked twice at the same moment
-        return _acknowledgement_of(user, version)
-    record_event(
-        "policy.acknowledge",
-        actor=user,
-        obj=ack,
-        subject_user_id=user.id,
-        details={"slug": page.slug, "number": version.number, "language": version.language},
-    )
-    return ack
+    table = Acknowledgement.__table__
+    ack_id = db.session.execute(
+        insert_unless_taken(table, ("user_id", "version_id"), "id"),
+        {"user_id": user.id, "page_id": page.id, "version_id": version.id, "acknowledged_at": utcnow()},
+    ).scalar()
+    if ack_id is None:
+        return False
+    record_events(dict(
+        action="policy.acknowledge", actor=user, object_type=Acknowledgement.audit_type, object_id=ack_id,
+        subject_user_id=user.id, details={"slug": page.slug, "number": version.number, "language": version.language},
+    ))
+    return True
 
 
 @cache

@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from portal.core.models import AuditEvent
 from portal.extensions import db
 from portal.core.exports import safe_cell as csv_safe
 from portal.policies.models import Acknowledgement
@@ -51,7 +52,13 @@ def test_acknowledging_twice_records_one_row(client, auth, demo_content, app):
     for _ in range(2):
         client.submit(f"{COC}/acknowledge", {"version_id": version_id})
     with app.app_context():
-        assert len(db.session.scalars(select(Acknowledgement)).all()) == 1
+        acks = db.session.scalars(select(Acknowledgement)).all()
+        assert len(acks) == 1
+        # one line in the audit trail, naming the row: the second click wrote nothing
+        events = db.session.execute(select(AuditEvent.object_type, AuditEvent.object_id, AuditEvent.details)
+                                    .where(AuditEvent.action == "policy.acknowledge")).all()
+        assert [tuple(e) for e in events] == [("policy_acknowledgement", acks[0].id,
+                                               {"slug": "code-of-conduct", "number": 1, "language": "nl"})]
 
 
 def test_new_version_requiring_reacknowledgement_asks_again(client, auth, demo_content, publish):
