@@ -300,7 +300,7 @@ def reconfirm(task: CampaignTask, choices, nil_choices: dict, actor, *, now: Opt
     for which a change (new draft version) was started. Completes the task.
     """
     from portal.declarations.queries import active_declarations
-    from portal.declarations.services import check_end_date, confirm_declaration, end_declaration, start_change
+    from portal.declarations.services import check_end_date, confirm_declarations, end_declaration, start_change
     from portal.declarations.statements import record_nil_statement
 
     now = now or utcnow()
@@ -314,14 +314,13 @@ def reconfirm(task: CampaignTask, choices, nil_choices: dict, actor, *, now: Opt
                 check_end_date(declaration, ended_on)
             except DeclarationError as exc:
                 raise EntryError(index, exc.message) from exc
+    confirm_declarations([declaration for declaration, choice, _ in choices if choice in ("keep", "change")],
+                         actor, now=now)
     changed = []
     for declaration, choice, ended_on in choices:
-        if choice == "keep":
-            confirm_declaration(declaration, actor, now=now)
-        elif choice == "end":
+        if choice == "end":
             end_declaration(declaration, ended_on, actor)
         elif choice == "change":
-            confirm_declaration(declaration, actor, now=now)
             start_change(declaration, actor)
             changed.append(declaration)
     for kind, answer in nil_choices.items():

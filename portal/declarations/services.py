@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cache
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Sequence
 
 from sqlalchemy import Update, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.core.audit import record_events
 from portal.core.i18n import lazy_gettext as _l
@@ -54,7 +55,7 @@ from portal.extensions import db
 __all__ = [
     "DeclarationError", "IncompleteVersion", "InvalidTransition", "OwnDeclarationError", "StaleDeclaration",
     "answer_information_request", "available_actions", "change_declaration", "check_end_date",
-    "confirm_declaration", "create_declaration", "end_declaration", "file_declaration",
+    "confirm_declarations", "create_declaration", "end_declaration", "file_declaration",
     "missing_answers", "open_information_request", "save_draft", "start_change",
     "submit_version", "withdraw_version",
 ]
@@ -363,14 +364,24 @@ def check_end_date(declaration: Declaration, ended_on: date, *, today: Optional[
         raise DeclarationError(_l("De einddatum ligt vóór de begindatum."))
 
 
-@guarded
-def confirm_declaration(declaration: Declaration, actor, *, now: Optional[datetime] = None) -> None:
-    """The employee confirms that the declaration is still correct (annual reconfirmation)."""
-    if declaration.status not in ACTIVE_STATUSES:
+def confirm_declarations(declarations: Sequence[Declaration], actor, *, now: Optional[datetime] = None) -> None:
+    """The employee confirms that these declarations are still correct (annual reconfirmation).
+
+    Every declaration is checked before the first write; one flush records the confirmations and
+    one INSERT their audit events, whatever the number of declarations.
+    """
+    if any(declaration.status not in ACTIVE_STATUSES for declaration in declarations):
         raise DeclarationError(_l("Alleen een ingediende of goedgekeurde verklaring kan worden bevestigd."))
-    declaration.last_confirmed_at = now or utcnow()
-    audit("declaration.confirm", declaration, actor)
-    db.session.flush()
+    if not declarations:
+        return
+    now = now or utcnow()
+    for declaration in declarations:
+        declaration.last_confirmed_at = now
+    try:
+        db.session.flush()
+    except StaleDataError as exc:  # changed since the page was loaded (the caller's savepoint undoes the rest)
+        raise StaleDeclaration() from exc
+    record_events(*(_event("declaration.confirm", declaration, actor) for declaration in declarations))
 
 
 def open_information_request(version: DeclarationVersion) -> Optional[InformationRequest]:

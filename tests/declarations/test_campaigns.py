@@ -238,6 +238,15 @@ def test_employee_reconfirms_prefilled_entries_and_the_task_is_done(client, auth
         assert task.completed_at is not None
         kept_row, changed_row, ended_row = (db.session.get(Declaration, i) for i in ids)
         assert kept_row.last_confirmed_at is not None and kept_row.status == DeclarationStatus.approved
+        assert changed_row.last_confirmed_at == kept_row.last_confirmed_at and ended_row.last_confirmed_at is None
+        # on record per declaration: confirmed (kept and changed), the change started, the end
+        events = db.session.execute(select(AuditEvent.object_id, AuditEvent.action).where(
+            AuditEvent.object_type == "declaration", AuditEvent.object_id.in_(ids),
+            AuditEvent.action.in_(["declaration.confirm", "declaration.change", "declaration.end"]),
+        ).order_by(AuditEvent.id)).all()
+        assert sorted(tuple(e) for e in events) == sorted([(ids[0], "declaration.confirm"), (ids[1], "declaration.confirm"),
+                                                           (ids[1], "declaration.change"), (ids[2], "declaration.end")])
+        assert [a for i, a in events if i == ids[1]] == ["declaration.confirm", "declaration.change"]
         assert [v.status for v in versions_of(changed_row.id)] == [VersionStatus.approved, VersionStatus.draft]
         assert ended_row.status == DeclarationStatus.ended and ended_row.ended_on == date(2025, 12, 31)
         statement = db.session.scalar(select(NilStatement))
