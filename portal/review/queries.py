@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from portal.auth.models import User
 from portal.core.cache import cached, define_cache
+from portal.core.pagination import fixed_limit
 from portal.core.params import MAX_DB_ID, whole_number
 from portal.core.time import today_local
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
@@ -173,7 +174,7 @@ def _page_ids(statuses: list[DeclarationStatus], conditions: list, after: bool, 
         part = (
             part.where(Declaration.status == status, *conditions)
             .order_by(Declaration.submitted_at, Declaration.id)
-            .limit(limit)
+            .limit(fixed_limit(limit))
         )
         if after:
             # a row comparison is one index range on (status, submitted_at, id); the equivalent
@@ -185,7 +186,7 @@ def _page_ids(statuses: list[DeclarationStatus], conditions: list, after: bool, 
     parts = [select(part.subquery()) for part in parts]  # SQLite: no LIMIT on a UNION's own members
     # the page's ids from the merged ranges, before the joins: the details are read for one page, not one per status
     merged = union_all(*parts).subquery()
-    return select(merged.c.id).order_by(merged.c.submitted_at, merged.c.id).limit(limit).subquery()
+    return select(merged.c.id).order_by(merged.c.submitted_at, merged.c.id).limit(fixed_limit(limit)).subquery()
 
 
 #: made once: an alias built per request costs SQLAlchemy a copy of every column of the table
@@ -222,7 +223,7 @@ def _page_statement(shape: QueueFilters, after: bool, limit: int) -> Select:
         .outerjoin(_PENDING, _PENDING.id == Declaration.pending_version_id)
         .outerjoin(_ASSIGNED, _ASSIGNED.id == Declaration.assigned_reviewer_id)
         .order_by(Declaration.submitted_at, Declaration.id)
-        .limit(limit)
+        .limit(fixed_limit(limit))
     )
 
 

@@ -78,3 +78,18 @@ def test_the_dashboard_statement_is_converted_once_not_on_every_page(app, client
 
         statement = str(_checklist_statement[0][0].compile(db.engine))
     assert len(statement) > 4096  # the case this is about: psycopg's own limit would convert it every time
+
+
+def test_hr_queue_is_planned_once_not_on_every_page(app, client, auth):
+    """PostgreSQL runs the queue's prepared statement on one plan made once (its page size is in the
+    text, not a parameter), instead of planning it again for every page view (about 0.6 ms each)."""
+    auth.login("mjansen")
+    for _ in range(14):  # psycopg prepares a statement after five runs; PostgreSQL chooses after five more
+        assert client.get("/review/").status_code == 200
+    with app.app_context():
+        plans = db.session.execute(text(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE '%FROM declaration%' AND statement LIKE '%submitted_at%LIMIT 51%'")).all()
+        db.session.rollback()
+    assert plans, "the queue's statement was not prepared, or its LIMIT is a parameter again"
+    assert any(generic > 0 for generic, _custom in plans), plans
