@@ -29,6 +29,7 @@ from portal.declarations.models.declaration import (
 from portal.declarations.statements import nil_stated_at
 from portal.declarations.states import ACTIVE_STATUSES, DeclarationStatus
 from portal.extensions import db
+from portal.core.database import fixed_in
 from portal.core.pagination import paginate
 
 HISTORY_PAGE_SIZE = 20
@@ -137,7 +138,7 @@ def _history_statement() -> Select:
     return (
         _listed(select())
         .where(Declaration.owner_id == bindparam("user_id"),
-               Declaration.status.in_([DeclarationStatus.ended, DeclarationStatus.withdrawn]))
+               fixed_in(Declaration.status, [DeclarationStatus.ended, DeclarationStatus.withdrawn]))
         .order_by(Declaration.updated_at.desc(), Declaration.id.desc())
     )
 

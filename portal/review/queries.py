@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from portal.auth.models import User
 from portal.core.cache import cached, define_cache
-from portal.core.pagination import fixed_limit
+from portal.core.database import fixed_limit
 from portal.core.params import MAX_DB_ID, whole_number
 from portal.core.time import today_local
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
