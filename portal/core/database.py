@@ -47,7 +47,8 @@ def insert_unless_taken(table: Table, key: Sequence[str], *returning: str) -> In
 
     One statement instead of a SAVEPOINT around an INSERT: the columns come back only when the row
     was written, nothing when another request (or an earlier click) holds the key. Built once per
-    database, table and key.
+    database, table and key. An empty ``key``: ``ON CONFLICT DO NOTHING``, whichever unique key of the
+    table holds the row (a partial unique index, which ``ON CONFLICT (columns)`` cannot name alone).
     """
     dialect = db.session.get_bind().dialect.name
     cache_key = (dialect, table.name, tuple(key), returning)
@@ -59,7 +60,8 @@ def insert_unless_taken(table: Table, key: Sequence[str], *returning: str) -> In
             from sqlalchemy.dialects.sqlite import insert as dialect_insert
         else:  # pragma: no cover - the portal runs on PostgreSQL and SQLite only
             raise NotImplementedError(f"insert_unless_taken on {dialect}")
-        statement = (dialect_insert(table).on_conflict_do_nothing(index_elements=[table.c[name] for name in key])
+        conflict = [table.c[name] for name in key] or None  # None: any unique key (no conflict target)
+        statement = (dialect_insert(table).on_conflict_do_nothing(index_elements=conflict)
                      .returning(*(table.c[name] for name in returning)))
         _INSERT_UNLESS_TAKEN[cache_key] = statement
     return statement

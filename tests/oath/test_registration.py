@@ -103,6 +103,32 @@ def test_one_active_registration_per_person(ctx):
     db.session.rollback()
 
 
+def test_a_sign_up_the_index_refuses_is_refused_without_writing_and_the_transaction_goes_on(ctx, monkeypatch):
+    """A simultaneous sign-up for another session passes the checks and is refused by the unique index:
+    the same message, no audit event or mail, and the request's transaction still usable (no savepoint)."""
+    from portal.core.models import AuditEvent
+    from portal.oath.services import registrations
+
+    jan = make_user("jan")
+    first, other = plan_session(capacity=5), plan_session(capacity=5, starts_in=timedelta(days=30))
+    _register(first, jan)
+    events = db.session.scalar(select(db.func.count(AuditEvent.id)))
+    mails = len(outbox("oath-reg-"))
+    unaware = registrations._sign_up_facts
+
+    def facts_before_the_other_commit(session_id, user_id, now):
+        return unaware(session_id, user_id, now)._replace(has_active_registration=False)
+
+    monkeypatch.setattr(registrations, "_sign_up_facts", facts_before_the_other_commit)
+    with pytest.raises(OathError, match="U bent al aangemeld voor een bijeenkomst."):
+        register_for_session(other.id, jan, "oath")
+    # the transaction goes on: the page with the message can still be read and the request commits
+    assert db.session.scalar(select(db.func.count(Registration.id)).where(Registration.user_id == jan.id)) == 1
+    db.session.commit()
+    assert db.session.scalar(select(db.func.count(AuditEvent.id))) == events
+    assert len(outbox("oath-reg-")) == mails
+
+
 def test_after_cancelling_one_can_register_for_another_session(ctx):
     jan = make_user("jan")
     first, other = plan_session(capacity=5), plan_session(capacity=5, starts_in=timedelta(days=30))

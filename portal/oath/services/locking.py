@@ -12,7 +12,9 @@ from typing import Optional
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
+from portal.core.database import insert_unless_taken
 from portal.core.i18n import lazy_gettext as _l
 from portal.extensions import db
 from portal.oath.models import OathSession, Registration
@@ -68,6 +70,24 @@ def insert_or_refuse(obj, message) -> None:
         db.session.flush()
     except IntegrityError:
         raise OathError(message) from None
+
+
+def insert_registration(values: dict, message) -> Registration:
+    """Write a registration and return it as written; OathError(message) when a unique index refuses it.
+
+    One ``INSERT … ON CONFLICT DO NOTHING RETURNING`` statement (the one-active-registration index is
+    partial: no conflict target): a refused row is no row, not an error, so the transaction stays
+    usable and the caller needs no savepoint to show the form again.
+    """
+    table = Registration.__table__
+    row = db.session.execute(insert_unless_taken(table, (), *table.c.keys()), values).one_or_none()
+    if row is None:
+        raise OathError(message)
+    # the row as written, in the session without reading it back (as queue_mail does)
+    registration = Registration(**row._mapping)
+    make_transient_to_detached(registration)
+    db.session.add(registration)
+    return registration
 
 
 def count_confirmed(session_id: int) -> int:

@@ -26,7 +26,7 @@ from portal.oath.models import (
 )
 from portal.oath.services.locking import (
     count_confirmed,
-    insert_or_refuse,
+    insert_registration,
     lock_registration,
     lock_session,
     waiting_queue,
@@ -45,10 +45,13 @@ def is_open_for_registration(session: OathSession, now: Optional[datetime] = Non
     return session.status == SessionStatus.scheduled and as_utc(session.registration_deadline) > now
 
 
-@atomic()
 def register_for_session(session_id: int, user, formula: Formula | str, accessibility_needs: str = "",
                          now: Optional[datetime] = None) -> Registration:
-    """Take a free place, or a place on the waiting list when the session is full."""
+    """Take a free place, or a place on the waiting list when the session is full.
+
+    Every refusal comes before the first write (on SQLite: after the lock's own UPDATE of
+    ``lock_counter``), and the INSERT refuses without an error: no savepoint is needed.
+    """
     if is_statement_user(user):
         raise OathError(_l("U ondertekent de integriteitsverklaring; u hoeft geen eed of belofte af te leggen."))
     session = lock_session(session_id)
@@ -61,16 +64,15 @@ def register_for_session(session_id: int, user, formula: Formula | str, accessib
     if facts.has_active_registration:
         raise OathError(_l("U bent al aangemeld voor een bijeenkomst. Meld u daar eerst af als u een andere datum wilt."))
     is_full = facts.confirmed >= session.capacity
-    registration = Registration(
+    # The one-active-registration index catches a simultaneous sign-up for another session.
+    registration = insert_registration(dict(
         session_id=session.id,
         user_id=user.id,
         status=RegistrationStatus.waitlisted if is_full else RegistrationStatus.confirmed,
         formula=Formula(formula),
         accessibility_needs=(accessibility_needs or "").strip() or None,
         joined_at=now,  # taken inside the lock: the queue order is the order of commit
-    )
-    # The one-active-registration index catches a simultaneous sign-up for another session.
-    insert_or_refuse(registration, _l("U bent al aangemeld voor een bijeenkomst."))
+    ), _l("U bent al aangemeld voor een bijeenkomst."))
     record_events(dict(action="oath.register", actor=user, obj=registration, subject_user_id=user.id,
                        details={"session_id": session.id, "status": registration.status.value}))
     if is_full:
