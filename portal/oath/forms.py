@@ -171,10 +171,9 @@ class RegisterForm(FlaskForm):
     )
     submit = SubmitField(_l("Inschrijven"))
 
-    def __init__(self, *args, is_full: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if is_full:
-            self.submit.label.text = _l("Op de wachtlijst zetten")
+    def offer_waiting_list(self) -> None:
+        """The session is full: the button puts one on the waiting list."""
+        self.submit.label.text = _l("Op de wachtlijst zetten")
 
 
 class StatementForm(FlaskForm):

@@ -67,8 +67,7 @@ def session(session_id: int):
     oath_session = get_session(session_id)
     if is_statement_user(current_user):
         return _statement_instead()
-    free = free_places(oath_session, place_counts([oath_session.id])[oath_session.id])
-    form = RegisterForm(is_full=free == 0)
+    form = RegisterForm()
     if form.validate_on_submit():
         try:
             registration = register_for_session(oath_session.id, current_user, form.formula.data,
@@ -81,6 +80,10 @@ def session(session_id: int):
                   else _("De bijeenkomst is vol: u staat op de wachtlijst. Komt er een plaats vrij, dan krijgt u "
                          "die automatisch en hoort u dat per e-mail."), "success")
             return redirect(url_for("oath.my"))
+    # the free places only for the page: a sign-up counts them itself, inside the session lock
+    free = free_places(oath_session, place_counts([oath_session.id])[oath_session.id])
+    if free == 0:
+        form.offer_waiting_list()
     active = active_registration_for(current_user.id)
     chosen = active.formula if active and active.session_id == oath_session.id else None
     return render_template("oath/session.html", oath_session=oath_session, form=form, free=free,
