@@ -6,21 +6,40 @@ from datetime import datetime
 from functools import cache
 from typing import Iterable, Optional
 
-from sqlalchemy import Row, Select, and_, bindparam, case, func, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import DateTime, Row, Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.models import User
+from portal.core.pagination import paginate
 from portal.core.time import utcnow
 from portal.extensions import db
 from portal.oath.models import OathRecord, OathSession, Registration
 from portal.oath.states import ACTIVE_STATUSES, RegistrationStatus, SessionStatus
 
 
-def open_sessions_query(now: Optional[datetime] = None) -> Select:
-    """Sessions an employee can still sign up for, soonest first."""
-    now = now or utcnow()
+def open_sessions_page(per_page: int) -> tuple[Pagination, dict[int, dict[str, int]]]:
+    """The page (``?page=``) of sessions an employee can still sign up for, soonest first, and their
+    confirmed and waitlisted counts as ``place_counts`` gives them: one statement for both."""
+    page = paginate(_open_sessions_statement(), per_page, rows=True, params={"now": utcnow()})
+    counts = {session.id: {"confirmed": confirmed, "waitlisted": waitlisted}
+              for session, confirmed, waitlisted in page.items}
+    page.items = [row[0] for row in page.items]
+    return page, counts
+
+
+@cache
+def _open_sessions_statement() -> Select:
+    """open_sessions_page's statement, built once: :now."""
+    now = bindparam("now", type_=DateTime(timezone=True))
+
+    def count(status: RegistrationStatus):
+        return (select(func.count(Registration.id))
+                .where(Registration.session_id == OathSession.id, Registration.status == status)
+                .correlate(OathSession).scalar_subquery())
+
     return (
-        select(OathSession)
+        select(OathSession, count(RegistrationStatus.confirmed), count(RegistrationStatus.waitlisted))
         .where(
             OathSession.status == SessionStatus.scheduled,
             OathSession.starts_at >= now,

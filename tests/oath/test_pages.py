@@ -54,6 +54,28 @@ def test_an_employee_cannot_reach_the_hr_pages(client, auth, app):
         assert db.session.get(Registration, colleague_id).status == RegistrationStatus.confirmed
 
 
+def test_the_ceremony_list_shows_free_places_waiting_lists_and_pages_the_open_sessions(client, auth, app):
+    """Each open session with its own free places or waiting list; closed ones are left out; ten a page."""
+    with app.test_request_context():
+        full = plan_session(capacity=1, starts_in=timedelta(days=3, hours=1))
+        register_for_session(full.id, make_user("first"), "oath")
+        for name in ("second", "third"):
+            register_for_session(full.id, make_user(name), "oath")
+        half = plan_session(capacity=4, starts_in=timedelta(days=4))
+        register_for_session(half.id, make_user("fourth"), "oath")
+        plan_session(starts_in=timedelta(days=3), deadline_before=timedelta(days=4))  # registration closed
+        later = [plan_session(capacity=7, starts_in=timedelta(days=10 + n)) for n in range(9)]
+        db.session.commit()
+        last_id = later[-1].id
+    auth.login("jdevries")
+    first = client.get("/oath/sessions").get_data(as_text=True)
+    assert first.count("Nog 3 plaatsen vrij") == 1 and "2 personen op de wachtlijst" in first
+    assert first.count("Nog 7 plaatsen vrij") == 8 and "Nog 10 plaatsen vrij" not in first
+    assert f"/oath/sessions/{last_id}\"" not in first and "page=2" in first
+    second = client.get("/oath/sessions?page=2").get_data(as_text=True)
+    assert f"/oath/sessions/{last_id}\"" in second and second.count("Nog 7 plaatsen vrij") == 1
+
+
 def test_employee_signs_up_sees_the_formulas_and_can_cancel(client, auth, app):
     with app.app_context():
         session = plan_session(capacity=3)

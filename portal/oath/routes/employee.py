@@ -10,7 +10,6 @@ from portal.core.audit import record_event
 from portal.core.forms import EmptyForm
 from portal.core.i18n import gettext as _
 from portal.extensions import db
-from portal.core.pagination import paginate
 from portal.oath import bp
 from portal.oath.access import get_record_for_registration, get_registration, get_session, is_hr
 from portal.oath.certificate import CertificateData, render_certificate
@@ -21,7 +20,7 @@ from portal.oath.states import RegistrationStatus
 from portal.oath.services.locking import active_registration_for, waitlist_position
 from portal.oath.queries import (
     free_places,
-    open_sessions_query,
+    open_sessions_page,
     place_counts,
     record_of,
     registrations_of,
@@ -54,8 +53,7 @@ def sessions():
     """Open sessions with their free places; both formulas in full."""
     if is_statement_user(current_user):
         return _statement_instead()
-    page = paginate(open_sessions_query(), 10)
-    counts = place_counts(s.id for s in page.items)
+    page, counts = open_sessions_page(10)
     return render_template("oath/sessions.html", page=page, counts=counts, free_places=free_places,
                            formulas=current_wordings("nl"), standing=standing_of(current_user.id))
 
