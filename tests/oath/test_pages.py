@@ -76,6 +76,28 @@ def test_the_ceremony_list_shows_free_places_waiting_lists_and_pages_the_open_se
     assert f"/oath/sessions/{last_id}\"" in second and second.count("Nog 7 plaatsen vrij") == 1
 
 
+def test_a_refused_sign_up_shows_the_page_again_with_the_reason_and_saves_nothing(client, auth, app):
+    """Signed up elsewhere already: the session page again (its waiting list as it is), nothing written."""
+    with app.test_request_context():
+        first = plan_session(capacity=3)
+        full = plan_session(capacity=1, starts_in=timedelta(days=20))
+        register_for_session(full.id, make_user("colleague"), "oath")
+        db.session.commit()
+        first_id, full_id = first.id, full.id
+    auth.login("jdevries")
+    assert client.submit(f"/oath/sessions/{first_id}", {"formula": "oath"}).status_code == 302
+    with app.app_context():
+        before = db.session.scalar(select(func.count(Registration.id)))
+        mails = len(outbox("oath-reg-"))
+    response = client.submit(f"/oath/sessions/{full_id}", {"formula": "oath"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "U bent al aangemeld voor een andere bijeenkomst." in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Registration.id))) == before
+        assert len(outbox("oath-reg-")) == mails
+
+
 def test_employee_signs_up_sees_the_formulas_and_can_cancel(client, auth, app):
     with app.app_context():
         session = plan_session(capacity=3)
