@@ -27,6 +27,7 @@ from portal.declarations.lifecycle import (
     OwnDeclarationError,
     StaleDeclaration,
     audit,
+    audit_event,
     guarded,
     is_blank,
     sync_status,
@@ -193,10 +194,10 @@ def file_declaration(owner, kind: DeclarationKind, answers: Mapping[str, Any], *
     existing = _insert_once(declaration, owner, client_token)
     if existing is not None:
         return existing, False
-    events = [_event("declaration.create", declaration, owner, kind=kind.value, version=1)]
+    events = [audit_event("declaration.create", declaration, owner, kind=kind.value, version=1)]
     if submit:
         _withdraw_nil_statements(owner.id, kind, now)
-        events.append(_event("declaration.submit", declaration, owner, version=1))
+        events.append(audit_event("declaration.submit", declaration, owner, version=1))
         mail_owner(declaration, "submitted", f"decl-{declaration.id}-v1-submitted")
     record_events(*events)  # what lifecycle.audit writes, in one INSERT
     return declaration, True
@@ -236,20 +237,15 @@ def change_declaration(declaration: Declaration, answers: Mapping[str, Any], act
         _check_submittable(version)
         _mark_submitted(version, declaration, now)
     db.session.flush()
-    events = [] if based_on is None else [_event("declaration.change", declaration, actor, version=version.number,
-                                                 based_on=based_on)]
-    events.append(_event("declaration.save_draft", declaration, actor, version=version.number))
+    events = [] if based_on is None else [
+        audit_event("declaration.change", declaration, actor, version=version.number, based_on=based_on)]
+    events.append(audit_event("declaration.save_draft", declaration, actor, version=version.number))
     if submit:
         _withdraw_nil_statements(declaration.owner_id, declaration.kind, now)
-        events.append(_event("declaration.submit", declaration, actor, version=version.number))
+        events.append(audit_event("declaration.submit", declaration, actor, version=version.number))
         mail_owner(declaration, "submitted", f"decl-{declaration.id}-v{version.number}-submitted")
     record_events(*events)
     return version
-
-
-def _event(action: str, declaration: Declaration, actor, **details: Any) -> dict[str, Any]:
-    """``lifecycle.audit``'s event as ``record_events`` takes it."""
-    return dict(action=action, actor=actor, obj=declaration, subject_user_id=declaration.owner_id, details=details)
 
 
 def _check_editable(version: DeclarationVersion) -> None:
@@ -381,7 +377,7 @@ def confirm_declarations(declarations: Sequence[Declaration], actor, *, now: Opt
         db.session.flush()
     except StaleDataError as exc:  # changed since the page was loaded (the caller's savepoint undoes the rest)
         raise StaleDeclaration() from exc
-    record_events(*(_event("declaration.confirm", declaration, actor) for declaration in declarations))
+    record_events(*(audit_event("declaration.confirm", declaration, actor) for declaration in declarations))
 
 
 def open_information_request(version: DeclarationVersion) -> Optional[InformationRequest]:
