@@ -1,7 +1,8 @@
 """Every action the code records in the audit trail reads as a sentence (portal/core/audit_sentences.py).
 
 The scan reads the code as it is: calls of ``record_event`` and of the helpers that pass their own
-``action`` argument on to it (``audit`` in the declarations, ``_move`` in the concerns), the rows made
+``action`` argument on to it, directly or through another (``audit`` and ``audit_event`` in the
+declarations, ``_move`` in the concerns), the rows made
 by ``event_row`` (the sign-in writes its own in one statement), and the events written as
 ``dict(action=...)`` for ``record_events``, with the action written as a literal, a conditional
 of literals, or an f-string (whose fixed start a prefix sentence covers).
@@ -27,17 +28,37 @@ def _call_name(call: ast.Call) -> str | None:
 
 
 def _wrappers(trees: dict[Path, ast.Module]) -> dict[str, tuple[int, str]]:
-    """Functions that hand one of their parameters to record_event as the action: name -> (position, name)."""
+    """Functions that hand one of their parameters on as the action: name -> (position, name).
+
+    To record_event, into an event ``dict(action=...)``, or to another such function (``audit`` passes
+    its action to ``audit_event``, which builds the event): followed until no new one is found.
+    """
     found = {"record_event": (0, "action"), "event_row": (0, "action")}
-    for tree in trees.values():
-        for function in ast.walk(tree):
-            if not isinstance(function, ast.FunctionDef) or function.name == "record_event":
+    functions = [function for tree in trees.values() for function in ast.walk(tree)
+                 if isinstance(function, ast.FunctionDef) and function.name != "record_event"]
+    changed = True
+    while changed:
+        changed = False
+        for function in functions:
+            if function.name in found:
                 continue
             params = [arg.arg for arg in function.args.args]
             for call in ast.walk(function):
-                if (isinstance(call, ast.Call) and _call_name(call) == "record_event" and call.args
-                        and isinstance(call.args[0], ast.Name) and call.args[0].id in params):
-                    found[function.name] = (params.index(call.args[0].id), call.args[0].id)
+                if not isinstance(call, ast.Call):
+                    continue
+                name = _call_name(call)
+                if name == "dict":
+                    node = next((k.value for k in call.keywords if k.arg == "action"), None)
+                elif name in found:
+                    position, keyword = found[name]
+                    node = call.args[position] if len(call.args) > position else next(
+                        (k.value for k in call.keywords if k.arg == keyword), None)
+                else:
+                    continue
+                if isinstance(node, ast.Name) and node.id in params:
+                    found[function.name] = (params.index(node.id), node.id)
+                    changed = True
+                    break
     return found
 
 
