@@ -20,10 +20,9 @@ from portal.oath.states import ACTIVE_STATUSES, RegistrationStatus, SessionStatu
 
 def open_sessions_page(per_page: int) -> tuple[Pagination, dict[int, dict[str, int]]]:
     """The page (``?page=``) of sessions an employee can still sign up for, soonest first, and their
-    confirmed and waitlisted counts as ``place_counts`` gives them: one statement for both."""
+    place counts (``place_counts``): one statement for both."""
     page = paginate(_open_sessions_statement(), per_page, rows=True, params={"now": utcnow()})
-    counts = {session.id: {"confirmed": confirmed, "waitlisted": waitlisted}
-              for session, confirmed, waitlisted in page.items}
+    counts = {row[0].id: _counts(row[1:]) for row in page.items}
     page.items = [row[0] for row in page.items]
     return page, counts
 
@@ -32,14 +31,8 @@ def open_sessions_page(per_page: int) -> tuple[Pagination, dict[int, dict[str, i
 def _open_sessions_statement() -> Select:
     """open_sessions_page's statement, built once: :now."""
     now = bindparam("now", type_=DateTime(timezone=True))
-
-    def count(status: RegistrationStatus):
-        return (select(func.count(Registration.id))
-                .where(Registration.session_id == OathSession.id, Registration.status == status)
-                .correlate(OathSession).scalar_subquery())
-
     return (
-        select(OathSession, count(RegistrationStatus.confirmed), count(RegistrationStatus.waitlisted))
+        select(OathSession, *_place_columns())
         .where(
             OathSession.status == SessionStatus.scheduled,
             OathSession.starts_at >= now,
@@ -57,31 +50,38 @@ def admin_sessions_query(now: Optional[datetime] = None) -> Select:
     return select(OathSession).order_by(is_past, upcoming_key, OathSession.starts_at.desc(), OathSession.id)
 
 
+#: the registrations a session's place counts are made of, in the order of ``_place_columns``
+COUNTED = (RegistrationStatus.confirmed, RegistrationStatus.waitlisted, RegistrationStatus.attended)
+
+
 def place_counts(session_ids: Iterable[int]) -> dict[int, dict[str, int]]:
-    """Per session: confirmed, waitlisted and attended counts, in one grouped query."""
+    """Per session: its confirmed, waitlisted and attended registrations, in one query."""
     ids = list(session_ids)
-    counts: dict[int, dict[str, int]] = {i: {"confirmed": 0, "waitlisted": 0, "attended": 0} for i in ids}
     if not ids:
-        return counts
+        return {}
     rows = db.session.execute(_place_counts_statement(), {"session_ids": ids})
-    for session_id, status, count in rows:
-        counts[session_id][RegistrationStatus(status).value] = count
-    return counts
+    return {row[0]: _counts(row[1:]) for row in rows}
+
+
+def _place_columns() -> list:
+    """One count per status of ``COUNTED``, of the session of the enclosing statement."""
+    return [
+        select(func.count(Registration.id))
+        .where(Registration.session_id == OathSession.id, Registration.status == status)
+        .correlate(OathSession).scalar_subquery()
+        for status in COUNTED
+    ]
+
+
+def _counts(values) -> dict[str, int]:
+    return {status.value: value for status, value in zip(COUNTED, values)}
 
 
 @cache
 def _place_counts_statement() -> Select:
-    """place_counts' statement, built once (the ceremony list and every session page ask it): :session_ids."""
-    return (
-        select(Registration.session_id, Registration.status, func.count(Registration.id))
-        .where(
-            Registration.session_id.in_(bindparam("session_ids", expanding=True)),
-            Registration.status.in_(
-                [RegistrationStatus.confirmed, RegistrationStatus.waitlisted, RegistrationStatus.attended]
-            ),
-        )
-        .group_by(Registration.session_id, Registration.status)
-    )
+    """place_counts' statement, built once (the HR list and every session page ask it): :session_ids."""
+    return select(OathSession.id, *_place_columns()).where(
+        OathSession.id.in_(bindparam("session_ids", expanding=True)))
 
 
 def free_places(session: OathSession, counts: dict[str, int]) -> int:

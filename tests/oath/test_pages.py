@@ -204,6 +204,41 @@ def test_hr_marks_attendance_and_the_employee_checklist_turns_done(client, auth,
     assert "U heeft de belofte afgelegd" in client.get("/oath/sessions").get_data(as_text=True)
 
 
+def test_hrs_session_list_counts_signed_up_waiting_and_present_but_not_cancelled(client, auth, app, clock):
+    """The counts on HR's list, per session: the same places the employees' list and the session page count."""
+    import re
+
+    from portal.oath.services.registrations import cancel_registration
+
+    with app.test_request_context():
+        full = plan_session(capacity=2, starts_in=timedelta(days=20))
+        for name in ("a", "b", "c", "d"):
+            register_for_session(full.id, make_user(name), "oath")  # a, b confirmed; c, d waiting
+        gone = register_for_session(full.id, make_user("e"), "oath")
+        cancel_registration(gone.id, gone.user)
+        held = plan_session(capacity=5, starts_in=timedelta(minutes=10), deadline_before=timedelta(minutes=5))
+        present = register_for_session(held.id, make_user("f"), "oath")
+        register_for_session(held.id, make_user("g"), "oath")
+        db.session.commit()
+        full_id, held_id, present_id = full.id, held.id, present.id
+    clock.shift(timedelta(minutes=10))
+    auth.login("mjansen")
+    client.submit(f"/oath/admin/registrations/{present_id}/mark", {"status": "attended"})
+
+    def row(session_id):
+        html = client.get("/oath/admin").get_data(as_text=True)
+        found = re.search(rf'/oath/admin/sessions/{session_id}".*?</tr>', html, re.S).group(0)
+        return re.findall(r'<td class="utrecht-table__cell">([^<]*)</td>', found)[-3:]
+
+    assert row(full_id) == ["2 / 2", "2", "0"]
+    assert row(held_id) == ["1 / 5", "0", "1"]
+    auth.logout()
+    auth.login("jdevries")
+    listed = client.get("/oath/sessions").get_data(as_text=True)
+    assert "2 personen op de wachtlijst" in listed
+    assert "wachtlijst" in client.get(f"/oath/sessions/{full_id}").get_data(as_text=True)
+
+
 def test_attendance_csv_neutralises_formulas(client, auth, app):
     with app.test_request_context():
         session = plan_session()
