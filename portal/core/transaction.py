@@ -49,13 +49,16 @@ def commit(*, expire: bool = True) -> None:
     ``expire=False`` keeps what is loaded as it is: the request wrapper commits when the answer is
     already built, and a streamed answer (a CSV export) goes on reading the rows its view loaded.
     """
-    session = db.session()
-    before = session.expire_on_commit
-    session.expire_on_commit = expire
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = before
+    # A request that never used the database (the sign-in form, a page read anonymously) has no
+    # session or no transaction: nothing to commit, and no session made just to commit nothing.
+    # Every use that could leave something to commit (a query, add, flush) begins a transaction.
+    if db.session.registry.has() and (session := db.session()).in_transaction():
+        before = session.expire_on_commit
+        session.expire_on_commit = expire
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = before
     _run_after_commit()
 
 

@@ -64,8 +64,16 @@ def views(app):
 
         abort(404)
 
+    def adds_without_flushing():
+        db.session.add(AuditEvent(action="test.added"))
+        return "ok"
+
+    def touches_no_data():
+        after_commit(lambda: ran.append("after-commit"))
+        return "ok"
+
     for view in (writes_and_succeeds, writes_and_crashes, writes_and_answers_500, writes_then_a_service_refuses,
-                 aborts_with_404):
+                 aborts_with_404, adds_without_flushing, touches_no_data):
         app.add_url_rule(f"/_test/{view.__name__}", view.__name__, view)
     return ran
 
@@ -74,6 +82,42 @@ def test_a_view_that_succeeds_is_committed_and_its_after_commit_work_runs(app, c
     assert client.get("/_test/writes_and_succeeds").status_code == 200
     assert _saved_actions(app) == ["test.kept"]
     assert views == ["after-commit"]
+
+
+def test_an_object_only_added_is_committed_with_the_request(app, client, views):
+    assert client.get("/_test/adds_without_flushing").status_code == 200
+    assert _saved_actions(app) == ["test.added"]
+
+
+def test_a_request_that_touches_no_data_opens_no_transaction(app, client, views):
+    """The sign-in form and a view without data: no session transaction begun just to commit nothing, no
+    statement sent; the after-commit work still runs. A view that reads still opens one."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    begun: list[str] = []
+    sent: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def on_begin(session, transaction):
+        if transaction.parent is None:
+            begun.append("transaction")
+
+    def on_statement(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    event.listen(Session, "after_transaction_create", on_begin)
+    event.listen(engine, "before_cursor_execute", on_statement)
+    try:
+        assert client.get("/_test/touches_no_data").status_code == 200
+        assert client.get("/login").status_code == 200
+        assert (begun, sent, views) == ([], [], ["after-commit"])
+        assert client.get("/register.json").status_code == 200
+        assert begun and sent
+    finally:
+        event.remove(Session, "after_transaction_create", on_begin)
+        event.remove(engine, "before_cursor_execute", on_statement)
 
 
 @pytest.mark.parametrize("path, status", [("writes_and_crashes", 500), ("writes_and_answers_500", 500),
