@@ -14,7 +14,7 @@ from sqlalchemy import select
 from portal.core.time import today_local
 from portal.extensions import db
 from portal.policies.advisers import AdviserInput, create_adviser
-from portal.policies.models import Adviser, PolicyPage
+from portal.policies.models import MODEL_TEXT_SUMMARY, Adviser, PolicyPage
 from portal.policies.services import VersionInput, save_version
 
 CONTENT = Path(__file__).parent / "content"
@@ -30,11 +30,6 @@ PAGE_ORDER = (
 )
 PUBLIC_PAGES = {"reporting"}
 NEEDS_ACKNOWLEDGEMENT = {"code-of-conduct"}
-#: the change summary of a loaded first version: the mark that HR has not checked it yet
-MODEL_TEXT_SUMMARY = {
-    "nl": "Modeltekst: controleer deze tekst voordat u hem publiceert.",
-    "en": "Model text: check this text before publishing it.",
-}
 
 
 def parse_front_matter(text: str) -> tuple[dict[str, str], str]:

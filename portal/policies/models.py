@@ -27,6 +27,12 @@ from portal.core.types import enum_type
 from portal.extensions import db
 
 LANGUAGES = ("nl", "en")
+#: the change summary of a version loaded from the starter content: an instruction to the editors (HR)
+#: that they have not checked the text yet, never shown to the other readers
+MODEL_TEXT_SUMMARY = {
+    "nl": "Modeltekst: controleer deze tekst voordat u hem publiceert.",
+    "en": "Model text: check this text before publishing it.",
+}
 
 
 class VersionStatus(str, enum.Enum):
@@ -101,6 +107,12 @@ class PolicyVersion(db.Model):
     @property
     def is_published(self) -> bool:
         return self.status == VersionStatus.PUBLISHED
+
+    def summary_for(self, *, editor: bool) -> str:
+        """The change summary as this reader sees it: the model-text instruction only for the editors."""
+        if not editor and self.summary in MODEL_TEXT_SUMMARY.values():
+            return ""
+        return self.summary
 
     def __repr__(self) -> str:
         state = f"v{self.number} {self.language} {self.status.value}"

@@ -115,11 +115,12 @@ def versions(slug: str):
     """Every published version of a page, newest first."""
     page = get_page(slug, current_user)
     pagination = paginate(published_versions_query(page), 20)
-    head = head_version(page, "nl") if can_edit_policies(current_user) else None
+    can_edit = can_edit_policies(current_user)
+    head = head_version(page, "nl") if can_edit else None
     current, _fallback = version_for_reader(page, interface_language(), today_local())
     draft = head if head is not None and not head.is_published else None
     return render_template(
-        "policies/versions.html", page=page, pagination=pagination, current=current, draft=draft
+        "policies/versions.html", page=page, pagination=pagination, current=current, draft=draft, can_edit=can_edit
     )
 
 
@@ -153,7 +154,8 @@ def diff(slug: str):
         new = get_published_version(page, form.to.data)
         comparison = compare_versions(old, new)
     return render_template(
-        "policies/diff.html", page=page, form=form, old=old, new=new, comparison=comparison, versions=versions
+        "policies/diff.html", page=page, form=form, old=old, new=new, comparison=comparison, versions=versions,
+        can_edit=can_edit_policies(current_user),
     )
 
 
