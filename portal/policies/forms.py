@@ -22,6 +22,7 @@ from wtforms.validators import (
     AnyOf,
     DataRequired,
     Email,
+    InputRequired,
     Length,
     NumberRange,
     Regexp,
@@ -99,8 +100,9 @@ class PolicyEditForm(FlaskForm):
     )
     effective_at = DateField(
         _l("Geldig vanaf"),
-        validators=[DataRequired(_l("Vul de datum in waarop deze versie gaat gelden."))],
-        invalid_value_message=_l("Vul een geldige datum in, bijvoorbeeld 1-3-2027."),
+        # InputRequired, not DataRequired: a typed date that does not exist (30-02) must keep
+        # the field's own message instead of "fill in the date"
+        validators=[InputRequired(_l("Vul de datum in waarop deze versie gaat gelden."))],
     )
     requires_acknowledgement = BooleanField(_l("Medewerkers moeten deze versie opnieuw bevestigen"))
     base_version_id = HiddenField()
@@ -268,7 +270,6 @@ class AdviserForm(FlaskForm):
     last_checked_at = DateField(
         _l("Laatst gecontroleerd op"),
         validators=[OptionalValue()],
-        invalid_value_message=_l("Vul een geldige datum in, bijvoorbeeld 1-3-2027."),
     )
     sort_order = IntegerField(
         _l("Volgorde"),

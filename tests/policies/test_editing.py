@@ -234,3 +234,22 @@ def test_a_new_page_needs_a_free_and_readable_address(client, auth, demo_content
     assert f'value="{slug.strip().lower()}"' in html or not slug  # what was typed stays in the field
     with app.app_context():
         assert db.session.scalar(select(func.count(PolicyPage.id))) == before
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("2026-02-30", "Vul een bestaande datum in"),
+    ("30-02-2026", "Vul een bestaande datum in"),
+    ("", "Vul de datum in waarop deze versie gaat gelden."),
+])
+def test_a_date_that_does_not_exist_is_not_called_empty(client, auth, demo_content, app, typed, message):
+    auth.login("mjansen")
+    data = _form(client)
+    data.update(effective_at=typed, summary="x", publish="Publiceren")
+    before = _version_count(app)
+    response = client.submit(EDIT, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and message in html
+    if typed:
+        assert "Vul de datum in waarop deze versie gaat gelden." not in html
+        assert f'value="{typed}"' in html  # what was typed stays in the field
+    assert _version_count(app) == before
