@@ -144,14 +144,19 @@ def test_oversize_body_gets_a_dutch_error_and_nothing_is_saved(client, auth, dem
 def test_second_editor_gets_a_conflict_and_keeps_their_text(client, auth, demo_content, app):
     auth.login("mjansen")
     stale = _form(client)  # both editors open the form on version 1
+    auth.logout()
+    auth.login("lvisser")
     first = dict(stale, body="Tekst van de eerste redacteur", summary="Eerste", publish="Publiceren")
     assert client.submit(EDIT, first).status_code == 302
+    auth.logout()
+    auth.login("mjansen")
 
     second = dict(stale, body="Tekst van de tweede redacteur", summary="Tweede", publish="Publiceren")
     response = client.submit(EDIT, second)
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Iemand anders heeft deze pagina intussen opgeslagen" in html
+    assert "Lotte Visser heeft versie 2 gepubliceerd op" in " ".join(html.split())
     assert "Tekst van de tweede redacteur" in html  # their own text, still in the form
     assert "Tekst van de eerste redacteur" in html  # the newest version, shown to compare
     with app.app_context():
@@ -171,7 +176,25 @@ def test_a_saved_draft_also_conflicts_with_a_stale_form(client, auth, demo_conte
     assert client.submit(EDIT, dict(stale, save_draft="Opslaan als concept")).status_code == 302
     response = client.submit(EDIT, dict(stale, summary="x", publish="Publiceren"))
     assert response.status_code == 409
-    assert "een concept opgeslagen" in response.get_data(as_text=True)
+    html = " ".join(response.get_data(as_text=True).split())
+    assert "U heeft een concept opgeslagen op" in html and "Iemand anders" not in html
+
+
+def test_publishing_from_two_tabs_says_it_was_you_in_another_window(client, auth, demo_content):
+    auth.login("mjansen")
+    stale = _form(client)  # the same editor, two tabs on version 1
+    assert client.submit(EDIT, dict(stale, body="Eerste tab", summary="Een", publish="Publiceren")).status_code == 302
+    response = client.submit(EDIT, dict(stale, body="Tweede tab", summary="Twee", publish="Publiceren"))
+    html = " ".join(response.get_data(as_text=True).split())
+    assert response.status_code == 409
+    assert "U heeft deze pagina intussen zelf al opgeslagen in een ander venster" in html
+    assert "U heeft versie 2 gepubliceerd op" in html
+    assert "Iemand anders" not in html and "Mohamed Jansen heeft" not in html and "Versie 2 gepubliceerd" not in html
+    client.submit("/language", {"lang": "en", "next": "/"})
+    english = " ".join(client.submit(EDIT, dict(stale, body="Derde", summary="Drie", publish="Publiceren"))
+                       .get_data(as_text=True).split())
+    assert "You have already saved this page yourself in another window" in english
+    assert "You published version 2 on" in english
 
 
 def test_editing_the_english_text_does_not_conflict_with_the_dutch_one(client, auth, demo_content):
