@@ -307,3 +307,23 @@ def test_an_oath_recorded_between_the_check_and_the_import_refuses_the_file_not_
             imports.import_oaths(GOOD.encode("utf-8"), None)
         # nothing of this file stays (the simulated other insert ran in this transaction, so it went too)
         assert _records() == {}
+
+
+def _apply(client, text: str) -> str:
+    """Check and then apply ``text``; the flashed result on the page it leads to, whitespace folded."""
+    body = _upload(client, text.encode("utf-8")).get_data(as_text=True)
+    token = body.split('name="content" type="hidden" value="')[1].split('"')[0]
+    applied = client.submit("/oath/admin/import/apply", {"content": token, "file_name": "eden.csv"})
+    assert applied.status_code == 302
+    return " ".join(client.get(applied.headers["Location"]).get_data(as_text=True).split())
+
+
+def test_the_import_result_counts_one_in_the_singular(client, auth, app, people):
+    header = "Gebruikersnaam;Datum;Eed of belofte;Certificaatnummer\r\n"
+    anna, bram = "anna;14-03-2019;eed;\r\n", "bram;2020-06-01;belofte;\r\n"
+    auth.login("mjansen")
+    assert "1 eed of belofte vastgelegd; 0 stonden er al." in _apply(client, header + anna)
+    assert "1 eed of belofte vastgelegd; 1 stond er al." in _apply(client, header + anna + bram)
+    assert "0 eden of beloften vastgelegd; 2 stonden er al." in _apply(client, header + anna + bram)
+    client.submit("/language", {"lang": "en", "next": "/"})
+    assert "0 oaths or affirmations recorded; 1 was already there." in _apply(client, header + anna)

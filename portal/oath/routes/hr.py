@@ -242,8 +242,11 @@ def admin_import_apply():
             form.form_errors.append(str(exc))
         else:
             if report.applied:
-                flash(_("%(new)d eden of beloften vastgelegd; %(existing)d stonden er al.",
-                        new=len(report.new), existing=len(report.existing)), "success")
+                flash(" ".join((
+                    ngettext("%(num)d eed of belofte vastgelegd;", "%(num)d eden of beloften vastgelegd;",
+                             len(report.new)),
+                    ngettext("%(num)d stond er al.", "%(num)d stonden er al.", len(report.existing)),
+                )), "success")
                 return redirect(url_for("oath.admin_outstanding"))
     return render_template("oath/admin/import.html", form=form, report=report, confirm=None)
 
