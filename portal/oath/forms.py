@@ -128,8 +128,13 @@ class SessionForm(FlaskForm):
         overnight = bool(self.start_time.data and self.end_time.data and self.end_time.data < self.start_time.data)
         ends_at = self._utc("ends_at", self.day, self.end_time, next_day=overnight)
         deadline = self._utc("deadline", self.deadline_day, self.deadline_time)
-        if starts_at and ends_at and not timedelta(0) < ends_at - starts_at <= MAX_SESSION_LENGTH:
+        if starts_at and ends_at and ends_at <= starts_at:
             self.end_time.errors.append(_l("De eindtijd moet na de begintijd liggen."))
+        elif starts_at and ends_at and ends_at - starts_at > MAX_SESSION_LENGTH:
+            # 12:00-11:00 reads as a session of 23 hours (ending the next day): say that, not "end before start"
+            self.end_time.errors.append(_l(
+                "Een bijeenkomst duurt hoogstens %(hours)d uur. Een eindtijd vóór de begintijd valt op de volgende dag.",
+                hours=MAX_SESSION_LENGTH // timedelta(hours=1)))
         start_changed = self.existing is None or (starts_at and starts_at != to_local(self.existing.starts_at))
         if starts_at and start_changed and starts_at <= utcnow():
             self.day.errors.append(_l("Kies een datum en tijd in de toekomst."))
