@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make run`: the portal, a mail catcher on loopback and the mail worker, for development only.
 # The portal's mail goes to the catcher (nothing leaves this computer); read it at
-# http://127.0.0.1:5000/admin/mail/dev-inbox as an administrator (lvisser). Ctrl-C stops all three.
+# http://127.0.0.1:$PORT/admin/mail/dev-inbox (PORT: 5000 unless set) as an administrator (lvisser).
+# Ctrl-C stops all three.
 set -euo pipefail
 
 BIN=${BIN:-.venv/bin}
@@ -10,6 +11,8 @@ export PORTAL_ENV=development PORTAL_DEV_MAIL=1
 export PORTAL_SMTP_HOST=127.0.0.1 PORTAL_SMTP_PORT=${PORTAL_DEV_MAIL_PORT:-8025}
 export PORTAL_SMTP_USER= PORTAL_SMTP_STARTTLS=0
 PORT=${PORT:-5000}
+# links in mails and .ics files point at this portal (an explicitly set PORTAL_BASE_URL is kept)
+export PORTAL_BASE_URL=${PORTAL_BASE_URL:-http://127.0.0.1:$PORT}
 
 pids=()
 stop() {
