@@ -70,8 +70,10 @@ def _render_version(page, version, **extra):
 def index():
     """All policy pages, with the most asked-for help first."""
     can_edit = can_edit_policies(current_user)
-    pages = [(p, v) for p, v in list_pages(today_local(), interface_language()) if v is not None or can_edit]
-    return render_template("policies/index.html", pages=pages, can_edit=can_edit, search_form=SearchForm())
+    language = interface_language()
+    pages = [(p, v) for p, v in list_pages(today_local(), language) if v is not None or can_edit]
+    return render_template("policies/index.html", pages=pages, can_edit=can_edit, search_form=SearchForm(),
+                           language=language)
 
 
 @bp.route("/policies/begrippen")
