@@ -46,7 +46,9 @@ TOP_TITLES = (
     "Directeur Openbare Ruimte", "Directeur Veiligheid",
 )
 #: employee types that sign the integrity statement; everyone else takes the oath
-STATEMENT_TYPES = ("stagiair", "inhuur", "extern", "oproepkracht", "vakantiekracht")
+#: the directory's employee types other than "medewerker", one in ten people: interns, hired and external
+#: staff sign the integrity statement; holiday and on-call staff employed by the municipality take the oath
+OTHER_TYPES = ("stagiair", "inhuur", "extern", "oproepkracht", "vakantiekracht")
 BASE_DN = "dc=example,dc=nl"
 REVIEWERS = 20
 TOP_OFFICIALS = 10
@@ -125,7 +127,7 @@ def people(scale: Scale) -> list[Person]:
             department = DEPARTMENTS[(i * 31) % len(DEPARTMENTS)]
             title = f"Medewerker {department.lower()}"
         kind = i % 50
-        employee_type = STATEMENT_TYPES[kind] if kind < len(STATEMENT_TYPES) and not (reviewer or top) else "medewerker"
+        employee_type = OTHER_TYPES[kind] if kind < len(OTHER_TYPES) and not (reviewer or top) else "medewerker"
         result.append(
             Person(
                 id=i, username=username, given_name=given, surname=surname, department=department,
