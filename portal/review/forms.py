@@ -108,7 +108,7 @@ class AuditFilterForm(FilterForm):
                          description=_l("Bijvoorbeeld declaration.view of review.confirm; een begin is genoeg."))
     subject = StringField(_l("Over wie (gebruikersnaam)"), validators=[OptionalValidator(), MaxLength(256)])
     date_from = DateField(_l("Vanaf (datum)"), validators=[OptionalValidator()],
-                          description=_l("Bijvoorbeeld 2026-01-31."))
+                          description=_l("Bijvoorbeeld 31-01-2026."))
     date_to = DateField(_l("Tot en met (datum)"), validators=[OptionalValidator()])
 
     def validate_date_to(self, field) -> None:
