@@ -6,10 +6,10 @@ from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, NumberRange
 from wtforms.validators import Optional as OptionalValidator
 
-from portal.core.forms import DateField
+from portal.core.forms import DateField, MaxLength
 from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import today_local
 from portal.concerns.states import (
@@ -23,7 +23,6 @@ from portal.concerns.states import (
 )
 
 NOT_PREMATURELY_RED = {"required": False}
-_TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 _DATE = _l("Vul een bestaande datum in, bijvoorbeeld 31-01-2026.")
 
 
@@ -35,16 +34,16 @@ class ConcernFieldsForm(FlaskForm):
     """What happened: the same fields for the employee and the coordinator."""
 
     what_happened = TextAreaField(_l("Wat is er gebeurd?"), render_kw=NOT_PREMATURELY_RED, validators=[
-        _required(_l("Beschrijf wat er is gebeurd.")), Length(max=10000, message=_TOO_LONG)],
+        _required(_l("Beschrijf wat er is gebeurd.")), MaxLength(10000)],
         description=_l("Beschrijf zo precies mogelijk wat u heeft gezien of gehoord."))
-    happened_when = StringField(_l("Wanneer was dat?"), validators=[OptionalValidator(), Length(max=256, message=_TOO_LONG)],
+    happened_when = StringField(_l("Wanneer was dat?"), validators=[OptionalValidator(), MaxLength(256)],
                                 description=_l("Een datum of periode, bijvoorbeeld „maart 2026” of „sinds vorig jaar”."))
     people_involved = TextAreaField(_l("Wie zijn erbij betrokken?"), validators=[
-        OptionalValidator(), Length(max=2000, message=_TOO_LONG)],
+        OptionalValidator(), MaxLength(2000)],
         description=_l("Namen of functies, als u die weet."))
     is_anonymous = BooleanField(_l("Mijn naam niet delen met de betrokkenen"))
     contact_preference = StringField(_l("Hoe wilt u dat we contact met u opnemen?"), validators=[
-        OptionalValidator(), Length(max=500, message=_TOO_LONG)],
+        OptionalValidator(), MaxLength(500)],
         description=_l("Bijvoorbeeld: alleen per e-mail, of bel mij op een ander nummer."))
 
 
@@ -58,7 +57,7 @@ class RegisterConcernForm(ConcernFieldsForm):
     received_on = DateField(_l("Datum van ontvangst"), validators=[InputRequired(message=_DATE)],
                             latest=today_local, description=_l("De termijnen tellen vanaf deze datum."))
     reporter_name = StringField(_l("Naam of contactgegevens van de melder"), validators=[
-        OptionalValidator(), Length(max=256, message=_TOO_LONG)],
+        OptionalValidator(), MaxLength(256)],
         description=_l("Leeg laten als de melder onbekend is of anoniem wil blijven."))
     submit = SubmitField(_l("Melding registreren"))
 
@@ -117,7 +116,7 @@ class OutcomeForm(FlaskForm):
 
 class NoteForm(FlaskForm):
     body = TextAreaField(_l("Interne notitie"), render_kw=NOT_PREMATURELY_RED, validators=[
-        _required(_l("Schrijf een notitie.")), Length(max=10000, message=_TOO_LONG)],
+        _required(_l("Schrijf een notitie.")), MaxLength(10000)],
         description=_l("Alleen integriteitscoördinatoren lezen dit; de melder nooit."))
     submit = SubmitField(_l("Notitie toevoegen"))
 

@@ -14,7 +14,7 @@ from wtforms import DateField as WTFormsDateField
 from wtforms import HiddenField, SelectField, SelectMultipleField, SubmitField
 from wtforms.fields import Choice
 from wtforms.meta import DefaultMeta
-from wtforms.validators import AnyOf, ValidationError
+from wtforms.validators import AnyOf, Length, ValidationError
 from wtforms.widgets import Select
 from wtforms.widgets.core import CheckboxInput, RadioInput, clean_key
 
@@ -31,6 +31,66 @@ LATEST_DAY = date(2100, 12, 31)
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
 Bound = Union[date, Callable[[], date]]
+
+# The portal's messages for what a person typed wrong, the same on every form. WTForms' own
+# ("Ongeldig getal.", "Veld mag niet langer zijn dan 256 karakters.") are replaced by them
+# (WTFORMS_MESSAGES), so a field without a message of its own still says what to do.
+#: the one length message: the limit and how many characters there are now
+TOO_LONG = _l("Gebruik hoogstens %(max)d tekens; nu zijn het er %(length)d.")
+INVALID_DATE = _l("Vul een bestaande datum in, bijvoorbeeld 31-01-2026.")
+INVALID_TIME = _l("Vul een tijd in als uu:mm, bijvoorbeeld 09:30.")
+CHOOSE_AN_OPTION = _l("Kies een van de mogelijkheden.")
+
+
+def whole_number_message(example: object = 12):
+    """A whole number that cannot be read; ``example`` fits the field (8 hours, a year)."""
+    return _l("Vul een heel getal in, bijvoorbeeld %(example)s.", example=example)
+
+
+#: WTForms' own message (its msgid, in English) → the portal's; ``%(max)d`` and the like are filled in by
+#: WTForms. Put in place of WTForms' catalogue for every form by ``portal.core.init_app``.
+WTFORMS_MESSAGES = {
+    "Not a valid integer value.": whole_number_message(),
+    "Not a valid date value.": INVALID_DATE,
+    "Not a valid time value.": INVALID_TIME,
+    "Field cannot be longer than %(max)d character.": TOO_LONG,
+    "Field cannot be longer than %(max)d characters.": TOO_LONG,
+    "Field must be at least %(min)d character long.": _l("Gebruik minstens %(min)d tekens; nu zijn het er %(length)d."),
+    "Field must be at least %(min)d characters long.": _l("Gebruik minstens %(min)d tekens; nu zijn het er %(length)d."),
+    "Field must be between %(min)d and %(max)d characters long.":
+        _l("Gebruik %(min)d tot en met %(max)d tekens; nu zijn het er %(length)d."),
+    "Number must be at least %(min)s.": _l("Vul een getal in van %(min)s of meer."),
+    "Number must be at most %(max)s.": _l("Vul een getal in van %(max)s of minder."),
+    "Number must be between %(min)s and %(max)s.": _l("Vul een getal in van %(min)s tot en met %(max)s."),
+    "This field is required.": _l("Vul dit veld in."),
+    "Not a valid choice.": CHOOSE_AN_OPTION,
+    "Invalid Choice: could not coerce.": CHOOSE_AN_OPTION,
+    "Invalid value, must be one of: %(values)s.": CHOOSE_AN_OPTION,
+    "Invalid email address.": _l("Vul een geldig e-mailadres in."),
+}
+
+
+def normalise_line_breaks(text: str) -> str:
+    """CRLF and CR as LF: a line break is one character, as the person typed it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class MaxLength(Length):
+    """Validator: at most ``max`` characters, a line break counted as one; the text kept with LF.
+
+    Browsers send each line break of a text area as CRLF, two characters: 3,800 characters on
+    500 lines arrived as 4,300. The field's text is normalised here, before it is counted, so
+    the limit counts what was typed and the text is stored as counted. Every text field with a
+    limit uses this (a test checks it); its ``maxlength`` flag gives the form macro its hint.
+    """
+
+    def __init__(self, max: int, message=None):  # noqa: A002 - WTForms' name
+        super().__init__(max=max, message=message or TOO_LONG)
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, str) and "\r" in field.data:
+            field.data = normalise_line_breaks(field.data)
+        super().__call__(form, field)
 
 
 class EmptyForm(FlaskForm):
@@ -54,7 +114,7 @@ class DateField(WTFormsDateField):
 
     def __init__(self, label=None, validators=None, format=DATE_FORMATS, *,  # noqa: A002 - WTForms' name
                  earliest: Bound = EARLIEST_DAY, latest: Bound = LATEST_DAY, **kwargs):
-        kwargs.setdefault("invalid_value_message", _l("Vul een bestaande datum in, bijvoorbeeld 31-01-2026."))
+        kwargs.setdefault("invalid_value_message", INVALID_DATE)
         super().__init__(label, validators, format, **kwargs)
         self.earliest, self.latest = earliest, latest
 
@@ -110,7 +170,7 @@ class PairSelect(Select):
         return Markup("".join(options))  # nosec B704 - every value and text above is escaped
 
 
-#: ``SelectField``'s own message, translated from WTForms' catalogue (``field.gettext``), not the portal's
+#: ``SelectField``'s own message, asked from WTForms' catalogue (``field.gettext``): shown as WTFORMS_MESSAGES says
 WTFORMS_INVALID_CHOICE = "Not a valid choice."
 
 

@@ -218,9 +218,39 @@ def init_app(app: Flask) -> None:
         app.jinja_env._translate = lambda s: domain.get_translations().ugettext(s)
 
 
+#: WTForms' msgid → the portal's own text for it (``portal.core.forms.WTFORMS_MESSAGES``, see ``use_wtforms_messages``)
+_wtforms_messages: dict[str, object] = {}
+
+
+def use_wtforms_messages(messages: dict[str, object]) -> None:
+    """Show the portal's texts instead of WTForms' generic messages ("Ongeldig getal.") on every form."""
+    _wtforms_messages.update(messages)
+
+
+class WTFormsCatalogue:
+    """WTForms' catalogue for one language, with the portal's texts for its generic messages.
+
+    Flask-WTF asks the request for it (``PortalRequest.wtforms_translations``) whenever a field
+    or validator has no message of its own; the portal's texts are translated when asked.
+    """
+
+    def __init__(self, catalogue: support.Translations):
+        self.catalogue = catalogue
+
+    def ugettext(self, string: str) -> str:
+        text = _wtforms_messages.get(string)
+        return self.catalogue.ugettext(string) if text is None else str(text)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        text = _wtforms_messages.get(singular)
+        return self.catalogue.ungettext(singular, plural, n) if text is None else str(text)
+
+    gettext, ngettext = ugettext, ungettext
+
+
 @lru_cache(maxsize=None)
-def _wtforms_catalogue(locale: str) -> support.Translations:
-    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+def _wtforms_catalogue(locale: str) -> WTFormsCatalogue:
+    return WTFormsCatalogue(support.Translations.load(messages_path(), [locale], domain="wtforms"))
 
 
 class PortalRequest(Request):
@@ -231,7 +261,7 @@ class PortalRequest(Request):
     """
 
     @cached_property
-    def wtforms_translations(self) -> support.Translations:
+    def wtforms_translations(self) -> WTFormsCatalogue:
         return _wtforms_catalogue(template_language())
 
 

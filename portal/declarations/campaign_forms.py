@@ -30,7 +30,7 @@ NIL_CHOICES = {
 
 class CampaignForm(FlaskForm):
     year = WholeNumberField(
-        _l("Jaar"), validators=[InputRequired(_l("Vul het jaar in.")),
+        _l("Jaar"), example=2027, validators=[InputRequired(_l("Vul het jaar in.")),
                                 NumberRange(2000, 2100, _l("Vul een jaar tussen 2000 en 2100 in."))],
     )
     due_on = DateField(

@@ -7,6 +7,7 @@ from wtforms.validators import StopValidation
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import TextInput
 
+from portal.core.forms import whole_number_message
 from portal.core.i18n import lazy_gettext as _l
 
 YES, NO = "yes", "no"
@@ -21,13 +22,17 @@ YES_NO_CHOICES = options([(YES, _l("Ja")), (NO, _l("Nee"))])
 
 
 class WholeNumberField(IntegerField):
-    """A whole number typed in a text box; "abc" gives a Dutch message and stays in the box."""
+    """A whole number typed in a text box; "abc" gives a Dutch message and stays in the box.
+
+    ``example`` is the number the message gives as an example: one that fits the field.
+    """
 
     widget = TextInput()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, example: object = 12, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
         super().__init__(*args, **kwargs)
+        self.example = example
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
@@ -37,7 +42,7 @@ class WholeNumberField(IntegerField):
             self.data = int(valuelist[0].strip())
         except ValueError as exc:
             self.data = None
-            raise ValueError(str(_l("Vul een heel getal in, zonder letters of komma, bijvoorbeeld 8."))) from exc
+            raise ValueError(str(whole_number_message(self.example))) from exc
 
     def pre_validate(self, form) -> None:
         # "achttien" already has its message: the range check would add a second one to it

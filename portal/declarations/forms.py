@@ -12,7 +12,7 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, NumberRange, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
-from portal.core.forms import DateField, years_from_today
+from portal.core.forms import DateField, MaxLength, years_from_today
 from portal.core.i18n import lazy_gettext as _l
 from portal.declarations.fields import (
     YES,
@@ -43,10 +43,6 @@ MAX_HOURS = 744  #: hours in a month of 31 days
 BOOLEAN_FIELDS = {"is_paid", "during_working_hours", "touches_own_work"}
 
 
-def _length(maximum: int) -> Length:
-    return Length(max=maximum, message=_l("Gebruik hoogstens %(max)d tekens; nu zijn het er %(length)d."))
-
-
 def _choices(kind: type[LabelledEnum]) -> list:
     return options(kind.choices())
 
@@ -64,7 +60,7 @@ class DeclarationForm(FlaskForm):
 
     change_note = TextAreaField(
         _l("Wat is er veranderd ten opzichte van de vorige versie?"),
-        validators=[OptionalValidator(), _length(NOTE_MAX)],
+        validators=[OptionalValidator(), MaxLength(NOTE_MAX)],
         description=_l("Schrijf kort op wat er anders is. P&O ziet dit bij de beoordeling."),
     )
     #: one-time token: a double click on "submit" creates one declaration
@@ -140,7 +136,7 @@ class SideActivityForm(DeclarationForm):
     }
 
     organisation_name = StringField(
-        _l("Naam van de organisatie"), validators=[OptionalValidator(), _length(NAME_MAX)],
+        _l("Naam van de organisatie"), validators=[OptionalValidator(), MaxLength(NAME_MAX)],
         description=_l("Bijvoorbeeld de vereniging, stichting, het bedrijf of uw eigen onderneming."),
     )
     organisation_kind = ChoiceField(
@@ -148,11 +144,11 @@ class SideActivityForm(DeclarationForm):
         validators=[OptionalValidator()],
     )
     role = StringField(
-        _l("Uw rol of functie daar"), validators=[OptionalValidator(), _length(NAME_MAX)],
+        _l("Uw rol of functie daar"), validators=[OptionalValidator(), MaxLength(NAME_MAX)],
         description=_l("Bijvoorbeeld bestuurslid, penningmeester, vrijwilliger, adviseur of eigenaar."),
     )
     description = TextAreaField(
-        _l("Wat doet u daar?"), validators=[OptionalValidator(), _length(TEXT_MAX)],
+        _l("Wat doet u daar?"), validators=[OptionalValidator(), MaxLength(TEXT_MAX)],
         description=_l("Beschrijf in een paar zinnen wat uw werkzaamheden zijn."),
     )
     is_paid = ChoiceField(
@@ -162,7 +158,7 @@ class SideActivityForm(DeclarationForm):
     )
     hours_per_month = WholeNumberField(
         _l("Hoeveel uur per maand besteedt u eraan, ongeveer?"),
-        validators=[OptionalValidator(), NumberRange(min=0, max=MAX_HOURS, message=_l(
+        example=8, validators=[OptionalValidator(), NumberRange(min=0, max=MAX_HOURS, message=_l(
             "Vul een aantal uren van 0 tot en met 744 in (een maand heeft hoogstens 744 uur)."))],
         description=_l("Een schatting is genoeg. Een heel getal, bijvoorbeeld 8."),
     )
@@ -190,12 +186,12 @@ class SideActivityForm(DeclarationForm):
         description=_l("Bijvoorbeeld als u in uw werk te maken kunt krijgen met deze organisatie of de mensen die erbij horen."),
     )
     touches_own_work_explanation = TextAreaField(
-        _l("Leg uit hoe het uw werk raakt"), validators=[OptionalValidator(), _length(TEXT_MAX)],
+        _l("Leg uit hoe het uw werk raakt"), validators=[OptionalValidator(), MaxLength(TEXT_MAX)],
         description=_l("Nodig als u bij de vorige vraag 'Ja' koos."),
     )
     conflict_assessment = TextAreaField(
         _l("Kan er (de schijn van) belangenverstrengeling ontstaan? Wat denkt u zelf?"),
-        validators=[OptionalValidator(), _length(TEXT_MAX)],
+        validators=[OptionalValidator(), MaxLength(TEXT_MAX)],
         description=_l("Wat zou een inwoner of collega ervan vinden? Hoe voorkomt u problemen? "
                        "Denkt u dat er geen risico is, schrijf dan op waarom."),
     )
@@ -237,13 +233,13 @@ class FinancialInterestForm(DeclarationForm):
     )
     entity = StringField(
         _l("Om welk bedrijf, welke onderneming of welk object gaat het?"),
-        validators=[OptionalValidator(), _length(ENTITY_MAX)],
+        validators=[OptionalValidator(), MaxLength(ENTITY_MAX)],
         description=_l("Bijvoorbeeld de naam van het bedrijf, of de plaats en soort van het onroerend goed. "
                        "Bedragen vragen wij niet."),
     )
     relation_to_work = TextAreaField(
         _l("Heeft dit belang te maken met uw werk of met partijen waar de gemeente mee te maken heeft?"),
-        validators=[OptionalValidator(), _length(TEXT_MAX)],
+        validators=[OptionalValidator(), MaxLength(TEXT_MAX)],
         description=_l("Bijvoorbeeld een leverancier van de gemeente of een bedrijf dat een vergunning aanvraagt. "
                        "Is er geen verband, schrijf dat dan op."),
     )
@@ -308,7 +304,7 @@ class EndForm(FlaskForm):
 class AnswerForm(FlaskForm):
     answer = TextAreaField(
         _l("Uw antwoord"),
-        validators=[DataRequired(_l("Schrijf uw antwoord op de vraag.")), _length(TEXT_MAX)],
+        validators=[DataRequired(_l("Schrijf uw antwoord op de vraag.")), MaxLength(TEXT_MAX)],
     )
     submit = SubmitField(_l("Antwoord versturen"))
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired
 from wtforms.validators import Optional as OptionalValidator
 
-from portal.core.forms import DateField
+from portal.core.forms import DateField, MaxLength
 from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import today_local
 from portal.gifts.states import CATEGORY_LABELS, OUTCOME_LABELS, Decision, Response, band_choices, decision_problems, label_of
@@ -17,7 +17,6 @@ from portal.review.advice.models import QUESTION_MAX
 from portal.review.forms import FilterForm
 
 NOT_PREMATURELY_RED = {"required": False}
-_TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.")
 _DATE = _l("Vul een bestaande datum in, bijvoorbeeld 31-01-2026.")
 
 
@@ -32,15 +31,15 @@ class GiftForm(FlaskForm):
                           validators=[InputRequired(message=_l("Kies wat het is."))])
     description = StringField(_l("Omschrijving"), render_kw=NOT_PREMATURELY_RED, validators=[
         DataRequired(message=_l("Beschrijf wat u kreeg of wat u werd aangeboden.")),
-        Length(max=500, message=_TOO_LONG)],
+        MaxLength(500)],
         description=_l("Bijvoorbeeld: een fles wijn, kaarten voor een voetbalwedstrijd, een diner na een project."))
-    giver_name = StringField(_l("Naam van de gever"), validators=[OptionalValidator(), Length(max=256, message=_TOO_LONG)])
+    giver_name = StringField(_l("Naam van de gever"), validators=[OptionalValidator(), MaxLength(256)])
     giver_organisation = StringField(_l("Organisatie van de gever"), validators=[
-        OptionalValidator(), Length(max=256, message=_TOO_LONG)],
+        OptionalValidator(), MaxLength(256)],
         description=_l("Vul een naam, een organisatie of allebei in."))
     work_relation = TextAreaField(_l("Wat heeft de gever met uw werk te maken?"), render_kw=NOT_PREMATURELY_RED,
         validators=[DataRequired(message=_l("Schrijf op wat de gever met uw werk te maken heeft.")),
-                    Length(max=2000, message=_TOO_LONG)],
+                    MaxLength(2000)],
         description=_l("Bijvoorbeeld: leverancier van mijn afdeling, vraagt een vergunning aan die ik behandel, "
                        "of: niets."))
     value_band = RadioField(_l("Wat is het ongeveer waard?"), validate_choice=True,
@@ -49,7 +48,7 @@ class GiftForm(FlaskForm):
                           validators=[InputRequired(message=_l("Kies wat u heeft gedaan."))])
     received_on = DateField(_l("Datum"), validators=[InputRequired(message=_DATE)], latest=today_local,
                             description=_l("De dag waarop u het kreeg of waarop het werd aangeboden."))
-    explanation = TextAreaField(_l("Toelichting"), validators=[OptionalValidator(), Length(max=4000, message=_TOO_LONG)],
+    explanation = TextAreaField(_l("Toelichting"), validators=[OptionalValidator(), MaxLength(4000)],
                                 description=_l("Wat de beslisser verder moet weten, bijvoorbeeld wanneer het evenement is."))
     submit = SubmitField(_l("Melding versturen"))
 
@@ -72,10 +71,10 @@ class DecisionForm(FlaskForm):
 
     decision = RadioField(_l("Besluit"), validate_choice=True, choices=Decision.choices(),
                           validators=[InputRequired(message=_l("Kies een besluit."))])
-    conditions = TextAreaField(_l("Voorwaarden"), validators=[OptionalValidator(), Length(max=2000, message=_TOO_LONG)],
+    conditions = TextAreaField(_l("Voorwaarden"), validators=[OptionalValidator(), MaxLength(2000)],
                                description=_l("Verplicht bij „toegestaan onder voorwaarden”. Bijvoorbeeld: "
                                               "u deelt het met het team."))
-    reason = TextAreaField(_l("Reden"), validators=[OptionalValidator(), Length(max=2000, message=_TOO_LONG)],
+    reason = TextAreaField(_l("Reden"), validators=[OptionalValidator(), MaxLength(2000)],
                            description=_l("Verplicht bij teruggeven of inleveren: de medewerker leest dit."))
     submit = SubmitField(_l("Besluit vastleggen"))
 
@@ -93,7 +92,7 @@ _ANY = ("", _l("Alle"))
 
 
 class RegisterFilterForm(FilterForm):
-    q = StringField(_l("Zoek op naam of gever"), validators=[OptionalValidator(), Length(max=100, message=_TOO_LONG)])
+    q = StringField(_l("Zoek op naam of gever"), validators=[OptionalValidator(), MaxLength(100)])
     category = SelectField(_l("Soort"), default="", validate_choice=True)
     outcome = SelectField(_l("Uitkomst"), default="", validate_choice=True,
                           choices=[_ANY] + [(key, label) for key, label in OUTCOME_LABELS.items()])
@@ -111,7 +110,7 @@ class GiftAdviceQuestionForm(AdviceQuestionForm):
     advice_question = TextAreaField(
         _l("Uw vraag aan de leidinggevende"),
         validators=[DataRequired(message=_l("Schrijf uw vraag aan de leidinggevende.")),
-                    Length(max=QUESTION_MAX, message=_TOO_LONG)],
+                    MaxLength(QUESTION_MAX)],
         description=_l("De leidinggevende ziet bij deze vraag uw vraag, de naam en functie van de medewerker en wat er "
                        "is gemeld: wat, van wie, de relatie met het werk, de geschatte waarde, wat de medewerker deed en "
                        "de datum. Als leidinggevende kan hij of zij de geschenken en uitnodigingen van de medewerker ook "

@@ -23,7 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 from wtforms.validators import Optional as Opt
 
-from portal.core.forms import DateField, HttpsUrl, years_from_today
+from portal.core.forms import DateField, HttpsUrl, MaxLength, years_from_today
 from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import as_utc, to_local, utcnow
 from portal.oath.display import NonexistentLocalTime, local_to_utc
@@ -40,9 +40,6 @@ MAX_SESSION_LENGTH = timedelta(hours=12)
 _STORED = {"starts_at": "starts_at", "ends_at": "ends_at", "deadline": "registration_deadline"}
 
 LANGUAGES = [SelectChoice("nl", _l("Nederlands")), SelectChoice("en", _l("Engels"))]
-
-#: the one message for a text past its limit (as in the declarations and review forms)
-TOO_LONG = _l("Gebruik hoogstens %(max)d tekens; nu zijn het er %(length)d.")
 
 
 class SessionForm(FlaskForm):
@@ -76,7 +73,7 @@ class SessionForm(FlaskForm):
     deadline_day = DateField(_l("Aanmelden kan tot (datum)"), latest=years_from_today(2),
                              validators=[InputRequired(_l("Vul de datum in."))])
     deadline_time = TimeField(_l("Aanmelden kan tot (tijd)"), validators=[InputRequired(_l("Vul de tijd in."))])
-    notes = TextAreaField(_l("Opmerkingen"), validators=[Opt(), Length(max=4000, message=TOO_LONG)],
+    notes = TextAreaField(_l("Opmerkingen"), validators=[Opt(), MaxLength(4000)],
                           description=_l("Zichtbaar voor medewerkers bij het aanmelden."))
     submit = SubmitField(_l("Opslaan"))
 
@@ -170,7 +167,7 @@ class RegisterForm(FlaskForm):
     )
     accessibility_needs = TextAreaField(
         _l("Toegankelijkheid (niet verplicht)"),
-        validators=[Opt(), Length(max=2000, message=TOO_LONG)],
+        validators=[Opt(), MaxLength(2000)],
         description=_l("Heeft u iets nodig om goed mee te kunnen doen, bijvoorbeeld een rolstoelplek of een tolk? "
                        "Alleen P&O ziet dit."),
     )
@@ -203,7 +200,7 @@ class CancelSessionForm(FlaskForm):
 
     note = TextAreaField(
         _l("Toelichting voor de aangemelde medewerkers (niet verplicht)"),
-        validators=[Opt(), Length(max=1000)],
+        validators=[Opt(), MaxLength(1000)],
         description=_l("Deze tekst komt in de e-mail aan iedereen die is aangemeld of op de wachtlijst staat."),
     )
     confirm = BooleanField(
@@ -251,7 +248,7 @@ class FormulaTextForm(FlaskForm):
 
     body = TextAreaField(
         _l("Tekst"),
-        validators=[DataRequired(_l("Vul de tekst in.")), Length(max=MAX_FORMULA_LENGTH, message=TOO_LONG)],
+        validators=[DataRequired(_l("Vul de tekst in.")), MaxLength(MAX_FORMULA_LENGTH)],
         description=_l("Zet elke zin op een eigen regel, de slotzin als laatste. Schrijf {organisatie} waar de naam "
                        "van de organisatie komt: het portaal vult die in."),
         render_kw={"rows": 10},

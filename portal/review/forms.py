@@ -11,10 +11,10 @@ from typing import Iterable, Optional
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, Regexp, ValidationError
 from wtforms.validators import Optional as OptionalValidator
 
-from portal.core.forms import DateField, PairSelectField
+from portal.core.forms import DateField, MaxLength, PairSelectField
 from portal.core.i18n import lazy_gettext as _l
 from portal.declarations.models import TEXT_MAX, DeclarationKind
 from portal.declarations.states import DECISIONS, QUEUE_STATUSES, DeclarationStatus, VersionStatus
@@ -29,7 +29,6 @@ from portal.review.models import (
 from portal.review.services import missing_decision_text
 from portal.review.summaries import SummaryAnswers, summary_problem
 
-_TOO_LONG = _l("Gebruik hoogstens %(max)d tekens; nu zijn het er %(length)d.")
 #: required fields keep their "(verplicht)" mark and aria-required, but no HTML ``required``: the
 #: stylesheet paints every empty :invalid field red before anyone typed (the server validates)
 NOT_PREMATURELY_RED = {"required": False}
@@ -93,7 +92,7 @@ class RegisterFilterForm(FilterForm):
     paid = PairSelectField(_l("Betaald"), choices=YES_NO_ANY, default="")
     top_official = PairSelectField(_l("Topfunctionaris"), choices=YES_NO_ANY, default="")
     high_risk = PairSelectField(_l("Functie met verhoogd risico"), choices=YES_NO_ANY, default="")
-    q = StringField(_l("Zoek op naam of organisatie"), validators=[OptionalValidator(), Length(max=100, message=_TOO_LONG)])
+    q = StringField(_l("Zoek op naam of organisatie"), validators=[OptionalValidator(), MaxLength(100)])
     summary = PairSelectField(_l("Openbare samenvatting"), choices=[
         _ANY, ("missing", _l("Samenvatting nog schrijven (topfunctionarissen)")),
     ], default="")
@@ -104,12 +103,12 @@ class RegisterFilterForm(FilterForm):
 
 
 class AuditFilterForm(FilterForm):
-    actor = StringField(_l("Door (gebruikersnaam)"), validators=[OptionalValidator(), Length(max=256, message=_TOO_LONG)])
-    action = StringField(_l("Handeling"), validators=[OptionalValidator(), Length(max=64, message=_TOO_LONG)],
+    actor = StringField(_l("Door (gebruikersnaam)"), validators=[OptionalValidator(), MaxLength(256)])
+    action = StringField(_l("Handeling"), validators=[OptionalValidator(), MaxLength(64)],
                          description=_l("Bijvoorbeeld declaration.view of review.confirm; een begin is genoeg."))
-    subject = StringField(_l("Over wie (gebruikersnaam)"), validators=[OptionalValidator(), Length(max=256, message=_TOO_LONG)])
+    subject = StringField(_l("Over wie (gebruikersnaam)"), validators=[OptionalValidator(), MaxLength(256)])
     date_from = DateField(_l("Vanaf (datum)"), validators=[OptionalValidator()],
-                          description=_l("Bijvoorbeeld 2026-01-31."))
+                          description=_l("Bijvoorbeeld 31-01-2026."))
     date_to = DateField(_l("Tot en met (datum)"), validators=[OptionalValidator()])
 
     def validate_date_to(self, field) -> None:
@@ -146,7 +145,7 @@ class AssignForm(LockedForm):
 class QuestionForm(LockedForm):
     question = TextAreaField(
         _l("Vraag aan de medewerker"),
-        validators=[DataRequired(message=_l("Schrijf de vraag aan de medewerker.")), Length(max=TEXT_MAX, message=_TOO_LONG)],
+        validators=[DataRequired(message=_l("Schrijf de vraag aan de medewerker.")), MaxLength(TEXT_MAX)],
         description=_l("De medewerker ziet deze vraag en beantwoordt hem in het portaal."),
         render_kw=NOT_PREMATURELY_RED,
     )
@@ -164,11 +163,11 @@ class DecisionForm(LockedForm):
     outcome = RadioField(_l("Besluit"), choices=DECISION_CHOICES,
                          validators=[DataRequired(message=_l("Kies een besluit."))], render_kw=NOT_PREMATURELY_RED)
     conditions = TextAreaField(
-        _l("Voorwaarden"), validators=[Length(max=TEXT_MAX, message=_TOO_LONG)],
+        _l("Voorwaarden"), validators=[MaxLength(TEXT_MAX)],
         description=_l("Alleen bij goedkeuren met voorwaarden. De medewerker ziet deze tekst."),
     )
     reason = TextAreaField(
-        _l("Reden van de afwijzing"), validators=[Length(max=TEXT_MAX, message=_TOO_LONG)],
+        _l("Reden van de afwijzing"), validators=[MaxLength(TEXT_MAX)],
         description=_l("Verplicht bij afwijzen. De medewerker ziet deze tekst."),
     )
     submit = SubmitField(_l("Besluit vastleggen"))
@@ -199,26 +198,26 @@ class PublicSummaryForm(FlaskForm):
     summary_role = StringField(
         _l("Functie bij de organisatie"),
         validators=[DataRequired(message=_l("Vul de functie of rol in.")),
-                    Length(max=SUMMARY_NAME_MAX, message=_TOO_LONG)],
+                    MaxLength(SUMMARY_NAME_MAX)],
         description=_l("Bijvoorbeeld: voorzitter van het bestuur, lid van de raad van toezicht."),
         render_kw=NOT_PREMATURELY_RED,
     )
     summary_organisation = StringField(
         _l("Organisatie"),
         validators=[DataRequired(message=_l("Vul de naam van de organisatie in.")),
-                    Length(max=SUMMARY_NAME_MAX, message=_TOO_LONG)],
+                    MaxLength(SUMMARY_NAME_MAX)],
         description=_l("De volledige naam; het register maakt geen namen onleesbaar."),
         render_kw=NOT_PREMATURELY_RED,
     )
     summary_description = TextAreaField(
-        _l("Korte omschrijving (niet verplicht)"), validators=[Length(max=SUMMARY_DESCRIPTION_MAX, message=_TOO_LONG)],
+        _l("Korte omschrijving (niet verplicht)"), validators=[MaxLength(SUMMARY_DESCRIPTION_MAX)],
         description=_l("In uw eigen woorden, niet de tekst van de medewerker."),
     )
     summary_paid = RadioField(_l("Bezoldigd"), choices=PAID_CHOICES,
                               validators=[DataRequired(message=_l("Kies of de nevenwerkzaamheid betaald wordt."))],
                               render_kw=NOT_PREMATURELY_RED)
     summary_restrictions = TextAreaField(
-        _l("Beperkingen in gewone woorden"), validators=[Length(max=SUMMARY_RESTRICTIONS_MAX, message=_TOO_LONG)],
+        _l("Beperkingen in gewone woorden"), validators=[MaxLength(SUMMARY_RESTRICTIONS_MAX)],
         description=_l("Leeg als er geen beperkingen zijn. Niet de voorwaarden letterlijk overnemen: "
                        "schrijf wat ze voor het publiek betekenen."),
     )
@@ -256,7 +255,7 @@ class PublicSummaryForm(FlaskForm):
 class InternalNoteForm(FlaskForm):
     internal_note = TextAreaField(
         _l("Interne notitie"),
-        validators=[DataRequired(message=_l("Schrijf de notitie.")), Length(max=NOTE_MAX, message=_TOO_LONG)],
+        validators=[DataRequired(message=_l("Schrijf de notitie.")), MaxLength(NOTE_MAX)],
         description=_l("Alleen zichtbaar voor beoordelaars. De medewerker ziet deze notitie nooit."),
         render_kw=NOT_PREMATURELY_RED,
     )
@@ -288,5 +287,5 @@ for _point in ASSESSMENT_POINTS:
     ))
     setattr(AssessmentForm, f"{_point}_note", TextAreaField(
         _l("Toelichting bij: %(point)s", point=_point.label),
-        validators=[Length(max=NOTE_MAX, message=_TOO_LONG)],
+        validators=[MaxLength(NOTE_MAX)],
     ))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from portal.auth.models import User
 from portal.core.cache import cached, define_cache
+from portal.core.models import AuditEvent
 from portal.core.database import fixed_limit
 from portal.core.params import MAX_DB_ID, whole_number
 from portal.core.time import today_local
@@ -488,3 +489,13 @@ def reviewer_choices(declaration: Declaration) -> list:
 def target_days() -> int:
     """The review target in days (PORTAL_REVIEW_TARGET_DAYS): older items are overdue."""
     return int(current_app.config["REVIEW_TARGET_DAYS"])
+
+
+def last_changed_by(declaration: Declaration) -> Optional[int]:
+    """The id of who made the newest change to ``declaration`` (a view is no change), from its audit trail."""
+    return db.session.scalar(
+        select(AuditEvent.actor_id)
+        .where(AuditEvent.object_type == "declaration", AuditEvent.object_id == declaration.id,
+               AuditEvent.action != "declaration.view")
+        .order_by(AuditEvent.id.desc()).limit(1)
+    )

@@ -45,7 +45,7 @@ from portal.declarations.states import (
 from portal.extensions import db
 from portal.review.advice.closing import close_open_advice
 from portal.review.models import PendingDecision, ProposalStatus
-from portal.review.queries import open_proposal, version_under_review
+from portal.review.queries import last_changed_by, open_proposal, version_under_review
 
 
 class ReviewError(DeclarationError):
@@ -110,6 +110,16 @@ def needs_second_approval(declaration: Declaration, outcome: VersionStatus) -> b
     if config["REVIEW_SECOND_APPROVAL_TOP_OFFICIALS"] and declaration.owner.is_top_official:
         return True
     return bool(config["REVIEW_SECOND_APPROVAL_REFUSALS"] and outcome == VersionStatus.refused)
+
+
+#: a lost race against oneself: the same reviewer in another window, or a double click
+STALE_BY_YOURSELF = _l("U heeft deze verklaring intussen zelf al behandeld, in een ander venster of met een dubbele "
+                       "klik. Hieronder ziet u de stand van nu.")
+
+
+def changed_by_yourself(declaration: Declaration, actor) -> bool:
+    """After a StaleDeclaration: True when the newest change was ``actor``'s own, not a colleague's."""
+    return last_changed_by(declaration) == actor.id
 
 
 def ensure_lock_version(declaration: Declaration, expected: Optional[int]) -> None:

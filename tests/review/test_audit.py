@@ -71,6 +71,18 @@ def test_date_filter_uses_local_days(clock, client, auth, trail):
     assert "De einddatum ligt vóór de begindatum." in html
 
 
+def test_the_date_hint_shows_the_format_the_field_reads_and_its_message_names(clock, client, auth, trail):
+    auth.login("lvisser")
+    page = client.get("/review/audit").get_data(as_text=True)
+    hint = re.search(r'id="date_from-hint"[^>]*>(.*?)</', page, re.S)
+    assert hint and hint.group(1).strip() == "Bijvoorbeeld 31-01-2026."
+    today = clock.now.astimezone(AMSTERDAM).date()
+    typed_as_hinted = client.get(f"/review/audit?action=declaration.&date_from={today:%d-%m-%Y}").get_data(as_text=True)
+    assert "Vul een bestaande datum in" not in typed_as_hinted and _event_rows(typed_as_hinted) == 6
+    wrong = client.get("/review/audit?date_from=31-13-2026").get_data(as_text=True)
+    assert "Vul een bestaande datum in, bijvoorbeeld 31-01-2026." in wrong
+
+
 def test_audit_pages_with_a_keyset(app, client, auth, trail):
     from portal.review import trail
 

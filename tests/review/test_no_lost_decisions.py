@@ -51,6 +51,24 @@ def test_second_reviewer_sees_the_conflict_and_the_current_state(app, client, au
         assert declaration.current_version.conditions is None
 
 
+def test_a_double_submitted_refusal_says_the_reviewer_did_it_themselves(app, client, auth):
+    declaration_id = _declared(app)
+    auth.login("mjansen")
+    seen = lock_version_in(client.get(f"/review/{declaration_id}").get_data(as_text=True))
+    refusal = {"lock_version": seen, "outcome": "refused", "reason": "Te veel uren naast het werk."}
+    assert client.submit(f"/review/{declaration_id}/decide", refusal).status_code == 302
+    client.get(f"/review/{declaration_id}")  # the first answer's page: a view is no change
+    response = client.submit(f"/review/{declaration_id}/decide", refusal)  # the second click, the same page
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "U heeft deze verklaring intussen zelf al behandeld, in een ander venster of met een dubbele klik." in html
+    assert "Iemand anders" not in html
+    assert "Te veel uren naast het werk." in html  # the typed text is shown, not lost
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action.in_(["declaration.decide", "review.propose"]))) == 1
+
+
 def test_taking_an_item_someone_just_took_is_a_conflict(app, client, auth):
     declaration_id = _declared(app)
     auth.login("mjansen")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
+from portal.core.forms import MaxLength
 from portal.core.i18n import lazy_gettext as _l
 from portal.review.advice.models import EXPLANATION_MAX, QUESTION_MAX
 from portal.review.advice.services import missing_explanation
 from portal.review.advice.states import Opinion
 
 OPINION_VALUES = frozenset(opinion.value for opinion in Opinion)
-_TOO_LONG = _l("Gebruik hoogstens %(max)d tekens; nu zijn het er %(length)d.")
 #: the server validates; an empty required field is not painted red before anyone typed
 NOT_PREMATURELY_RED = {"required": False}
 
@@ -23,7 +23,7 @@ class AdviceQuestionForm(FlaskForm):
     advice_question = TextAreaField(
         _l("Uw vraag aan de leidinggevende"),
         validators=[DataRequired(message=_l("Schrijf uw vraag aan de leidinggevende.")),
-                    Length(max=QUESTION_MAX, message=_TOO_LONG)],
+                    MaxLength(QUESTION_MAX)],
         description=_l("De leidinggevende ziet uw vraag, de naam en functie van de medewerker en wat de "
                        "nevenwerkzaamheid inhoudt: wat, voor wie, hoeveel uur en of het betaald is. Niet de interne "
                        "notities, de afweging, andere verklaringen of financiële belangen."),
@@ -42,7 +42,7 @@ class AdviceAnswerForm(FlaskForm):
     )
     explanation = TextAreaField(
         _l("Toelichting"),
-        validators=[Length(max=EXPLANATION_MAX, message=_TOO_LONG)],
+        validators=[MaxLength(EXPLANATION_MAX)],
         description=_l("Verplicht bij bezwaar of voorwaarden: schrijf op waarom, of welke voorwaarden. "
                        "P&O leest uw advies; de medewerker ziet het niet in het portaal."),
     )

@@ -51,8 +51,10 @@ from portal.review.services import (
     NothingToReview,
     ProposalClosed,
     ProposalWaiting,
+    STALE_BY_YOURSELF,
     ask_question,
     assign_declaration,
+    changed_by_yourself,
     confirm_proposal,
     decide_declaration,
     reject_proposal,
@@ -99,7 +101,7 @@ def _reviewers(declaration):
     return [u for u in db.session.scalars(eligible_reviewers()) if u.id != declaration.owner_id]
 
 
-def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
+def _render_review(declaration, status: int = 200, *, conflict=None, conflict_by_yourself: bool = False, **bound):
     """The review page; ``bound`` holds the form that was posted (shown back with its errors)."""
     under_review = version_under_review(declaration)
     version = under_review or declaration.latest_version
@@ -146,6 +148,7 @@ def _render_review(declaration, status: int = 200, *, conflict=None, **bound):
         notes=internal_notes(declaration),
         note_form=bound.get("note_form") or (InternalNoteForm(formdata=None) if opened == "note" else None),
         trail=trail, more_trail=more_trail, conflict=conflict is not None, conflict_form=conflict,
+        conflict_by_yourself=conflict_by_yourself,
         target_days=target_days(),
         advice=_advice_panel(declaration, bound.get("advice_form")),
         **_summary_block(declaration, bound.get("summary_form")),
@@ -198,8 +201,9 @@ def _act(declaration_id: int, form_name: str, form, action: Callable[[object], O
         message = action(declaration)
     except StaleDeclaration as exc:
         declaration = load_for_review(declaration_id, current_user, record_view=False)
-        form.form_errors.append(exc.message)
-        return _render_review(declaration, 409, conflict=form, **{form_name: form})
+        by_yourself = changed_by_yourself(declaration, current_user)
+        form.form_errors.append(str(STALE_BY_YOURSELF) if by_yourself else exc.message)
+        return _render_review(declaration, 409, conflict=form, conflict_by_yourself=by_yourself, **{form_name: form})
     except DeclarationError as exc:
         declaration = load_for_review(declaration_id, current_user, record_view=False)
         form.form_errors.append(exc.message)
