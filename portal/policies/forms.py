@@ -30,7 +30,7 @@ from wtforms.validators import (
 )
 from wtforms.validators import Optional as OptionalValue
 
-from portal.core.forms import DateField
+from portal.core.forms import DateField, MaxLength
 from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import today_local
 from portal.policies.advisers import MAX_PHOTO_BYTES, detect_image_type
@@ -85,8 +85,8 @@ class PolicyEditForm(FlaskForm):
         ),
         validators=[
             DataRequired(_l("Vul de tekst in.")),
-            Length(
-                max=MAX_BODY_CHARS,
+            MaxLength(
+                MAX_BODY_CHARS,
                 message=_l("De tekst is te lang: hoogstens %(max)d tekens, deze tekst heeft er %(length)d."),
             ),
         ],
@@ -250,10 +250,10 @@ class AdviserForm(FlaskForm):
         validators=[OptionalValue(), Length(max=320), Email(_l("Vul een geldig e-mailadres in."))],
     )
     availability = TextAreaField(
-        _l("Bereikbaarheid"), filters=[_strip], validators=[Length(max=1000)], render_kw={"rows": 3}
+        _l("Bereikbaarheid"), filters=[_strip], validators=[MaxLength(1000)], render_kw={"rows": 3}
     )
     introduction = TextAreaField(
-        _l("Korte introductie"), filters=[_strip], validators=[Length(max=2000)], render_kw={"rows": 5}
+        _l("Korte introductie"), filters=[_strip], validators=[MaxLength(2000)], render_kw={"rows": 5}
     )
     photo = FileField(
         _l("Foto (optioneel)"),

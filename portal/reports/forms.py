@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, NumberRange
 from wtforms.validators import Optional as OptionalValidator
 
+from portal.core.forms import MaxLength
 from portal.core.i18n import lazy_gettext as _l
 
 EXPLANATION_MAX = 5000
@@ -33,8 +34,7 @@ def explanation_form(sections) -> FlaskForm:
     for section in sections:
         setattr(ExplanationForm, section.key, TextAreaField(
             _l("Toelichting bij „%(title)s”", title=section.title),
-            validators=[OptionalValidator(), Length(max=EXPLANATION_MAX,
-                                                    message=_l("Gebruik hoogstens %(max)d tekens."))]))
+            validators=[OptionalValidator(), MaxLength(EXPLANATION_MAX)]))
     return ExplanationForm
 
 
@@ -45,5 +45,5 @@ class CloseForm(FlaskForm):
 class ReopenForm(FlaskForm):
     reason = TextAreaField(_l("Waarom wordt het jaar heropend?"), render_kw={"required": False}, validators=[
         DataRequired(message=_l("Geef een reden: die komt in de audittrail.")),
-        Length(max=1000, message=_l("Gebruik hoogstens %(max)d tekens."))])
+        MaxLength(1000)])
     submit = SubmitField(_l("Jaar heropenen"))

@@ -14,9 +14,6 @@ from wtforms.validators import Length
 from portal.core.forms import MaxLength
 from portal.core.time import today_local, utcnow
 
-#: text areas that still count a line break as two (their areas' forms were not part of this change)
-NOT_YET_MAX_LENGTH = {"portal.policies.forms", "portal.reports.forms"}
-
 
 def _error_of(html: str, field_id: str) -> str:
     match = re.search(rf'<div class="utrecht-form-field-error-message" id="{field_id}-error">(.*?)</div>', html, re.S)
@@ -88,7 +85,7 @@ def _unbound_fields():
 def test_every_text_area_with_a_limit_counts_a_line_break_as_one(app):
     checked = 0
     for cls, name, field in _unbound_fields():
-        if not issubclass(field.field_class, TextAreaField) or cls.__module__ in NOT_YET_MAX_LENGTH:
+        if not issubclass(field.field_class, TextAreaField):
             continue
         validators = field.kwargs.get("validators") or (field.args[1] if len(field.args) > 1 else [])
         for validator in validators:
