@@ -44,10 +44,9 @@ def may_see(user, gift: Gift) -> bool:
 
 
 def get_gift(gift_id: int, for_user) -> Gift:
-    """The gift for someone who may see it: 404 when it does not exist, 403 for anyone else."""
+    """The gift for someone who may see it; 404 for anyone else, as for an id that does not exist
+    (which ids exist must not leak)."""
     gift = db.session.get(Gift, gift_id, options=[joinedload(Gift.owner), joinedload(Gift.decided_by)])
-    if gift is None:
+    if gift is None or not may_see(for_user, gift):
         abort(404)
-    if not may_see(for_user, gift):
-        abort(403)
     return gift

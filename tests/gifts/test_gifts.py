@@ -99,8 +99,8 @@ def test_the_manager_decides_for_their_staff_and_cannot_see_other_gifts(app, cli
     auth.login("hbos")
     team = client.get("/gifts/team").get_data(as_text=True)
     assert "Jan de Vries" in team and "Sanne Bakker" not in team
-    assert client.get(f"/gifts/{other}").status_code == 403
-    assert client.submit(f"/gifts/{other}/decide", {"decision": "allowed"}).status_code == 403
+    assert client.get(f"/gifts/{other}").status_code == 404
+    assert client.submit(f"/gifts/{other}/decide", {"decision": "allowed"}).status_code == 404
     assert client.get("/gifts/register").status_code == 403
     assert client.get(f"/gifts/{own_staff}").status_code == 200
     response = client.submit(f"/gifts/{own_staff}/decide", {"decision": "allowed", "reason": ""})
@@ -116,6 +116,31 @@ def test_the_manager_decides_for_their_staff_and_cannot_see_other_gifts(app, cli
     auth.login("jdevries")
     html = client.get(f"/gifts/{own_staff}").get_data(as_text=True)
     assert "Toegestaan" in html and "Besluit nemen" not in html
+
+
+def test_someone_elses_gift_answers_as_a_missing_one_while_the_manager_and_hr_keep_access(
+        app, client, auth, signed_in_once):
+    theirs = report(client, auth, "sbakker", value_band="middle")
+    staff = report(client, auth, "jdevries", value_band="middle")
+    missing = max(theirs, staff) + 1000
+    auth.login("jdevries")
+    for method, suffix, data in (("get", "", None), ("post", "/decide", {"decision": "allowed", "reason": ""}),
+                                 ("post", "/advice", {"advice_question": "Mag dit?"})):
+        def answer(gift_id):
+            if method == "get":
+                return client.get(f"/gifts/{gift_id}{suffix}")
+            return client.submit(f"/gifts/{gift_id}{suffix}", data)
+        other, absent = answer(theirs), answer(missing)
+        assert other.status_code == absent.status_code == 404, suffix
+        # the same page, but for the address it was asked at (the language switch returns there)
+        assert other.get_data(as_text=True).replace(f"/gifts/{theirs}", "/gifts/ID") == \
+            absent.get_data(as_text=True).replace(f"/gifts/{missing}", "/gifts/ID"), suffix
+        assert "andere rol" not in other.get_data(as_text=True)
+    auth.logout()
+    for username, gift_id in (("hbos", staff), ("mjansen", theirs), ("mjansen", staff)):
+        auth.login(username)
+        assert client.get(f"/gifts/{gift_id}").status_code == 200, username
+        auth.logout()
 
 
 def test_hr_decides_and_the_employee_cannot_decide_their_own(app, client, auth, signed_in_once):
