@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -122,3 +124,31 @@ def test_attachments_are_checked_by_content_and_served_as_downloads(app, client,
         assert "concern.attach" in actions()
         viewed = db.session.scalars(select(AuditEvent.details).where(AuditEvent.action == "concern.view")).all()
         assert {"what": f"attachment:{attachment_id}"} in viewed
+
+
+def test_the_export_shows_dutch_labels_not_codes(app, client, auth):
+    auth.login("rkoster")
+    concern_id = _register(client, app)
+    for url, form in [(f"/concerns/{concern_id}/confirm", {}),
+                      (f"/concerns/{concern_id}/investigation", {"investigation_type": "internal",
+                                                                 "started_on": _day(app, 2)}),
+                      (f"/concerns/{concern_id}/outcome", {"outcome": "substantiated", "decided_on": _day(app),
+                                                            "measure": "schriftelijke-waarschuwing"}),
+                      (f"/concerns/{concern_id}/classify", {"category": "informatie",
+                                                             "measure": "schriftelijke-waarschuwing"}),
+                      (f"/concerns/{concern_id}/close", {})]:
+        assert client.submit(url, form).status_code == 302, url
+    other_id = _register(client, app)  # just received: no investigation, outcome or measure yet
+    rows = list(csv.reader(io.StringIO(client.get("/concerns/export.csv").get_data(as_text=True).lstrip("\ufeff")),
+                           delimiter=";"))
+    header, by_status = rows[0], {row[3]: dict(zip(rows[0], row)) for row in rows[1:]}
+    assert header[2:8] == ["Kanaal", "Status", "Categorie", "Onderzoek", "Uitkomst", "Maatregel"]
+    closed, received = by_status["Afgesloten"], by_status["Ontvangen"]
+    assert [closed[h] for h in header[2:8]] == ["Via een leidinggevende", "Afgesloten",
+                                                "Lekken of misbruik van informatie", "Intern onderzoek", "Gegrond",
+                                                "Schriftelijke waarschuwing"]
+    assert [received[h] for h in header[2:8]] == ["Via een leidinggevende", "Ontvangen", "", "", "", ""]
+    codes = {"manager", "investigating", "confirmed", "closed", "received", "internal", "none", "substantiated",
+             "informatie", "schriftelijke-waarschuwing"}
+    assert not codes & {cell for row in rows[1:] for cell in row}
+    assert concern_id != other_id

@@ -35,7 +35,16 @@ from portal.concerns.services import (
     register_concern,
     start_investigation,
 )
-from portal.concerns.states import Channel, ConcernStatus, InvestigationType, Outcome, can_transition
+from portal.concerns.states import (
+    CATEGORY_LABELS,
+    MEASURE_LABELS,
+    Channel,
+    ConcernStatus,
+    InvestigationType,
+    Outcome,
+    can_transition,
+    label_of,
+)
 from portal.core.audit import record_event
 from portal.core.exports import csv_response
 from portal.core.forms import EmptyForm
@@ -74,9 +83,13 @@ def export_csv():
     record_event("concern.export", actor=current_user, object_type="concern", details={"count": len(concerns)})
     header = [_("Nummer"), _("Ontvangen"), _("Kanaal"), _("Status"), _("Categorie"), _("Onderzoek"),
               _("Uitkomst"), _("Maatregel"), _("Ontvangst bevestigen vóór"), _("Beoordeling vóór")]
-    rows = [[c.reference, c.received_on, c.channel.value, c.status.value, c.category or "",
-             c.investigation_type.value if c.investigation_type else "", c.outcome.value if c.outcome else "",
-             c.measure or "", c.receipt_due_on, c.assessment_due_on] for c in concerns]
+    # labels in the reader's language under the headings, as every export does; codes only where
+    # a municipality configured one without a label
+    rows = [[c.reference, c.received_on, str(c.channel.label), str(c.status.label),
+             label_of(CATEGORY_LABELS, c.category),
+             str(c.investigation_type.label) if c.investigation_type else "",
+             str(c.outcome.label) if c.outcome else "", label_of(MEASURE_LABELS, c.measure),
+             c.receipt_due_on, c.assessment_due_on] for c in concerns]
     return csv_response(f"meldingen-{today_local().isoformat()}.csv", header, rows)
 
 
