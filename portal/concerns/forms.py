@@ -23,7 +23,6 @@ from portal.concerns.states import (
 )
 
 NOT_PREMATURELY_RED = {"required": False}
-_DATE = _l("Vul een bestaande datum in, bijvoorbeeld 31-01-2026.")
 
 
 def _required(message):
@@ -54,7 +53,8 @@ class FileConcernForm(ConcernFieldsForm):
 class RegisterConcernForm(ConcernFieldsForm):
     channel = SelectField(_l("Hoe kwam de melding binnen?"), validate_choice=True, choices=[
         (c.value, c.label) for c in Channel if c != Channel.portal])
-    received_on = DateField(_l("Datum van ontvangst"), validators=[InputRequired(message=_DATE)],
+    received_on = DateField(_l("Datum van ontvangst"),
+                            validators=[InputRequired(message=_l("Vul de datum van ontvangst in."))],
                             latest=today_local, description=_l("De termijnen tellen vanaf deze datum."))
     reporter_name = StringField(_l("Naam of contactgegevens van de melder"), validators=[
         OptionalValidator(), MaxLength(256)],
@@ -74,6 +74,12 @@ def _category_choices():
                                                 for code in current_app.config["CONCERN_CATEGORIES"]]
 
 
+def _measure_field(**kwargs) -> SelectField:
+    """The measure: one from the list, or none yet."""
+    return SelectField(_l("Maatregel"), validate_choice=True,
+                       invalid_choice_message=_l("Kies een maatregel uit de lijst."), **kwargs)
+
+
 def _measure_choices(blank):
     return [("", blank)] + [(code, label_of(MEASURE_LABELS, code)) for code in current_app.config["CONCERN_MEASURES"]]
 
@@ -81,9 +87,9 @@ def _measure_choices(blank):
 class ClassifyForm(FlaskForm):
     """Category and measure: set, or corrected later."""
 
-    category = SelectField(_l("Categorie"), validate_choice=True)
-    measure = SelectField(_l("Maatregel"), validate_choice=True,
-                          description=_l("Pas te kiezen na de beoordeling."))
+    category = SelectField(_l("Categorie"), validate_choice=True,
+                           invalid_choice_message=_l("Kies een categorie uit de lijst."))
+    measure = _measure_field(description=_l("Pas te kiezen na de beoordeling."))
     submit = SubmitField(_l("Indeling opslaan"))
 
     def __init__(self, *args, **kwargs):
@@ -96,7 +102,8 @@ class InvestigationForm(FlaskForm):
     investigation_type = RadioField(_l("Wie doet het onderzoek?"), validate_choice=True, choices=[
         (t.value, t.label) for t in InvestigationType if t != InvestigationType.none],
         validators=[InputRequired(message=_l("Kies wie het onderzoek doet."))])
-    started_on = DateField(_l("Start van het onderzoek"), validators=[InputRequired(message=_DATE)],
+    started_on = DateField(_l("Start van het onderzoek"),
+                           validators=[InputRequired(message=_l("Vul de startdatum van het onderzoek in."))],
                            latest=today_local)
     submit = SubmitField(_l("Onderzoek vastleggen"))
 
@@ -104,9 +111,11 @@ class InvestigationForm(FlaskForm):
 class OutcomeForm(FlaskForm):
     outcome = RadioField(_l("Uitkomst"), validate_choice=True, choices=Outcome.choices(),
         validators=[InputRequired(message=_l("Kies de uitkomst."))])
-    decided_on = DateField(_l("Datum van de beoordeling"), validators=[InputRequired(message=_DATE)],
+    decided_on = DateField(_l("Datum van de beoordeling"),
+                           validators=[InputRequired(message=_l("Vul de datum van de beoordeling in."))],
                            latest=today_local)
-    measure = SelectField(_l("Maatregel"), validate_choice=True)
+    #: left out of a post, it is "no measure yet", as the empty option (there is none to clear yet)
+    measure = _measure_field(default="")
     submit = SubmitField(_l("Beoordeling vastleggen"))
 
     def __init__(self, *args, **kwargs):
@@ -128,7 +137,8 @@ class AttachmentForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    contact_on = DateField(_l("Datum van het contact"), validators=[InputRequired(message=_DATE)],
+    contact_on = DateField(_l("Datum van het contact"),
+                           validators=[InputRequired(message=_l("Vul de datum van het contact in."))],
                            latest=today_local)
     nature = SelectField(_l("Aard van het contact"), validate_choice=True, choices=[
         ("", _l("Kies…"))] + list(CONTACT_NATURES.items()),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.concerns.models import Concern, ConcernAttachment
@@ -124,6 +126,33 @@ def test_attachments_are_checked_by_content_and_served_as_downloads(app, client,
         assert "concern.attach" in actions()
         viewed = db.session.scalars(select(AuditEvent.details).where(AuditEvent.action == "concern.view")).all()
         assert {"what": f"attachment:{attachment_id}"} in viewed
+
+
+def _errors(html: str) -> list[str]:
+    """The messages shown next to the fields."""
+    return [m.strip() for m in re.findall(r'Fout:</span>([^<]*)<', html)]
+
+
+@pytest.mark.parametrize("data, expected", [
+    ({}, ["Kies de uitkomst.", "Vul de datum van de beoordeling in."]),
+    ({"outcome": "", "decided_on": "", "measure": ""}, ["Kies de uitkomst.", "Vul de datum van de beoordeling in."]),
+    ({"outcome": "substantiated", "decided_on": "31-02-2026", "measure": ""},
+     ["Vul een bestaande datum in, bijvoorbeeld 31-01-2026."]),
+    ({"outcome": "maybe", "decided_on": "TODAY", "measure": "tuchtrecht"},
+     ["Kies een van de mogelijkheden.", "Kies een maatregel uit de lijst."]),
+])
+def test_an_incomplete_assessment_says_what_is_missing_next_to_each_field(app, client, auth, data, expected):
+    auth.login("rkoster")
+    concern_id = _register(client, app)
+    client.submit(f"/concerns/{concern_id}/confirm")
+    data = {k: _day(app) if v == "TODAY" else v for k, v in data.items()}
+    response = client.submit(f"/concerns/{concern_id}/outcome", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert _errors(html) == expected
+    assert "Ongeldige keuze" not in html
+    with app.app_context():
+        assert db.session.get(Concern, concern_id).outcome is None
 
 
 def test_the_export_shows_dutch_labels_not_codes(app, client, auth):
