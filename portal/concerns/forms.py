@@ -5,8 +5,17 @@ from __future__ import annotations
 from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, NumberRange
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.validators import Optional as OptionalValidator
 
 from portal.core.forms import DateField, MaxLength
@@ -137,6 +146,8 @@ class AttachmentForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
+    #: one per rendered form (set by the view): sending the same form again logs nothing new
+    client_token = HiddenField(validators=[OptionalValidator(), Length(max=64)])
     contact_on = DateField(_l("Datum van het contact"),
                            validators=[InputRequired(message=_l("Vul de datum van het contact in."))],
                            latest=today_local)

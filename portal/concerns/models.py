@@ -150,6 +150,8 @@ class AdviserContact(db.Model):
     #: the person was referred to the reporting point
     is_referred: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: the hidden token of the form that logged it: the same form sent twice (a double click) logs one line
+    client_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
 
     __table_args__ = (CheckConstraint("people >= 1 AND people <= 500", name="people"),)
 

@@ -27,6 +27,7 @@ from portal.concerns.states import (
     check_transition,
 )
 from portal.core.audit import record_event
+from portal.core.database import insert_unless_taken
 from portal.core.i18n import lazy_gettext as _l
 from portal.core.time import today_local, utcnow
 from portal.extensions import db
@@ -216,17 +217,26 @@ def record_view(concern: Concern, actor: User, what: str = "case") -> None:
     db.session.flush()
 
 
-def log_contact(adviser: User, contact_on: date, nature: str, people: int, is_referred: bool) -> AdviserContact:
-    """A confidential adviser logs one contact (no names)."""
+def log_contact(adviser: User, contact_on: date, nature: str, people: int, is_referred: bool,
+                client_token: Optional[str] = None) -> bool:
+    """A confidential adviser logs one contact (no names); False when the form with the same
+    ``client_token`` was already logged (sent twice), and nothing new is written.
+
+    The unique token decides in the INSERT itself, concurrent requests included.
+    """
     from portal.concerns.states import CONTACT_NATURES
 
     if nature not in CONTACT_NATURES:
         raise ConcernError(_l("Kies de aard van het contact."))
     if contact_on > today_local():
         raise ConcernError(_l("De datum ligt in de toekomst."))
-    contact = AdviserContact(adviser_id=adviser.id, contact_on=contact_on, nature=nature, people=people,
-                             is_referred=is_referred)
-    db.session.add(contact)
-    db.session.flush()
-    record_event("adviser_contact.log", actor=adviser, obj=contact, details={"nature": nature, "people": people})
-    return contact
+    contact_id = db.session.execute(
+        insert_unless_taken(AdviserContact.__table__, ("client_token",), "id"),
+        {"adviser_id": adviser.id, "contact_on": contact_on, "nature": nature, "people": people,
+         "is_referred": is_referred, "created_at": utcnow(), "client_token": client_token or None},
+    ).scalar()
+    if contact_id is None:
+        return False
+    record_event("adviser_contact.log", actor=adviser, object_type=AdviserContact.audit_type, object_id=contact_id,
+                 details={"nature": nature, "people": people})
+    return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from portal.concerns.jobs import send_concern_reminders
 from portal.concerns.models import AdviserContact, Concern
 from portal.concerns.services import deadlines_for
 from portal.concerns.states import Channel, ConcernStatus
+from portal.core.models import AuditEvent
 from portal.core.time import today_local
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
@@ -39,6 +41,36 @@ def test_an_adviser_logs_contacts_and_sees_only_their_own_lines_and_totals(app, 
     assert "Kies de aard van het contact." in body and "Vul een aantal tussen 1 en 500 in." in body
     with app.app_context():
         assert db.session.query(AdviserContact).count() == 4
+
+
+def _new_contact_form(app, client) -> dict:
+    """The contact form as a fresh page gives it: its own hidden token, one pesten contact of today."""
+    html = client.get("/advisers/contacts").get_data(as_text=True)
+    token = re.search(r'name="client_token" type="hidden" value="([^"]+)"', html)
+    assert token, "the contact form carries a client token"
+    with app.app_context():
+        day = today_local().isoformat()
+    return {"client_token": token.group(1), "contact_on": day, "nature": "pesten", "people": "1"}
+
+
+def test_the_same_contact_form_sent_twice_logs_one_line_and_two_forms_log_two(app, client, auth):
+    auth.login("bhaan")
+    form = _new_contact_form(app, client)
+    for _ in range(2):  # a double click, or the browser sending the form again
+        response = client.submit("/advisers/contacts", form, follow_redirects=True)
+        assert response.status_code == 200 and "Het contact is vastgelegd." in response.get_data(as_text=True)
+    html = client.get("/advisers/contacts").get_data(as_text=True)
+    assert "Totaal contacten</th><td class=\"utrecht-table__cell\"><strong>1</strong>" in html
+    with app.app_context():
+        assert db.session.query(AdviserContact).count() == 1
+    # two real contacts with the same details: two forms, two lines
+    second = _new_contact_form(app, client)
+    assert second["client_token"] != form["client_token"]
+    assert client.submit("/advisers/contacts", second).status_code == 302
+    with app.app_context():
+        assert db.session.query(AdviserContact).count() == 2
+        assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "adviser_contact.log")).all() \
+            == ["adviser_contact.log"] * 2
 
 
 def test_coordinators_get_one_reminder_a_day_for_deadlines_passed_or_near(app):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -37,8 +38,9 @@ def index():
     form = ContactForm()
     if form.validate_on_submit():
         try:
+            # the same form sent twice (a double click) logs nothing new, and reads as sent once
             log_contact(current_user, form.contact_on.data, form.nature.data, form.people.data,
-                        form.is_referred.data)
+                        form.is_referred.data, client_token=form.client_token.data)
         except ConcernError as exc:
             form.contact_on.errors.append(exc.message)
         else:
@@ -46,6 +48,8 @@ def index():
             return redirect(url_for("adviser_contacts.index"))
     elif not form.is_submitted():
         form.contact_on.data = today_local()
+    if not form.client_token.data:  # a new form, or one sent without: this rendering gets its own
+        form.client_token.data = secrets.token_urlsafe(24)
     year = today_local().year
     return render_template("concerns/contacts.html", form=form, contacts=contacts_of(current_user),
                            totals=contact_totals(current_user, year), year=year, natures=CONTACT_NATURES,
