@@ -14,6 +14,7 @@ from typing import Optional
 import calendar
 from datetime import timedelta
 from flask import current_app
+from flask_babel import format_decimal
 
 from portal.auth.models import User
 from portal.concerns.files import FileRefused, sniff_content_type
@@ -190,7 +191,9 @@ def add_attachment(concern: Concern, filename: str, data: bytes, actor: User) ->
     """Keep a file with the concern: size-limited and type-checked by its content."""
     limit = current_app.config["CONCERN_ATTACHMENT_MAX_BYTES"]
     if len(data) > limit:
-        raise FileRefused(_l("Het bestand is te groot (hoogstens %(mb)s MB).", mb=f"{limit / 1_000_000:.1f}"))
+        # in the reader's language: "1,5 MB" in Dutch, "1.5 MB" in English
+        raise FileRefused(_l("Het bestand is te groot (hoogstens %(mb)s MB).",
+                             mb=format_decimal(limit / 1_000_000, format="#,##0.#")))
     content_type = sniff_content_type(data)
     attachment = ConcernAttachment(concern=concern, filename=_safe_name(filename, content_type),
                                    content_type=content_type, size=len(data), data=data, uploaded_by_id=actor.id)

@@ -110,8 +110,9 @@ def test_attachments_are_checked_by_content_and_served_as_downloads(app, client,
         assert response.status_code == 400, name
     html = upload("x.bin", b"\x00\x01\x02").get_data(as_text=True)
     assert "Dit soort bestand wordt niet aangenomen." in html
-    app.config["CONCERN_ATTACHMENT_MAX_BYTES"] = 100
-    assert "Het bestand is te groot" in upload("groot.pdf", PDF + b"0" * 200).get_data(as_text=True)
+    app.config["CONCERN_ATTACHMENT_MAX_BYTES"] = 1_500_000
+    too_big = upload("groot.pdf", PDF + b"0" * 1_500_001).get_data(as_text=True)
+    assert "Het bestand is te groot (hoogstens 1,5 MB)." in too_big  # a Dutch decimal comma
     with app.app_context():
         [stored] = db.session.scalars(select(ConcernAttachment)).all()
         assert (stored.filename, stored.content_type) == ("verslag gesprek.pdf", "application/pdf")

@@ -13,7 +13,8 @@ from portal.extensions import db
 from portal.oath.certificate import CertificateData, render_certificate, with_article
 from portal.oath.formulas import LEGACY_WORDING, wording_lines
 from portal.oath.services.attendance import attendance_open
-from portal.oath.states import Formula
+from portal.oath.models import Registration
+from portal.oath.states import Formula, RegistrationStatus
 from tests.oath.conftest import plan_session
 
 
@@ -45,6 +46,24 @@ def test_marking_before_the_start_is_refused_with_a_message(app, client, auth):
                            follow_redirects=True)
     assert "De aanwezigheid kunt u registreren vanaf het begin van de bijeenkomst." in answer.get_data(as_text=True)
     assert "Gehouden" not in client.get("/oath/admin").get_data(as_text=True)
+
+
+def test_a_mark_not_sent_by_the_buttons_records_nothing_and_says_so(app, client, auth):
+    from portal.oath.services.registrations import register_for_session
+    from tests.oath.conftest import make_user
+
+    with app.test_request_context():
+        session = plan_session(starts_in=timedelta(days=5))
+        registration = register_for_session(session.id, make_user("jdevries"), Formula.oath)
+        db.session.commit()
+        registration_id = registration.id
+    auth.login("mjansen")
+    answer = client.submit(f"/oath/admin/registrations/{registration_id}/mark", {"status": "bogus"},
+                           follow_redirects=True)
+    assert "De aanwezigheid is niet vastgelegd. Kies Aanwezig of Niet verschenen bij de persoon." in answer.get_data(
+        as_text=True)
+    with app.app_context():
+        assert db.session.get(Registration, registration_id).status == RegistrationStatus.confirmed
 
 
 def test_cancelling_a_session_asks_for_confirmation_first(app, client, auth):

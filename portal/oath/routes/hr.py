@@ -166,6 +166,8 @@ def admin_mark(registration_id: int):
             flash(_("%(name)s is gemarkeerd als aanwezig.", name=name)
                   if form.status.data == RegistrationStatus.attended
                   else _("%(name)s is gemarkeerd als niet verschenen.", name=name), "success")
+    else:  # only a request not sent by the page's buttons (or an expired form) gets here
+        flash(_("De aanwezigheid is niet vastgelegd. Kies Aanwezig of Niet verschenen bij de persoon."), "error")
     return redirect(url_for("oath.admin_session", session_id=registration.session_id, _anchor="aanwezigheid"))
 
 
