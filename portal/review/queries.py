@@ -17,8 +17,8 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from portal.auth.models import User
 from portal.core.cache import cached, define_cache
-from portal.core.models import AuditEvent
 from portal.core.database import fixed_limit
+from portal.core.models import AuditEvent
 from portal.core.params import MAX_DB_ID, whole_number
 from portal.core.time import today_local
 from portal.declarations.models import Declaration, DeclarationKind, DeclarationVersion
@@ -495,7 +495,7 @@ def last_changed_by(declaration: Declaration) -> Optional[int]:
     """The id of who made the newest change to ``declaration`` (a view is no change), from its audit trail."""
     return db.session.scalar(
         select(AuditEvent.actor_id)
-        .where(AuditEvent.object_type == "declaration", AuditEvent.object_id == declaration.id,
+        .where(AuditEvent.object_type == Declaration.audit_type, AuditEvent.object_id == declaration.id,
                AuditEvent.action != "declaration.view")
         .order_by(AuditEvent.id.desc()).limit(1)
     )
